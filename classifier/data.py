@@ -1,0 +1,141 @@
+"""Training and evaluation data: the hand-labelled JSONL, the unlabelled news corpora and officers' reviews.
+
+Everything read here enters the system, so it is normalised once with normalize_text on the way in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gdnn_monitor.textnorm import normalize_inline, normalize_text
+
+THEMES = ("tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep")
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DEFAULT_DEV = SHARED_DATA / "labeled" / "dev.jsonl"
+DEFAULT_RAW = SHARED_DATA / "raw"
+
+# Corpus file, the field holding the lead paragraph (if any), and the uid prefix dev.jsonl uses for that corpus.
+RAW_CORPORA = {
+    "tc201805": ("tc201805_baomoi_25topics/tc201805.jsonl", None),
+    "vntc": ("vntc_10topics/vntc_subset.jsonl", None),
+    "vietnews": ("vietnews_summarization/vietnews_subset.jsonl", "abstract"),
+    "baomoi": ("baomoi_vn_news_magizbox/baomoi_subset.jsonl", "sapo"),
+}
+
+
+class DataError(ValueError):
+    """A data file is missing or malformed; the message names the file and line."""
+
+
+@dataclass
+class Example:
+    """One item with an optional label; uid ties it to its origin so duplicates and leaks can be traced."""
+
+    uid: str
+    title: str
+    text: str
+    gdnn: int | None = None
+    theme: str | None = None
+    sure: bool = True
+    origin: str = "dev"
+    extra: dict = field(default_factory=dict)
+
+    def as_item(self) -> dict:
+        return {"title": self.title, "text": self.text}
+
+
+def title_key(title: str) -> str:
+    """A loose identity for a story: lower-cased title letters only, so re-spaced or re-punctuated copies collide."""
+    letters = re.sub(r"[\W_]+", "", title.lower())
+    return hashlib.sha1(letters.encode("utf-8")).hexdigest()
+
+
+def _parse_label(value: object, where: str) -> int:
+    if value in (0, 1, True, False):
+        return int(value)
+    if isinstance(value, str) and value.strip() in ("0", "1"):
+        return int(value.strip())
+    raise DataError(f"{where}: 'gdnn' must be 0 or 1, got {value!r}")
+
+
+def read_labelled(path: Path) -> list[Example]:
+    """Read a labelled JSONL file ({"title","text","gdnn"[,"theme","uid","sure"]}); any bad line is an error."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    examples: list[Example] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{where}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(row, dict):
+                raise DataError(f"{where}: expected a JSON object")
+            if "gdnn" not in row:
+                raise DataError(f"{where}: missing field 'gdnn'")
+            title, text = row.get("title") or "", row.get("text") or ""
+            if not isinstance(title, str) or not isinstance(text, str) or not (title or text):
+                raise DataError(f"{where}: needs a non-empty 'title' or 'text' string")
+            label = _parse_label(row["gdnn"], where)
+            theme = row.get("theme") if label else None
+            if theme is not None and theme not in THEMES:
+                raise DataError(f"{where}: unknown theme {theme!r} (expected one of {', '.join(THEMES)})")
+            examples.append(Example(
+                uid=str(row.get("uid") or f"{path.name}:{number}"), title=normalize_inline(title),
+                text=normalize_text(text), gdnn=label, theme=theme, sure=bool(row.get("sure", True)),
+                origin=str(row.get("source") or "dev"),
+            ))
+    if not examples:
+        raise DataError(f"{path}: no labelled items")
+    return examples
+
+
+def _raw_example(corpus: str, row: dict, lead_field: str | None) -> Example:
+    """Corpus rows use different field names; VietNews is word-segmented with '_' (turned back into spaces)."""
+    title, text = row.get("title") or "", row.get("text") or ""
+    lead = row.get(lead_field) if lead_field else None
+    if lead:
+        text = f"{lead}\n{text}"
+    if corpus == "vietnews":
+        title, text = title.replace("_", " "), text.replace("_", " ")
+    return Example(uid=f"{corpus}:{row.get('id')}", title=normalize_inline(title), text=normalize_text(text),
+                   origin=corpus, extra={"category": row.get("category") or row.get("tc201805_category")})
+
+
+def iter_raw(raw_dir: Path = DEFAULT_RAW, corpora: tuple[str, ...] = tuple(RAW_CORPORA)) -> Iterator[Example]:
+    """Every item of the unlabelled corpora that exist under raw_dir (missing corpora are skipped)."""
+    for corpus in corpora:
+        relative, lead_field = RAW_CORPORA[corpus]
+        path = Path(raw_dir) / relative
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                yield _raw_example(corpus, json.loads(line), lead_field)
+
+
+def sample_raw(raw_dir: Path, per_corpus: int, seed: int, exclude_uids: set[str], exclude_titles: set[str],
+               accept=lambda example: True) -> list[Example]:
+    """A seeded random sample of each corpus, skipping items that are (copies of) excluded items."""
+    rng = random.Random(seed)
+    by_corpus: dict[str, list[Example]] = {}
+    for example in iter_raw(raw_dir):
+        if example.uid in exclude_uids or title_key(example.title) in exclude_titles or not example.title:
+            continue
+        if accept(example):
+            by_corpus.setdefault(example.origin, []).append(example)
+    sample: list[Example] = []
+    for corpus in sorted(by_corpus):
+        pool = by_corpus[corpus]
+        sample.extend(rng.sample(pool, min(per_corpus, len(pool))))
+    return sample

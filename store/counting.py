@@ -1,0 +1,29 @@
+"""The counting rule: which stored items count toward the plan's KPI. One place, used by CLI, dashboard and reports.
+
+An item counts when an officer confirmed it, or when nobody reviewed it and the model put it in the auto-accept zone.
+A rejection always wins. Manual entries are stored as confirmed by the officer who entered them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from store.models import Item
+
+
+def counted_clause() -> ColumnElement[bool]:
+    return or_(Item.review == "confirmed", and_(Item.review.is_(None), Item.zone == "accept"))
+
+
+def is_counted(item: Item) -> bool:
+    return item.review == "confirmed" or (item.review is None and item.zone == "accept")
+
+
+def effective_gdnn(item: Item) -> bool | None:
+    """The officers' decision when there is one, else the model's."""
+    if item.review == "confirmed":
+        return True
+    if item.review == "rejected":
+        return False
+    return item.gdnn
