@@ -30,7 +30,7 @@ CHANNEL_LABELS = {
     "cong_thong_tin": "Cổng thông tin",
     "mang_xa_hoi": "Mạng xã hội",
 }
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}[a-z0-9]$")
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
 

@@ -1,0 +1,183 @@
+"""The store works the same on SQLite and PostgreSQL: migrations, aware timestamps, unique URLs, counting rule."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from store.counting import counted_clause, is_counted
+from store.db import DatabaseError, get_engine, session_scope
+from store.migrate import alembic_config, current_revision
+from store.models import Item, KpiTarget, Review, Source
+from store.sources import sync_sources
+from crawlers.registry import parse_sources
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+EXPECTED_TABLES = {"source", "item", "classification", "review", "crawlrun", "crawlrunsource", "feedstate", "user",
+                   "kpitarget", "joblock", "alembic_version"}
+
+
+def _source(session, source_id: str = "bao-mau") -> None:
+    session.add(Source(id=source_id, name="Báo Mẫu", kind="newspaper"))
+    session.flush()
+
+
+def test_migrations_create_every_table_and_match_the_models(database_url):
+    engine = get_engine(database_url)
+    assert EXPECTED_TABLES <= set(inspect(engine).get_table_names())
+    assert current_revision(engine) is not None
+    command.check(alembic_config(engine))  # raises when models and migrations disagree
+
+
+def test_migrating_twice_is_harmless(database_url):
+    from store.migrate import upgrade_to_head
+
+    engine = get_engine(database_url)
+    revision = current_revision(engine)
+    upgrade_to_head(engine)
+    assert current_revision(engine) == revision
+
+
+def test_published_time_keeps_its_instant_across_backends(database_url):
+    published = datetime(2020, 3, 24, 8, 15, tzinfo=HCM)
+    with session_scope(database_url) as session:
+        _source(session)
+        session.add(Item(url="http://127.0.0.2/a-1.html", source_id="bao-mau", title="Tin", published_at=published))
+    with session_scope(database_url) as session:
+        item = session.exec(select(Item)).one()
+        assert item.published_at == published
+        assert item.published_at.utcoffset() == timedelta(0)
+        assert item.fetched_at.tzinfo is not None
+
+
+def test_naive_datetimes_are_refused(database_url):
+    with pytest.raises(Exception, match="naive datetime"):
+        with session_scope(database_url) as session:
+            _source(session)
+            session.add(Item(url="http://x/1", source_id="bao-mau", title="t", published_at=datetime(2020, 1, 1)))
+
+
+def test_the_same_canonical_url_cannot_be_stored_twice(database_url):
+    with pytest.raises(IntegrityError):
+        with session_scope(database_url) as session:
+            _source(session)
+            session.add(Item(url="http://127.0.0.2/a-1.html", source_id="bao-mau", title="A"))
+            session.flush()
+            session.add(Item(url="http://127.0.0.2/a-1.html", source_id="bao-mau", title="B"))
+    with session_scope(database_url) as session:
+        assert session.exec(select(Item)).all() == []  # the failed transaction left nothing behind
+
+
+def test_vietnamese_text_round_trips_unchanged(database_url):
+    text = "Trường Cao đẳng Lạng Sơn tuyển sinh trình độ trung cấp, cao đẳng năm 2025 — “Thực học – Thực hành”."
+    with session_scope(database_url) as session:
+        _source(session)
+        session.add(Item(url="http://x/2", source_id="bao-mau", title=text, text=text * 200))
+    with session_scope(database_url) as session:
+        item = session.exec(select(Item)).one()
+        assert item.title == text and item.text == text * 200
+
+
+def test_counting_rule_confirmed_counts_rejection_wins_accept_zone_counts_unreviewed(database_url):
+    cases = {
+        "http://x/confirmed-review-zone": ("review", "confirmed", True),
+        "http://x/accept-unreviewed": ("accept", None, True),
+        "http://x/accept-rejected": ("accept", "rejected", False),
+        "http://x/review-unreviewed": ("review", None, False),
+        "http://x/reject-confirmed": ("reject", "confirmed", True),
+        "http://x/unclassified": (None, None, False),
+    }
+    with session_scope(database_url) as session:
+        _source(session)
+        for url, (zone, review, _) in cases.items():
+            session.add(Item(url=url, source_id="bao-mau", title=url, zone=zone, review=review))
+    with session_scope(database_url) as session:
+        counted_in_sql = set(session.exec(select(Item.url).where(counted_clause())).all())
+        items = session.exec(select(Item)).all()
+    assert counted_in_sql == {url for url, (_, _, counted) in cases.items() if counted}
+    assert {item.url for item in items if is_counted(item)} == counted_in_sql
+
+
+def test_reviews_are_an_append_only_trail_linked_to_items(database_url):
+    with session_scope(database_url) as session:
+        _source(session)
+        item = Item(url="http://x/3", source_id="bao-mau", title="t")
+        session.add(item)
+        session.flush()
+        first = Review(item_id=item.id, user="lan", decision="confirmed")
+        session.add(first)
+        session.flush()
+        session.add(Review(item_id=item.id, user="lan", decision="undo", undoes_id=first.id))
+    with session_scope(database_url) as session:
+        rows = session.exec(select(Review).order_by(Review.id)).all()
+        assert [r.decision for r in rows] == ["confirmed", "undo"]
+        assert rows[1].undoes_id == rows[0].id and rows[0].at.tzinfo is not None
+
+
+def test_kpi_target_is_unique_per_year_and_metric(database_url):
+    with pytest.raises(IntegrityError):
+        with session_scope(database_url) as session:
+            session.add(KpiTarget(year=2024, metric="tin_bai", target=50))
+            session.flush()
+            session.add(KpiTarget(year=2024, metric="tin_bai", target=60))
+
+
+def test_sync_sources_adds_updates_and_disables_but_never_deletes(database_url, tmp_path):
+    first = parse_sources("sources:\n  - {id: a, name: A, kind: tv, homepage: 'http://127.0.0.2/'}\n"
+                          "  - {id: b, name: B, kind: school, homepage: 'http://127.0.0.3/'}\n", tmp_path / "s.yaml")
+    second = parse_sources("sources:\n  - {id: a, name: A mới, kind: tv, homepage: 'http://127.0.0.2/'}\n",
+                           tmp_path / "s.yaml")
+    with session_scope(database_url) as session:
+        assert sync_sources(session, first) == {"added": 2, "updated": 0, "disabled": 0}
+    with session_scope(database_url) as session:
+        assert sync_sources(session, second) == {"added": 0, "updated": 1, "disabled": 1}
+    with session_scope(database_url) as session:
+        rows = {s.id: s for s in session.exec(select(Source))}
+    assert rows["a"].name == "A mới" and rows["b"].enabled is False
+
+
+def test_sqlite_uses_wal_so_a_reader_and_a_writer_work_at_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'wal.sqlite3'}"
+    engine = get_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    with session_scope(url) as session:
+        _source(session)
+    errors: list[BaseException] = []
+
+    def write(start: int) -> None:
+        try:
+            for n in range(start, start + 50):
+                with session_scope(url) as session:
+                    session.add(Item(url=f"http://x/{n}", source_id="bao-mau", title=str(n)))
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(k * 100,)) for k in range(3)]
+    for thread in threads:
+        thread.start()
+    with session_scope(url) as session:
+        for _ in range(20):
+            session.exec(select(Item)).all()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with session_scope(url) as session:
+        assert len(session.exec(select(Item)).all()) == 150
+
+
+def test_unreachable_database_gives_a_clear_error():
+    with pytest.raises(DatabaseError, match="cannot open the database postgresql"):
+        get_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_not_a_database_url_gives_a_clear_error():
+    with pytest.raises(DatabaseError, match="not a database URL"):
+        get_engine("localhost:5432")
