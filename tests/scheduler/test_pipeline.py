@@ -1,0 +1,211 @@
+"""The daily pipeline: a crashed crawl is recorded and the next run still happens, overlapping runs are refused,
+missed runs are caught up once, and the digest lists the new items awaiting review in Vietnamese."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from apscheduler.triggers.cron import CronTrigger
+from sqlmodel import select
+
+import scheduler
+from gdnn_monitor.settings import get_settings
+from store.db import reset_engines, session_scope
+from store.locks import current_holder, release, try_acquire
+from store.models import CrawlRun, Item, Source
+from store.types import utcnow
+from tests.scheduler.conftest import aware
+from tests.scheduler.smtp_sink import SmtpSink
+
+
+class RecordingCrawl:
+    """Stands in for crawlers.run.run_crawl: opens a CrawlRun, stores the given items, closes the run (or dies)."""
+
+    def __init__(self, items=(), fail_with: Exception | None = None, open_run_first: bool = True) -> None:
+        self.items, self.fail_with, self.open_run_first = list(items), fail_with, open_run_first
+        self.calls: list[dict] = []
+
+    def __call__(self, source_ids=None, since=None, trigger="cli", progress=None):
+        self.calls.append({"source_ids": source_ids, "trigger": trigger})
+        run_id = f"fake-{len(self.calls)}-{time.monotonic_ns()}"
+        if self.open_run_first:
+            with session_scope() as session:
+                session.add(CrawlRun(run_id=run_id, trigger=trigger))
+        if self.fail_with is not None:
+            raise self.fail_with
+        with session_scope() as session:
+            for item in self.items:
+                session.add(Item(**item))
+            run = session.exec(select(CrawlRun).where(CrawlRun.run_id == run_id)).one()
+            run.status, run.finished_at, run.new_items = "ok", utcnow(), len(self.items)
+            session.add(run)
+        return SimpleNamespace(status="ok", new_items=len(self.items), pages=len(self.items), errors=0)
+
+
+def _runs() -> list[CrawlRun]:
+    with session_scope() as session:
+        return list(session.exec(select(CrawlRun).order_by(CrawlRun.id)))
+
+
+def test_a_crashed_crawl_is_recorded_as_failed_and_the_next_run_still_happens(pipeline_env):
+    crashed = scheduler.run_pipeline(crawl=RecordingCrawl(fail_with=RuntimeError("Scrapy child died: exit -9")))
+    assert crashed.status == "failed" and "exit -9" in crashed.error
+    [run] = _runs()
+    assert run.status == "failed" and "exit -9" in run.error and run.finished_at is not None
+
+    following = scheduler.run_pipeline(crawl=RecordingCrawl())
+    assert following.status == "ok"
+    assert [r.status for r in _runs()] == ["failed", "ok"]
+    assert current_holder("crawl") is None, "the lock is released after a crash"
+
+
+def test_a_crawl_dying_before_it_opened_a_run_is_still_recorded(pipeline_env):
+    result = scheduler.run_pipeline(crawl=RecordingCrawl(fail_with=OSError("cannot fork"), open_run_first=False))
+    [run] = _runs()
+    assert result.status == "failed" and run.status == "failed" and "cannot fork" in run.error
+
+
+def test_the_scheduled_job_survives_a_crash_and_runs_again(pipeline_env):
+    service = scheduler.PipelineService(get_settings(), RecordingCrawl(fail_with=ValueError("bad page")))
+    service.run_job()
+    service.crawl = RecordingCrawl()
+    service.run_job()
+    assert [r.status for r in service.results] == ["failed", "ok"]
+
+
+def test_the_pipeline_is_skipped_while_another_crawl_holds_the_lock(pipeline_env):
+    crawl = RecordingCrawl()
+    assert try_acquire("crawl", "other-host:4242:cli")
+    result = scheduler.run_pipeline(crawl=crawl)
+    assert result.status == "skipped" and "other-host:4242:cli" in result.error
+    assert crawl.calls == [] and _runs() == []
+    release("crawl", "other-host:4242:cli")
+    assert scheduler.run_pipeline(crawl=crawl).status == "ok"
+
+
+def test_a_run_left_open_by_a_dead_process_is_closed_as_failed(pipeline_env):
+    with session_scope() as session:
+        session.add(CrawlRun(run_id="killed-yesterday", trigger="schedule", started_at=utcnow() - timedelta(days=1)))
+    scheduler.run_pipeline(crawl=RecordingCrawl())
+    runs = {run.run_id: run for run in _runs()}
+    assert runs["killed-yesterday"].status == "failed" and "interrupted" in runs["killed-yesterday"].error
+
+
+def test_only_enabled_sources_out_of_back_off_are_crawled(pipeline_env):
+    scheduler.sources_to_crawl()  # mirrors the sources file into the database
+    with session_scope() as session:
+        source = session.get(Source, "bao-mau")
+        source.consecutive_failures, source.last_failure_at = 3, utcnow()
+        session.add(source)
+    crawl = RecordingCrawl()
+    scheduler.run_pipeline(crawl=crawl)
+    assert crawl.calls[0]["source_ids"] == ["truong-mau"]
+    with session_scope() as session:
+        assert session.get(Source, "bao-mau").backoff_until > utcnow() + timedelta(hours=3, minutes=59)
+
+
+def _item(url: str, title: str, **values) -> dict:
+    defaults = {"url": url, "title": title, "source_id": "bao-mau", "zone": "review", "gdnn_score": 0.6,
+                "published_at": aware(2026, 11, 22, 1, 15)}
+    return defaults | values
+
+
+def test_the_digest_email_lists_the_new_items_awaiting_review_in_vietnamese(pipeline_env, monkeypatch):
+    scheduler.sources_to_crawl()
+    with session_scope() as session:
+        session.add(Item(**_item("http://127.0.0.2/cu-1.html", "Tin cũ chờ duyệt", fetched_at=utcnow() - timedelta(days=3))))
+        session.add(CrawlRun(run_id="yesterday", trigger="schedule", status="ok",
+                             started_at=utcnow() - timedelta(days=1), finished_at=utcnow() - timedelta(days=1)))
+    new_items = [
+        _item("http://127.0.0.2/a-1.html", "Lạng Sơn tuyển sinh 2.000 học viên học nghề", gdnn_score=0.71),
+        _item("http://127.0.0.2/a-2.html", "Trường Cao đẳng nghề khai giảng khóa mới", gdnn_score=0.55),
+        _item("http://127.0.0.2/a-3.html", "Giá vàng hôm nay", zone="reject", gdnn_score=0.02),
+        _item("http://127.0.0.2/a-4.html", "Đào tạo nghề cho lao động nông thôn", zone="accept", gdnn_score=0.97),
+        _item("http://127.0.0.2/a-5.html", "Hội thi tay nghề đã được duyệt", review="confirmed"),
+    ]
+    with SmtpSink() as sink:
+        for key, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port), "SMTP_TO": "a@so.gov.vn, b@so.gov.vn",
+                           "SMTP_FROM": "gdnn@so.gov.vn", "SMTP_STARTTLS": "false"}.items():
+            monkeypatch.setenv(f"GDNN_{key}", value)
+        get_settings.cache_clear()
+        result = scheduler.run_pipeline(crawl=RecordingCrawl(new_items))
+    assert result.digest_sent and result.digest_items == 2
+    [(envelope, message)] = sink.messages
+    assert envelope["rcpt"] == ["a@so.gov.vn", "b@so.gov.vn"]
+    assert message["Subject"] == f"[GDNN] 2 tin mới chờ duyệt — {utcnow().astimezone(get_settings().tz):%d/%m/%Y}"
+    body = message.get_content()
+    first = body.index("Lạng Sơn tuyển sinh 2.000 học viên học nghề")
+    assert first < body.index("Trường Cao đẳng nghề khai giảng khóa mới"), "most likely GDNN first"
+    assert "Có 2 tin, bài mới đang chờ duyệt (tổng cộng 3 tin đang chờ duyệt)" in body
+    assert "http://127.0.0.2/a-1.html" in body and "Báo Mẫu · 22/11/2026 08:15 · điểm GDNN 0,71" in body
+    for absent in ("Giá vàng", "Đào tạo nghề cho lao động", "đã được duyệt", "Tin cũ chờ duyệt"):
+        assert absent not in body
+
+
+def test_without_smtp_the_digest_is_written_to_the_log(pipeline_env, caplog):
+    caplog.set_level(logging.INFO, logger="gdnn.scheduler")
+    result = scheduler.run_pipeline(crawl=RecordingCrawl([_item("http://127.0.0.2/b-1.html", "Tuyển sinh học nghề")]))
+    assert result.digest_items == 1 and not result.digest_sent
+    digest_lines = [r for r in caplog.records if r.getMessage().startswith("digest (no GDNN_SMTP_HOST")]
+    assert len(digest_lines) == 1 and "Tuyển sinh học nghề" in digest_lines[0].getMessage()
+
+
+def test_smtp_requiring_starttls_never_sends_the_password_in_clear(pipeline_env, monkeypatch):
+    with SmtpSink() as sink:
+        for key, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port), "SMTP_TO": "a@so.gov.vn",
+                           "SMTP_USER": "u", "SMTP_PASSWORD": "secret"}.items():
+            monkeypatch.setenv(f"GDNN_{key}", value)
+        get_settings.cache_clear()
+        result = scheduler.run_pipeline(crawl=RecordingCrawl())
+    assert result.status == "ok" and not result.digest_sent and sink.messages == []
+
+
+HCM_0530 = "30 5 * * *"
+
+
+@pytest.mark.parametrize("last_success, now, expected", [
+    (None, aware(2026, 11, 23, 2, 0), True),
+    (aware(2026, 11, 21, 22, 30), aware(2026, 11, 23, 2, 0), True),   # ran 22/11 05:30 local, 23/11 05:30 missed
+    (aware(2026, 11, 22, 22, 30), aware(2026, 11, 23, 2, 0), False),  # ran 23/11 05:30 local
+    (aware(2026, 11, 21, 22, 30), aware(2026, 11, 22, 22, 0), False),  # down, but the next run is not due yet
+])
+def test_a_run_missed_while_the_scheduler_was_down_is_detected(last_success, now, expected):
+    trigger = CronTrigger.from_crontab(HCM_0530, timezone="Asia/Ho_Chi_Minh")
+    assert scheduler.missed_run(trigger, last_success, now) is expected
+
+
+def test_the_scheduler_catches_up_a_missed_run_once_then_waits_for_the_cron(pipeline_env):
+    with session_scope() as session:
+        session.add(CrawlRun(run_id="three-days-ago", trigger="schedule", status="ok",
+                             started_at=utcnow() - timedelta(days=3), finished_at=utcnow() - timedelta(days=3)))
+    crawl = RecordingCrawl()
+    service = scheduler.PipelineService(get_settings(), crawl)
+    thread = threading.Thread(target=service.start, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not service.results and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)
+    service.stop()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert len(crawl.calls) == 1, "three missed days are coalesced into one run"
+
+
+def test_a_scheduler_started_after_todays_run_does_not_crawl_again(pipeline_env):
+    with session_scope() as session:
+        session.add(CrawlRun(run_id="just-now", trigger="schedule", status="ok", started_at=utcnow(),
+                             finished_at=utcnow()))
+    crawl = RecordingCrawl()
+    service = scheduler.PipelineService(get_settings(), crawl)
+    thread = threading.Thread(target=service.start, daemon=True)
+    thread.start()
+    time.sleep(1.5)
+    service.stop()
+    thread.join(30)
+    assert crawl.calls == []
