@@ -66,6 +66,7 @@ class Item(SQLModel, table=True):
     story_id: Optional[str] = Field(default=None, index=True, max_length=64)
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_by: Optional[str] = None
+    attachment: Optional[str] = None
     gdnn_score: Optional[float] = None
     gdnn: Optional[bool] = None
     theme: Optional[str] = Field(default=None, max_length=20)

@@ -124,6 +124,7 @@ def upgrade() -> None:
     sa.Column('story_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('attachment', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('gdnn_score', sa.Float(), nullable=True),
     sa.Column('gdnn', sa.Boolean(), nullable=True),
     sa.Column('theme', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
