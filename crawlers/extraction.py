@@ -1,0 +1,244 @@
+"""One fetched page -> one clean article (or None when the page is not an article).
+
+trafilatura finds the main text well but, on Vietnamese CMSs, drops the sapo printed above the article container and
+keeps the title/date line; htmldate loses the time of day. So: metadata and headline from the page itself, the sapo
+recovered by structure, furniture removed before trafilatura, date/title repeats removed after, and the publication
+time read by crawlers.pubdate.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from datetime import datetime, timezone, tzinfo
+
+import trafilatura
+from lxml import etree
+
+from crawlers.boilerplate import remove_boilerplate, text_length
+from crawlers.genre import detect_genre
+from crawlers.headline import find_headline
+from crawlers.lead import find_lead, overlap
+from crawlers.pagedecode import parse_html
+from crawlers.pagemeta import PageMeta, canonical_url, read_meta
+from crawlers.pubdate import find_published, find_times_in_text
+from gdnn_monitor.textnorm import normalize_inline, normalize_text
+
+log = logging.getLogger(__name__)
+
+MIN_ARTICLE_CHARS = 250
+LISTING_MIN_TEASERS = 6
+_TAIL_MARKERS = re.compile(
+    r"^(?:tin liên quan|bài liên quan|bài viết liên quan|các tin khác|tin khác|các bài khác|tin cùng chuyên mục|"
+    r"xem thêm|đọc thêm|có thể bạn quan tâm|ý kiến bạn đọc|bình luận|gửi bình luận|gửi ý kiến|ý kiến của bạn|"
+    r"tags?|từ khóa|từ khoá|chia sẻ|in bài|gửi bài|lượt xem|bản in|tin mới hơn|tin cũ hơn|các tin đã đưa)\b",
+    re.IGNORECASE,
+)
+_NOISE_LINE = re.compile(
+    r"^(?:chia sẻ|in bài|bản in|gửi email|gửi bài viết|lưu bài|theo dõi|facebook|twitter|zalo|email|print|"
+    r"lượt xem\s*:?\s*\d*|\d+\s*lượt xem|cỡ chữ|a\+|a-|trở về|về đầu trang|quay lại|top|xem tiếp|"
+    r"trang chủ|share|tweet|like|thích|font size|\(\s*\d+\s*\)|\d+)$",
+    re.IGNORECASE,
+)
+_DATE_LINE_WORDS = re.compile(r"\b(?:thứ\s+\w+|chủ nhật|cập nhật|ngày đăng|đăng lúc|đăng ngày|ngày|lúc|gmt|utc|"
+                              r"lượt xem|views?|tác giả|bởi|by|posted|updated?|published|am|pm|sa|ch)\b",
+                              re.IGNORECASE)
+
+
+@dataclass
+class ExtractedArticle:
+    """A clean article: every text normalised (NFC, classic tone marks), url canonical, published_at aware."""
+
+    url: str
+    title: str
+    summary: str | None
+    text: str
+    published_at: datetime | None
+    author: str | None
+    genre: str
+    language: str = "vi"
+
+
+def extract_article(html: str | bytes, url: str, *, encoding: str | None = None, headers_charset: str | None = None,
+                    tz: tzinfo | None = None) -> ExtractedArticle | None:
+    """The article on a fetched page, or None when the page has no substantial main text (listing, search, error)."""
+    if tz is None:
+        from gdnn_monitor.settings import get_settings
+
+        tz = get_settings().tz
+    try:
+        tree = parse_html(html, encoding=encoding, headers_charset=headers_charset)
+        if tree is None:
+            return None
+        return _extract_from_tree(tree, url, tz)
+    except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
+        log.warning("extraction failed for %s: %s: %s", url, exc.__class__.__name__, exc)
+        return None
+
+
+def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
+    meta = read_meta(tree, url)
+    title, headline = find_headline(tree, meta, url)
+    if not title:
+        return None
+    published = find_published(tree, tz)
+    lead, lead_element = find_lead(tree, headline, meta.description)
+    author = find_author(tree, meta)
+    container = article_container(tree, headline)
+    body_lines = main_text_lines(tree, [headline, lead_element])
+    body_lines = clean_body_lines(body_lines, title, lead, author)
+    text = "\n".join(([lead] if lead else []) + body_lines)
+    text = normalize_text(text)
+    genre = detect_genre(container, url, meta.og_type, meta.ld_types(), "\n".join(body_lines))
+    if not _is_article(tree, url, text, genre, published, headline):
+        return None
+    return ExtractedArticle(
+        url=canonical_url(meta, url),
+        title=normalize_inline(title),
+        summary=normalize_text(lead) or _summary_from_description(meta, text),
+        text=text,
+        published_at=published,
+        author=author,
+        genre=genre,
+        language=_language(tree),
+    )
+
+
+def _language(tree) -> str:
+    lang = (tree.get("lang") or "").strip().lower()
+    return lang.split("-")[0] if re.fullmatch(r"[a-z]{2}(?:-[a-z0-9]+)?", lang) else "vi"
+
+
+def _summary_from_description(meta: PageMeta, text: str) -> str | None:
+    """Without a printed sapo, the declared description stands in when it really summarises this text."""
+    description = normalize_text(meta.description)
+    if description and len(description) >= 30 and overlap(description, text) >= 0.8:
+        return description
+    return None
+
+
+def _is_article(tree, url: str, text: str, genre: str, published: datetime | None, headline) -> bool:
+    """An article has a headline on the page or a publication time, is not a homepage or a list of teasers, and
+    (unless it is a video or photo story) has a substantial text."""
+    if urlsplit(url).path in ("", "/") and not urlsplit(url).query:
+        return False
+    if headline is None and published is None:
+        return False
+    if headline is None and linked_headings(tree) >= LISTING_MIN_TEASERS:
+        return False
+    return genre in ("video", "photo") or len(text) >= MIN_ARTICLE_CHARS
+
+
+def linked_headings(tree) -> int:
+    """Headings that are links to other pages: the teasers of a listing or home page."""
+    return len(tree.xpath("//body//*[self::h2 or self::h3 or self::h4][.//a[@href][string-length(normalize-space()) > 20]]"))
+
+
+def article_container(tree, headline):
+    """The smallest ancestor of the headline that also holds the article's text (the body when layout is flat)."""
+    body = tree.find("body") if tree.find("body") is not None else tree
+    if headline is None:
+        return body
+    total = text_length(body)
+    for ancestor in headline.iterancestors():
+        if ancestor is body:
+            break
+        if text_length(ancestor) - text_length(headline) >= max(500, 0.25 * total):
+            return ancestor
+    return body
+
+
+def _working_copy(tree, elements: list):
+    """A deep copy of the tree plus the copies of the given elements (by their paths)."""
+    root = tree.getroottree()
+    paths = [root.getpath(e) if e is not None else None for e in elements]
+    clone = copy.deepcopy(tree)
+    found = []
+    for path in paths:
+        matches = clone.getroottree().xpath(path) if path else []
+        found.append(matches[0] if matches else None)
+    return clone, found
+
+
+def main_text_lines(tree, drop: list) -> list[str]:
+    """Paragraphs of the main text: furniture removed, headline and lead taken out, then trafilatura."""
+    work, copies = _working_copy(tree, drop)
+    for element in copies:
+        if element is not None and element.getparent() is not None:
+            element.drop_tree()
+    remove_boilerplate(work)
+    extracted = trafilatura.extract(work, include_comments=False, include_tables=True, include_images=False,
+                                    include_links=False, deduplicate=False, favor_precision=False,
+                                    output_format="txt")
+    lines = [normalize_inline(line) for line in (extracted or "").split("\n")]
+    return [line for line in lines if line]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+def is_date_line(line: str) -> bool:
+    """A short line that is only a date/time, possibly with a label, a weekday, an author or a view count."""
+    if len(line) > 140 or not find_times_in_text(line, timezone.utc):
+        return False
+    rest = re.sub(r"\d+", " ", _DATE_LINE_WORDS.sub(" ", line.lower()))
+    rest_words = [w for w in re.findall(r"\w+", rest) if w not in ("tháng", "năm", "giờ", "phút", "h")]
+    return len(rest_words) <= 6
+
+
+def clean_body_lines(lines: list[str], title: str, lead: str, author: str | None) -> list[str]:
+    """Drop the repeated title, the lead (put first by the caller), date lines, share/print noise and any tail that
+    starts at a 'Tin liên quan' / 'Bình luận' heading."""
+    title_key = _key(title)
+    lead_keys = {_key(part) for part in lead.split("\n")} if lead else set()
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        key = _key(line)
+        if not key:
+            continue
+        if _TAIL_MARKERS.match(line) and len(line) < 60 and index >= len(lines) // 2:
+            break
+        if key == title_key or key in lead_keys or _NOISE_LINE.match(line):
+            continue
+        if index < 4 and is_date_line(line):
+            continue
+        if not kept and lead and len(key) > 30 and _key(lead).startswith(key):
+            continue
+        kept.append(line)
+    return kept
+
+
+def find_author(tree, meta: PageMeta) -> str | None:
+    """Author from JSON-LD, meta author, or a byline element (class author/tac-gia/byline)."""
+    candidates = [meta.ld_author(), meta.names.get("author", ""), meta.og.get("article:author", "")]
+    for element in tree.xpath("//body//*[@class or @id or @itemprop]"):
+        words = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('itemprop') or ''}"
+        if re.search(r"author|tac-?gia|tacgia|byline|writer|nguoi-?viet|butdanh|but-?danh", words, re.IGNORECASE):
+            try:
+                candidates.append(element.text_content())
+            except ValueError:
+                continue
+    for candidate in candidates:
+        name = clean_author(candidate)
+        if name:
+            return name
+    return None
+
+
+def clean_author(value: str | None) -> str | None:
+    """'Tác giả: Minh Anh' -> 'Minh Anh'; URLs, dates, site names and long strings are not author names."""
+    text = normalize_inline(value)
+    text = re.sub(r"^(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|người viết|theo|by|bởi|author|posted by|đăng bởi)\s*[:\-]?\s*",
+                  "", text, flags=re.IGNORECASE)
+    text = text.strip(" -–|:,.()")
+    if not text or len(text) > 60 or "://" in text or text.lower().startswith(("www.", "http")):
+        return None
+    if find_times_in_text(text, timezone.utc) or len(text.split()) > 6 or re.search(r"\d{2,}", text):
+        return None
+    if re.match(r"^(?:admin|administrator|quản trị|quantri)$", text, re.IGNORECASE):
+        return None
+    return text

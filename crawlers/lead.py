@@ -1,0 +1,96 @@
+"""The lead paragraph (sapo). Vietnamese CMSs print it in its own block between headline and body, where generic
+extractors drop it; we find it by the class names these CMSs use and by agreement with og:description."""
+
+from __future__ import annotations
+
+import re
+
+from crawlers.blocks import paragraphs
+from crawlers.boilerplate import is_boilerplate_class
+from gdnn_monitor.textnorm import normalize_inline
+
+_LEAD_WORD = re.compile(
+    r"sapo|sapô|(?:^|[-_])lead(?:$|[-_]|text|in)|lede|summary|summery|chapeau|chapo|excerpt|(?:^|[-_])intro|"
+    r"teaser|abstract|tom-?tat|tomtat|trich-?dan|trichdan|mo-?ta-?ngan|standfirst|description|(?:^|[-_])desc(?:$|[-_])|"
+    r"(?:^|[-_])short-?(?:content|desc|text)|init-?content|news-?head|(?:^|[-_])tease",
+    re.IGNORECASE,
+)
+_NOT_LEAD = re.compile(r"item|list|thumb|related|other|box-?news|cate|widget|sidebar|footer|meta-?desc|seo", re.I)
+MIN_LEAD_CHARS = 30
+MAX_LEAD_CHARS = 1500
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", normalize_inline(text).lower())
+
+
+def overlap(first: str, second: str) -> float:
+    """Share of the shorter text's words found in the longer one (0..1); order-insensitive."""
+    a, b = _words(first), _words(second)
+    if not a or not b:
+        return 0.0
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    pool = set(longer)
+    return sum(1 for word in shorter if word in pool) / len(shorter)
+
+
+def agrees_with_description(text: str, description: str) -> bool:
+    """og:description is often the sapo, sometimes cut short with '...'; compare words, not characters."""
+    if not description or len(description) < MIN_LEAD_CHARS:
+        return False
+    cleaned = re.sub(r"(?:\.\.\.|…)\s*$", "", description)
+    return overlap(text, cleaned) >= 0.85 and len(_words(text)) <= 1.6 * len(_words(cleaned)) + 5
+
+
+def _in_boilerplate(element) -> bool:
+    return any(is_boilerplate_class(a) or _NOT_LEAD.search(f"{a.get('class') or ''} {a.get('id') or ''}")
+               for a in element.iterancestors() if a.tag not in ("body", "html"))
+
+
+def _lead_text(element) -> str:
+    return "\n".join(paragraphs(element))
+
+
+def _document_position(tree) -> dict:
+    return {element: index for index, element in enumerate(tree.iter())}
+
+
+def find_lead(tree, headline, description: str) -> tuple[str, object | None]:
+    """(lead text, element) or ("", None). Class-named blocks come first, the one nearest after the headline wins;
+    otherwise a block right after the headline whose words agree with og:description."""
+    order = _document_position(tree)
+    start = order.get(headline, -1) if headline is not None else -1
+    named = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("meta", "html", "body", "head", "title", "script"):
+            continue
+        words = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if not _LEAD_WORD.search(words) or _NOT_LEAD.search(words) or _in_boilerplate(element):
+            continue
+        if element.xpath(".//h1") or (headline is not None and headline in element.iterancestors()):
+            continue
+        text = _lead_text(element)
+        if MIN_LEAD_CHARS <= len(text) <= MAX_LEAD_CHARS:
+            named.append((element, text))
+    named = [(e, t) for e, t in named if not any(e in other.iterancestors() for other, _ in named)]
+    if named:
+        after = [(e, t) for e, t in named if order.get(e, 0) > start]
+        pool = after or named
+        agreeing = [(e, t) for e, t in pool if agrees_with_description(t, description)]
+        element, text = (agreeing or pool)[0]
+        return text, element
+    return _lead_by_description(tree, order, start, description)
+
+
+def _lead_by_description(tree, order: dict, start: int, description: str) -> tuple[str, object | None]:
+    if not description or len(description) < MIN_LEAD_CHARS:
+        return "", None
+    for element in tree.iter("p", "div", "h2", "h3", "strong", "b", "em", "span", "section"):
+        if order.get(element, 0) <= start or _in_boilerplate(element):
+            continue
+        text = _lead_text(element)
+        if not (MIN_LEAD_CHARS <= len(text) <= MAX_LEAD_CHARS):
+            continue
+        if agrees_with_description(text, description) and overlap(description, text) >= 0.85:
+            return text, element
+    return "", None
