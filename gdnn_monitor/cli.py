@@ -124,12 +124,15 @@ def sources_list(show_all: bool) -> None:
 
 def _register_area_commands() -> None:
     """Attach the commands each area defines; an area not built yet leaves an honest placeholder."""
-    placeholders = {"crawl": 3, "classify": 4, "classifier": 4, "report": 5, "serve": 5, "users": 5,
+    placeholders = {"classify": 4, "classifier": 4, "report": 5, "serve": 5, "users": 5,
                     "demo": 7}
     for name, issue in placeholders.items():
         cli.add_command(not_built(name, issue))
     from crawlers.check import check_command
+    from crawlers.cli import crawl_command
     from scheduler import schedule_command
+
+    cli.add_command(crawl_command)
 
     sources.add_command(check_command)
     cli.add_command(schedule_command)
