@@ -90,6 +90,10 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
     container = article_container(tree, headline)
     body_lines = main_text_lines(tree, [headline, lead_element])
     body_lines = clean_body_lines(body_lines, title, lead, author)
+    signature = trailing_signature(body_lines)
+    if signature and (author is None or signature == author):
+        author = signature
+        body_lines = body_lines[:-1]
     text = "\n".join(([lead] if lead else []) + body_lines)
     text = normalize_text(text)
     genre = detect_genre(container, url, meta.og_type, meta.ld_types(), "\n".join(body_lines))
@@ -170,11 +174,58 @@ def main_text_lines(tree, drop: list) -> list[str]:
         if element is not None and element.getparent() is not None:
             element.drop_tree()
     remove_boilerplate(work)
-    extracted = trafilatura.extract(work, include_comments=False, include_tables=True, include_images=False,
-                                    include_links=False, deduplicate=False, favor_precision=False,
+    unwrap_layout_tables(work)
+    keep_captions(work)
+    extracted = trafilatura.extract(work, fast=True, include_comments=False, include_tables=True,
+                                    include_images=False, include_links=False, deduplicate=False,
                                     output_format="txt")
-    lines = [normalize_inline(line) for line in (extracted or "").split("\n")]
+    lines = [_table_row(normalize_inline(line)) for line in (extracted or "").split("\n")]
     return [line for line in lines if line]
+
+
+def keep_captions(tree) -> None:
+    """A figure becomes a plain paragraph of its caption: captions are served text (all the text of a photo story),
+    but trafilatura drops figures when images are not extracted."""
+    for figure in list(tree.iter("figure")):
+        caption = " ".join(normalize_inline(c.text_content()) for c in figure.iter("figcaption")).strip()
+        if figure.getparent() is None:
+            continue
+        paragraph = figure.makeelement("p", {})
+        paragraph.text = caption
+        paragraph.tail = figure.tail
+        figure.getparent().replace(figure, paragraph)
+
+
+def _table_row(line: str) -> str:
+    """trafilatura prints a data-table row as '| a | b |'; we keep 'a | b'."""
+    if line.startswith("|") and line.endswith("|"):
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        return " | ".join(cell for cell in cells if cell)
+    return line
+
+
+_LAYOUT_CONTENT = ".//div|.//p|.//table|.//ul|.//ol|.//h1|.//h2|.//h3|.//form|.//section|.//article"
+_TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th")
+
+
+def unwrap_layout_tables(tree) -> None:
+    """Old CMSs lay whole pages out in tables; trafilatura would print them as one '| … |' row. A table whose cells
+    hold blocks or long text is layout: it becomes plain divs. Data tables (short cells, no blocks) stay tables."""
+    layout = {table: _is_layout_table(table) for table in tree.iter("table")}
+    for table, is_layout in layout.items():
+        if not is_layout:
+            continue
+        for element in [table, *table.iter(*_TABLE_PARTS)]:
+            owner = element if element.tag == "table" else next(
+                (a for a in element.iterancestors() if a.tag == "table" or a in layout), None)
+            if owner is table:
+                element.tag = "div"
+
+
+def _is_layout_table(table) -> bool:
+    cells = table.xpath(".//td|.//th")
+    return bool(table.xpath(_LAYOUT_CONTENT)) or any(text_length(cell) > 200 for cell in cells) or \
+        all(len(row.xpath("./td|./th")) <= 1 for row in table.xpath(".//tr"))
 
 
 def _key(text: str) -> str:
@@ -210,6 +261,21 @@ def clean_body_lines(lines: list[str], title: str, lead: str, author: str | None
             continue
         kept.append(line)
     return kept
+
+
+_NOT_SIGNATURE_START = {"theo", "nguồn", "ảnh", "bài", "video", "clip", "tin", "xem", "phóng", "pv", "ctv"}
+
+
+def trailing_signature(lines: list[str]) -> str | None:
+    """The reporter's name printed as the body's last line ("Minh Anh", "Lê Thị Hoa"): 2-4 capitalised words."""
+    if len(lines) < 2:
+        return None
+    words = normalize_inline(lines[-1]).split()
+    if not 2 <= len(words) <= 4 or words[0].lower() in _NOT_SIGNATURE_START:
+        return None
+    if not all(re.fullmatch(r"\w[\w.]*", w) and w[0].isupper() and not any(c.isdigit() for c in w) for w in words):
+        return None
+    return clean_author(" ".join(words))
 
 
 def find_author(tree, meta: PageMeta) -> str | None:

@@ -46,8 +46,8 @@ def count_captioned_images(container) -> tuple[int, int]:
     images = [img for img in container.xpath(".//img[@src or @data-src]")
               if not _in_furniture(img, container)]
     images = [img for img in images
-              if not re.search(r"logo|icon|banner|avatar|qc|ads", (img.get("src") or "") + (img.get("class") or ""),
-                               re.IGNORECASE)]
+              if not re.search(r"(?:^|[/_.\s-])(?:logo|icon|banner|avatar|qc|ads?|quangcao)(?:[/_.\s-]|\d|$)",
+                               (img.get("src") or "") + " " + (img.get("class") or ""), re.IGNORECASE)]
     captioned = 0
     for image in images:
         figure = next((a for a in image.iterancestors() if a.tag in ("figure", "table", "div")), None)

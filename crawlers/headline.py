@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from crawlers.boilerplate import is_boilerplate_class
 from crawlers.pagemeta import PageMeta
 from gdnn_monitor.textnorm import normalize_inline
 
@@ -19,6 +20,7 @@ _TITLE_CLASS = re.compile(r"title|headline|tieu-?de|tieude|heading|news-?name|po
 _NOT_TITLE_CLASS = re.compile(r"logo|brand|site-?name|site-?title|widget|sidebar|menu|footer|related|box-?title|"
                               r"cate|section|category|breadcrumb", re.IGNORECASE)
 MIN_TITLE_CHARS = 8
+GENERIC_TITLE_WORDS = 5  # "Chi tiết tin", "Tin tức - Sự kiện": a declared title this short names the page type
 
 
 def _key(text: str) -> str:
@@ -84,9 +86,20 @@ def _agrees(heading: str, declared_keys: list[str]) -> bool:
 
 def _heading_candidates(tree) -> list:
     headings = tree.xpath("//h1")
-    headings += [h for h in tree.xpath("//h2|//h3|//div|//p|//span")
+    headings += [h for h in tree.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::div or self::p or self::span "
+                                       "or self::td or self::strong][@class or @id]")
                  if _TITLE_CLASS.search((h.get("class") or "") + " " + (h.get("id") or ""))]
-    return [h for h in headings if not _NOT_TITLE_CLASS.search((h.get("class") or "") + " " + (h.get("id") or ""))]
+    return [h for h in headings if not _NOT_TITLE_CLASS.search((h.get("class") or "") + " " + (h.get("id") or ""))
+            and not any(is_boilerplate_class(a) for a in h.iterancestors())
+            and not is_boilerplate_class(h) and not h.xpath(".//div|.//p|.//table")
+            and (h.tag == "h1" or not _is_teaser_link(h))]
+
+
+def _is_teaser_link(heading) -> bool:
+    """A heading that is a link to another page is a teaser in a list, not this page's headline."""
+    linked = sum(len(a.text_content().strip()) for a in heading.iter("a") if a.get("href"))
+    linked += len(heading.text_content().strip()) if any(a.tag == "a" and a.get("href") for a in heading.iterancestors()) else 0
+    return linked >= 0.5 * max(len(heading.text_content().strip()), 1)
 
 
 def _text(element) -> str:
@@ -112,8 +125,11 @@ def find_headline(tree, meta: PageMeta, url: str) -> tuple[str, object | None]:
         return h1s[0][1], h1s[0][0]
     for title in declared:
         cleaned = strip_site_name(title, meta, url)
-        if len(cleaned) >= MIN_TITLE_CHARS and not _looks_like_site_name(cleaned, tokens):
+        if len(cleaned.split()) >= GENERIC_TITLE_WORDS and not _looks_like_site_name(cleaned, tokens):
             return cleaned, None
+    named = [(h, t) for h, t in candidates if h.tag != "h1" and len(t.split()) >= GENERIC_TITLE_WORDS]
+    if named:
+        return named[0][1], named[0][0]
     if h1s:
         return h1s[0][1], h1s[0][0]
     return (strip_site_name(declared[0], meta, url) if declared else ""), None

@@ -12,7 +12,10 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-MAX_PARSE_CHARS = 2_000_000
+MAX_PARSE_CHARS = 1_000_000
+MAX_DECODE_BYTES = 8_000_000
+_NON_CONTENT = re.compile(r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->|"
+                          r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]{200,}", re.IGNORECASE | re.DOTALL)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.IGNORECASE)
@@ -54,7 +57,7 @@ def decode_html(data: bytes, *, encoding: str | None = None, headers_charset: st
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, errors="replace")
-    sample = data[: MAX_PARSE_CHARS * 2]
+    sample = data[:MAX_DECODE_BYTES]
     try:
         return sample.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -82,12 +85,19 @@ def _valid_utf8_share(data: bytes) -> float:
     return 1.0 if high == 0 else 1.0 - (bad / high)
 
 
+def _keep_json_ld(match: re.Match[str]) -> str:
+    """Scripts go before truncation (inlined JS bloats pages), except JSON-LD, which carries the article's metadata."""
+    return match.group(0) if "ld+json" in match.group(0)[:120].lower() else ""
+
+
 def parse_html(page: str | bytes, *, encoding: str | None = None, headers_charset: str | None = None):
     """An lxml HTML document for the page (truncated beyond MAX_PARSE_CHARS), or None when there is nothing to parse."""
     text = decode_html(page, encoding=encoding, headers_charset=headers_charset) if isinstance(page, bytes) else page
     if not text or not text.strip():
         return None
-    text = text[:MAX_PARSE_CHARS].replace("\x00", "")
+    if len(text) > MAX_PARSE_CHARS:
+        text = _NON_CONTENT.sub(_keep_json_ld, text[: MAX_PARSE_CHARS * 4])[:MAX_PARSE_CHARS]
+    text = text.replace("\x00", "")
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
         tree = lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(remove_comments=True, recover=True))

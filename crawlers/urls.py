@@ -88,6 +88,8 @@ def print_view_target(url: str) -> str | None:
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _print_flag(k, v)]
     path = parts.path
+    if _PRINT_PAGE.search(path):
+        return None
     if _PRINT_PATH.search(path):
         if _ID_IN_PRINT_PATH.search(path) and not re.search(r"[a-z]-\d+\.html?$", path, re.IGNORECASE):
             return None
@@ -95,6 +97,4 @@ def print_view_target(url: str) -> str | None:
         if stripped in ("", "/"):
             return None
         path = re.sub(r"/{2,}", "/", stripped)
-    elif _PRINT_PAGE.search(path):
-        return None
     return canonicalize_url(urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), "")))

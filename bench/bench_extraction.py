@@ -1,0 +1,95 @@
+"""Extraction quality and speed on the stored CMS-family pages: our pipeline vs trafilatura alone, then ms/page.
+
+Run: python bench/bench_extraction.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+
+from crawlers.extraction import extract_article  # noqa: E402
+from crawlers.extraction_eval import load_fixtures, same_minute, token_f1  # noqa: E402
+from gdnn_monitor.textnorm import normalize_inline  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "extraction"
+DANTRI = ROOT.parent / "shared" / "data" / "raw" / "fixtures" / "html_dantri" / "dantri_homepage_2019-06.html"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def trafilatura_alone(html: bytes, url: str):
+    """What trafilatura 2.3 gives with its defaults: (title, text, datetime or None)."""
+    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    if document is None:
+        return None
+    published = None
+    if document.date:
+        from datetime import datetime
+
+        published = datetime.fromisoformat(document.date).replace(tzinfo=TZ)
+    return normalize_inline(document.title or ""), document.text or "", published
+
+
+def quality() -> None:
+    fixtures = [f for f in load_fixtures(FIXTURES) if f.is_article]
+    rows = {"ours": [], "trafilatura": []}
+    for fixture in fixtures:
+        want = fixture.expected
+        ours = extract_article(fixture.html, fixture.fetched_url, headers_charset=want.get("headers_charset"), tz=TZ)
+        rows["ours"].append((fixture.name, ours and ours.title == want["title"], token_f1(ours and ours.text, want["text"]),
+                             same_minute(ours and ours.published_at, want["published_at"])))
+        alone = trafilatura_alone(fixture.html, fixture.fetched_url)
+        rows["trafilatura"].append((fixture.name, alone and alone[0] == want["title"],
+                                    token_f1(alone and alone[1], want["text"]),
+                                    same_minute(alone and alone[2], want["published_at"])))
+    for label, results in rows.items():
+        print(f"\n{label}: {len(results)} article pages")
+        for name, title_ok, f1, date_ok in results:
+            print(f"  {name:38s} title={'ok ' if title_ok else 'BAD'} f1={f1:.3f} date={'ok' if date_ok else 'BAD'}")
+        print(f"  title exact {sum(bool(r[1]) for r in results)}/{len(results)}, "
+              f"mean token F1 {statistics.mean(r[2] for r in results):.3f}, "
+              f"F1>=0.95 {sum(r[2] >= 0.95 for r in results)}/{len(results)}, "
+              f"date to the minute {sum(bool(r[3]) for r in results)}/{len(results)}")
+
+
+def synthetic_large_page(paragraphs: int = 20000) -> str:
+    body = "".join(f"<div class='row'><p>Đoạn văn số {i} về giáo dục nghề nghiệp tại Lạng Sơn.</p></div>"
+                   for i in range(paragraphs))
+    return f"<html><head><title>Trang rất lớn</title></head><body><h1>Trang rất lớn</h1>{body}</body></html>"
+
+
+def speed(repeat: int) -> None:
+    pages = [(f.html, f.fetched_url) for f in load_fixtures(FIXTURES)]
+    if DANTRI.exists():
+        pages.append((DANTRI.read_bytes(), "https://dantri.com.vn/"))
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for html, url in pages:
+            extract_article(html, url, tz=TZ)
+    elapsed = time.perf_counter() - started
+    print(f"\nspeed: {len(pages)} pages x {repeat}: {1000 * elapsed / (len(pages) * repeat):.1f} ms/page")
+    large = synthetic_large_page()
+    started = time.perf_counter()
+    extract_article(large, "https://example.vn/large-1.html", tz=TZ)
+    print(f"synthetic large page ({len(large.encode()) / 1e6:.1f} MB): {1000 * (time.perf_counter() - started):.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    quality()
+    speed(args.repeat)
+
+
+if __name__ == "__main__":
+    main()
