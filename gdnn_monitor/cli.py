@@ -124,7 +124,7 @@ def sources_list(show_all: bool) -> None:
 
 def _register_area_commands() -> None:
     """Attach the commands each area defines; an area not built yet leaves an honest placeholder."""
-    placeholders = {"classify": 4, "classifier": 4, "report": 5, "serve": 5, "users": 5,
+    placeholders = {"classify": 4, "classifier": 4,
                     "demo": 7}
     for name, issue in placeholders.items():
         cli.add_command(not_built(name, issue))
@@ -136,6 +136,10 @@ def _register_area_commands() -> None:
 
     sources.add_command(check_command)
     cli.add_command(schedule_command)
+    from web.cli import COMMANDS as web_commands
+
+    for command in web_commands:
+        cli.add_command(command)
 
 
 _register_area_commands()

@@ -1,0 +1,72 @@
+"""The home page: progress toward the year's targets, counts by month, channel, genre and theme, source health."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import func
+from sqlmodel import select
+
+from gdnn_monitor.dates import year_bounds
+from gdnn_monitor.settings import get_settings
+from store.models import Item
+from store.reports import (CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, counted_rows, progress,
+                           summarise)
+from web.charts import bar_chart, column_chart
+from web.deps import DB, AnyUser
+
+router = APIRouter()
+HEALTH_TTL = 60.0
+STATUS_ORDER = {"down": 0, "failing": 1, "new": 2, "ok": 3, "off": 4}
+_health_cache: dict[str, tuple[float, object]] = {}
+
+
+def _source_health() -> tuple[list, str | None]:
+    """Source health changes only when a crawl runs; reading the sources file once a minute is plenty."""
+    from crawlers.health import source_health
+    from crawlers.registry import SourcesFileError
+
+    settings = get_settings()
+    key = f"{settings.sources}|{settings.database_url}"
+    cached = _health_cache.get(key)
+    if cached and time.monotonic() - cached[0] < HEALTH_TTL:
+        return cached[1], None
+    try:
+        health = source_health(show_all=False)
+    except SourcesFileError as exc:
+        return [], str(exc)
+    _health_cache[key] = (time.monotonic(), health)
+    return health, None
+
+
+def _labelled(tallies: dict, labels: dict, extra: dict | None = None) -> list[tuple[str, int]]:
+    names = {**labels, **(extra or {})}
+    ordered = [key for key in names if key in tallies] + sorted(k for k in tallies if k not in names)
+    return [(names.get(key, key), tallies[key].counted) for key in ordered]
+
+
+@router.get("/", name="dashboard")
+def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = None) -> Response:
+    settings = get_settings()
+    tz = settings.tz
+    year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
+    rows = counted_rows(session, *year_bounds(year, tz), settings.count_syndicated)
+    summary = summarise(rows, settings.count_syndicated, tz)
+    pending = session.exec(select(func.count()).select_from(Item).where(Item.review.is_(None),
+                                                                        Item.zone == "review")).one()
+    health, health_error = _source_health()
+    health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
+    charts = {
+        "month": column_chart([(f"T{m}", summary.by_month[m].counted if m in summary.by_month else 0)
+                               for m in range(1, 13)], f"Số tin/bài theo tháng năm {year}"),
+        "channel": bar_chart(_labelled(summary.by_channel, CHANNEL_LABELS), "Theo kênh"),
+        "genre": bar_chart(_labelled(summary.by_genre, GENRE_LABELS), "Theo thể loại"),
+        "theme": bar_chart(_labelled(summary.by_theme, THEME_LABELS, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
+    }
+    return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
+        "year": year, "summary": summary, "progress": progress(session, year, summary), "charts": charts,
+        "pending": pending, "health": health, "health_error": health_error,
+    })

@@ -1,0 +1,30 @@
+"""The review queue page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import select
+
+from gdnn_monitor.settings import get_settings
+from store.models import SOURCE_KINDS, Source
+from store.reports import THEME_LABELS
+from web.deps import DB, AnyUser
+from web.queue import PAGE_SIZE, STATUSES, QueueFilter, queue_page
+
+router = APIRouter()
+KIND_LABELS = {"newspaper": "Báo", "tv": "Đài PT-TH", "school": "Trường", "government": "Cơ quan nhà nước",
+               "portal": "Cổng thông tin", "youtube": "YouTube", "facebook": "Facebook", "manual": "Nhập tay"}
+
+
+@router.get("/queue", name="queue")
+def queue(request: Request, session: DB, user: AnyUser) -> Response:
+    chosen = QueueFilter.from_query(request.query_params)
+    rows, total = queue_page(session, chosen, get_settings().tz)
+    sources = list(session.exec(select(Source.id, Source.name).order_by(Source.name)))
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return request.app.state.templates.TemplateResponse(request, "queue.html", {
+        "rows": rows, "total": total, "chosen": chosen, "pages": pages, "sources": sources,
+        "source_names": dict(sources), "statuses": STATUSES, "kinds": {k: KIND_LABELS.get(k, k) for k in SOURCE_KINDS},
+        "themes": THEME_LABELS, "filter_query": request.url.query,
+    })
