@@ -23,7 +23,8 @@ _BOILERPLATE_WORD = re.compile(
     r"doc-?nhieu|docnhieu|top-?news|hot-?news|tin-?noi-?bat|noibat|tinmoi|tin-?moi|cung-?chuyen-?muc|"
     r"same-?category|samecate|print-?button|btn-?print|author-?box|post-?navigation|nav-?links|next-?prev|"
     r"prev-?next|entry-?footer|entry-?meta-?bottom|skip-?link|screen-?reader-?text|sr-?only|"
-    r"weather|thoi-?tiet|gold-?price|ty-?gia|lich-?van-?nien|counter|thong-?ke-?truy-?cap|visitor|online-?count)"
+    r"weather|thoi-?tiet|gold-?price|ty-?gia|lich-?van-?nien|counter|thong-?ke-?truy-?cap|visitor|online-?count|"
+    r"logo|brand|masthead|site-?header|site-?branding|top-?header|header-?top|topnav|top-?nav|site-?title)"
     r"(?:$|[-_])",
     re.IGNORECASE,
 )
@@ -79,6 +80,9 @@ def remove_boilerplate(tree, keep: list | None = None) -> None:
         for element in body.xpath(f".//{tag}"):
             if not _protected(element, keep):
                 _drop(element)
+    for element in body.xpath(".//header[not(ancestor::article or ancestor::main)]"):
+        if not _protected(element, keep) and text_length(element) < 0.4 * total:
+            _drop(element)
     for element in list(body.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None or element is body:
             continue
