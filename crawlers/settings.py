@@ -33,13 +33,14 @@ def source_hosts(source: SourceConfig) -> set[str]:
 
 
 def per_site_slots(settings: Settings, sources: list[SourceConfig]) -> dict[str, dict[str, Any]]:
-    """DOWNLOAD_SLOTS entries for sources that ask for their own delay (a slot is one host)."""
+    """DOWNLOAD_SLOTS entries for sources that ask for their own delay (a slot is one host); the delay is a floor,
+    so no random jitter below it."""
     slots: dict[str, dict[str, Any]] = {}
     for source in sources:
         if source.download_delay is None:
             continue
         for host in source_hosts(source):
-            slots[host] = {"delay": max(source.download_delay, slots.get(host, {}).get("delay", 0.0))}
+            slots[host] = {"delay": max(source.download_delay, slots.get(host, {}).get("delay", 0.0)), "jitter": 0}
     return slots
 
 

@@ -219,7 +219,11 @@ class SourcesSpider(scrapy.Spider):
                 self.stats_by_source[source_id].older_skipped += 1
                 continue
             if response.meta["role"] == "youtube":
-                yield self._social_item(source_id, youtube_video(entry, self.sources[source_id].name), "youtube")
+                video = youtube_video(entry, self.sources[source_id].name)
+                if canonicalize_url(video.url) in self.options.known:
+                    self.stats_by_source[source_id].known_skipped += 1
+                    continue
+                yield self._social_item(source_id, video, "youtube")
                 continue
             hint = {"title": entry.title, "published": entry.published, "summary": entry.summary}
             yield from self._article_request(source_id, entry.url, via="feed", hint=hint)
@@ -267,19 +271,18 @@ class SourcesSpider(scrapy.Spider):
         hosts = self.hosts[source_id] | {urlsplit(response.url).hostname or ""}
         depth = response.meta.get("depth", 0)
         max_depth = source.listing_depth if source.listing_depth is not None else self.options.listing_depth
-        next_requests = []
-        for link in pagination_links(response.body, response.url, hosts):
-            link_depth = max(depth + 1, (link.page or 0) - 1)
-            if link_depth <= max_depth and self._budget_left(source_id):
-                next_requests.append(self._request(source_id, link.url, self.parse_listing, "listing",
-                                                   depth=link_depth))
+        next_pages = [(link.url, max(depth + 1, (link.page or 0) - 1))
+                      for link in pagination_links(response.body, response.url, hosts)]
+        next_pages = [(url, link_depth) for url, link_depth in next_pages if link_depth <= max_depth]
         articles = article_links(response.body, response.url, source, hosts)
         if not self.options.since or self.options.distributed:
-            yield from next_requests
+            yield from self._listing_requests(source_id, next_pages)
             for url in articles:
                 yield from self._article_request(source_id, url, via="listing")
             return
-        page = ListingPage(pending=0, next_requests=next_requests)
+        # With --since the walk goes one page at a time, so it can stop at the first page of old articles.
+        nearest = sorted(next_pages, key=lambda pair: pair[1])[:1]
+        page = ListingPage(pending=0, next_requests=list(self._listing_requests(source_id, nearest)))
         self.listings[response.url] = page
         requests = []
         for url in articles:
@@ -287,6 +290,11 @@ class SourcesSpider(scrapy.Spider):
         page.pending = len(requests)
         yield from requests
         yield from self._release(response.url)
+
+    def _listing_requests(self, source_id: str, pages: list[tuple[str, int]]) -> Iterator[Request]:
+        for url, depth in pages:
+            if self._budget_left(source_id):
+                yield self._request(source_id, url, self.parse_listing, "listing", depth=depth)
 
     def _release(self, page_key: str) -> Iterator[Request]:
         """Follow a listing's next pages once all its articles are in, unless they all predate --since."""
