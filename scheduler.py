@@ -34,6 +34,7 @@ FAILED = "failed"
 RUNNING = "running"
 MISFIRE_GRACE = timedelta(hours=6)
 DIGEST_LIMIT = 50
+CLASSIFY_LIMIT = 5000
 
 CrawlFunction = Callable[..., object]
 
@@ -55,15 +56,19 @@ class PipelineResult:
 # --- the crawl step -------------------------------------------------------------------------------------------------
 
 def _default_crawl() -> CrawlFunction:
+    """The crawler's run_crawl, or a distributed crawl that workers join when PostgreSQL and Redis are configured."""
+    from crawlers.distributed import distributed_enabled, run_distributed_crawl
     from crawlers.run import run_crawl
 
-    return run_crawl
+    return run_distributed_crawl if distributed_enabled() else run_crawl
 
 
-def mark_interrupted_runs(session: Session, reason: str, started_after: datetime | None = None) -> list[str]:
+def mark_interrupted_runs(session: Session, reason: str, started_after: datetime | None = None,
+                          finished_too: bool = False) -> list[str]:
     """Close CrawlRun rows still 'running' (their process died): recorded as failed with the reason, never left open.
+    With finished_too, runs that closed themselves after a stop request are marked too (they are incomplete).
     Only call this while holding the crawl lock, when no other crawl can be running."""
-    query = select(CrawlRun).where(CrawlRun.status == RUNNING)
+    query = select(CrawlRun).where(CrawlRun.status != FAILED if finished_too else CrawlRun.status == RUNNING)
     if started_after is not None:
         query = query.where(CrawlRun.started_at >= started_after)
     closed = []
@@ -103,7 +108,7 @@ def sources_to_crawl(now: datetime | None = None) -> list[str]:
         return due_source_ids(session, [source.id for source in registry.enabled()], now)
 
 
-def run_crawl_locked(crawl: CrawlFunction | None = None, **kwargs) -> object:
+def run_crawl_locked(crawl: CrawlFunction | None = None, *args, **kwargs) -> object:
     """Run one crawl while holding the database crawl lock (raises LockBusy at once if another crawl runs)."""
     crawl = crawl or _default_crawl()
     with hold_lock(CRAWL_LOCK):
@@ -113,19 +118,24 @@ def run_crawl_locked(crawl: CrawlFunction | None = None, **kwargs) -> object:
             stale = mark_interrupted_runs(session, "interrupted: the crawling process stopped before finishing")
         if stale:
             log.warning("closed %d crawl run(s) left open by a process that died: %s", len(stale), ", ".join(stale))
-        return crawl(**kwargs)
+        return crawl(*args, **kwargs)
 
 
 # --- classify, health -----------------------------------------------------------------------------------------------
 
-def classify_new_items() -> int:
-    """Classify items the crawl stored without a decision (no model at crawl time, or the crawl died before it)."""
-    try:
-        from classifier.apply import classify_unclassified  # the classifier issue's entry point, once it exists
-    except ImportError:
-        log.info("classifier not available: new items stay unclassified until `gdnn-monitor classify`")
-        return 0
-    return int(classify_unclassified() or 0)
+def classify_new_items(limit: int = CLASSIFY_LIMIT) -> int:
+    """Classify crawled items still without a decision (no model at crawl time, or the crawl died before it),
+    oldest first, through the crawler's own classification hook."""
+    from crawlers.run import classify_new_items as classify_ids
+    from store.db import session_scope
+
+    with session_scope() as session:
+        ids = list(session.exec(select(Item.id).where(Item.model_version.is_(None), Item.origin == "crawl")
+                                .order_by(Item.id).limit(limit)))
+    classified = classify_ids(ids)
+    if ids:
+        log.info("classified %d of %d item(s) left unclassified", classified, len(ids))
+    return classified
 
 
 def refresh_backoff() -> dict[str, datetime]:
@@ -314,7 +324,7 @@ def _record_stop(crawl_started: datetime, result: PipelineResult) -> None:
 
     reason = "interrupted: the scheduler was stopped (SIGTERM) during the crawl"
     with session_scope() as session:
-        closed = mark_interrupted_runs(session, reason, started_after=crawl_started)
+        closed = mark_interrupted_runs(session, reason, started_after=crawl_started, finished_too=True)
     result.status, result.error = FAILED, reason
     log.warning("pipeline stopped; crawl run(s) recorded as interrupted: %s", ", ".join(closed) or "none open")
 

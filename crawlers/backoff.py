@@ -1,5 +1,6 @@
-"""Back off from a source that keeps failing: the wait grows exponentially with its consecutive failures (1 h, 2 h,
-4 h, … capped at 7 days), so a dead site is not hammered every run, and it comes back by itself when it recovers."""
+"""Back off from a source that keeps failing: from its second failure in a row the wait grows exponentially (1 h,
+2 h, 4 h, … capped at 7 days), so a dead site is not hammered every run, and it comes back by itself when it
+recovers. A single failure is not backed off: it may be a blip, or the crawler itself having been killed."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from store.types import utcnow
 
 BASE_DELAY = timedelta(hours=1)
 MAX_DELAY = timedelta(days=7)
+FIRST_BACKED_OFF_FAILURE = 2
 
 
 def backoff_delay(consecutive_failures: int, base: timedelta = BASE_DELAY, cap: timedelta = MAX_DELAY) -> timedelta:
-    """No wait after a success; base·2^(n-1) after n failures in a row, never more than cap."""
-    if consecutive_failures <= 0:
+    """No wait after a success or a single failure; base·2^(n-2) after n ≥ 2 failures in a row, never more than cap."""
+    if consecutive_failures < FIRST_BACKED_OFF_FAILURE:
         return timedelta(0)
-    exponent = min(consecutive_failures - 1, 32)
+    exponent = min(consecutive_failures - FIRST_BACKED_OFF_FAILURE, 32)
     return min(base * (2 ** exponent), cap)
 
 

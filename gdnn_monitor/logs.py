@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 _run_id: ContextVar[str | None] = ContextVar("gdnn_run_id", default=None)
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "run_id"}
 _HANDLER_MARK = "_gdnn_handler"
+QUIET_LOGGERS = ("alembic", "apscheduler.executors.default")
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s [run %(run_id)s] %(message)s"
 
 
@@ -86,4 +87,6 @@ def configure_logging(log_format: str | None = None, level: int | str = logging.
     setattr(handler, _HANDLER_MARK, True)
     root.addHandler(handler)
     root.setLevel(level)
+    for chatty in QUIET_LOGGERS:
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     return handler

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     sources: Path = SHIPPED_SOURCES
     download_delay: float = Field(1.0, ge=0)
     redis_url: str | None = None
+    redis_prefix: str = Field("gdnn-monitor", pattern=r"^[A-Za-z0-9_.:-]+$")
     timezone: str = "Asia/Ho_Chi_Minh"
     user_agent_contact: str = "https://github.com/gdnn-monitor/gdnn-monitor"
     concurrent_requests: int = Field(8, ge=1)

@@ -20,7 +20,7 @@ from store.models import JobLock
 from store.types import utcnow
 
 CRAWL_LOCK = "crawl"
-DEFAULT_TTL = timedelta(minutes=10)
+DEFAULT_TTL = timedelta(minutes=2)
 
 _table = JobLock.__table__
 
@@ -53,6 +53,37 @@ def try_acquire(name: str, holder: str, ttl: timedelta = DEFAULT_TTL, url: str |
         taken = connection.execute(
             update(_table)
             .where(_table.c.name == name, (_table.c.expires_at < now) | (_table.c.holder == holder))
+            .values(holder=holder, acquired_at=now, expires_at=now + ttl)
+        )
+        if taken.rowcount == 1:
+            return True
+    return _take_over_from_dead_local_holder(name, holder, ttl, url)
+
+
+def _holder_is_dead_here(holder: str) -> bool:
+    """True when the holder was a process of this machine that no longer exists (killed without releasing)."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _take_over_from_dead_local_holder(name: str, holder: str, ttl: timedelta, url: str | None) -> bool:
+    """A lock held by a dead process of this machine need not wait for its expiry."""
+    current = current_holder(name, url)
+    if current is None or not _holder_is_dead_here(current[0]):
+        return False
+    now = utcnow()
+    with get_engine(url).begin() as connection:
+        taken = connection.execute(
+            update(_table).where(_table.c.name == name, _table.c.holder == current[0])
             .values(holder=holder, acquired_at=now, expires_at=now + ttl)
         )
         return taken.rowcount == 1

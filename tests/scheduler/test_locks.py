@@ -79,3 +79,22 @@ def test_many_threads_racing_for_the_lock_get_exactly_one_winner(database_url):
     for thread in threads:
         thread.join()
     assert len(winners) == 1
+
+
+def test_a_lock_left_by_a_killed_process_of_this_machine_is_taken_over_at_once(database_url):
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead_holder = f"{socket.gethostname()}:{sleeper.pid}:deadbeef"
+    assert try_acquire("crawl", dead_holder, url=database_url)
+    assert not try_acquire("crawl", "me", url=database_url), "its holder is alive"
+    sleeper.send_signal(signal.SIGKILL)
+    sleeper.wait()
+    assert try_acquire("crawl", "me", url=database_url)
+    other_machine = "another-host:1:cafe"
+    release("crawl", "me", url=database_url)
+    assert try_acquire("crawl", other_machine, url=database_url)
+    assert not try_acquire("crawl", "me", url=database_url), "another machine's holder waits for expiry"

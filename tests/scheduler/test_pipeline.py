@@ -106,7 +106,7 @@ def test_only_enabled_sources_out_of_back_off_are_crawled(pipeline_env):
     scheduler.run_pipeline(crawl=crawl)
     assert crawl.calls[0]["source_ids"] == ["truong-mau"]
     with session_scope() as session:
-        assert session.get(Source, "bao-mau").backoff_until > utcnow() + timedelta(hours=3, minutes=59)
+        assert session.get(Source, "bao-mau").backoff_until > utcnow() + timedelta(hours=1, minutes=59)
 
 
 def _item(url: str, title: str, **values) -> dict:

@@ -1,0 +1,161 @@
+"""Resilience with the real crawler against a slow local farm: a crawl killed half way loses nothing and the next
+run completes it; SIGTERM stops the scheduler cleanly; the scheduler and a web-app-like writer share SQLite safely."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import select
+
+import scheduler
+from store.db import get_engine, session_scope
+from store.locks import current_holder
+from store.models import CrawlRun
+from tests.scheduler.conftest import stored_urls, wait_until
+
+
+def _children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                children.append(int(entry.name))
+    return children
+
+
+def _crawl_children_of(pid: int) -> list[int]:
+    """The spawned crawler processes (not multiprocessing's resource tracker)."""
+    found = []
+    for child in _children_of(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in command:
+            found.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_crawl_killed_half_way_loses_nothing_and_the_next_run_completes_it(slow_farm_env):
+    farm = slow_farm_env
+    results = []
+    runner = threading.Thread(target=lambda: results.append(scheduler.run_pipeline()), daemon=True)
+    runner.start()
+    assert wait_until(lambda: len(stored_urls()) >= 15, timeout=60), "the crawl did not start storing items"
+    [child] = multiprocessing.active_children()
+    os.kill(child.pid, signal.SIGKILL)
+    runner.join(60)
+    assert results and results[0].status == "failed" and "exit code -9" in results[0].error
+    before_rerun = set(stored_urls())
+    assert 15 <= len(before_rerun) < farm.articles, "killed half way"
+    requests_before = Counter(farm.article_requests())
+
+    assert scheduler.run_pipeline().status == "ok"
+    after = stored_urls()
+    assert len(after) == len(set(after)) == farm.articles
+    assert set(after) == farm.article_urls()
+    rerequested = [url for url in before_rerun
+                   if farm.article_requests()[url.removeprefix(farm.base)] > requests_before[url.removeprefix(farm.base)]]
+    assert rerequested == [], "articles stored before the kill are not fetched again"
+    with session_scope() as session:
+        runs = list(session.exec(select(CrawlRun).order_by(CrawlRun.id)))
+    assert [run.status for run in runs] == ["failed", "ok"] and "exit code -9" in runs[0].error
+    assert current_holder("crawl") is None
+
+
+def test_sigterm_stops_the_scheduler_and_its_crawl_cleanly(slow_farm_env, tmp_path):
+    command = [sys.executable, "-m", "gdnn_monitor.cli", "schedule"]
+    log = (tmp_path / "scheduler.log").open("w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+    try:
+        assert wait_until(lambda: len(stored_urls()) >= 5, timeout=60), "the catch-up run did not start"
+        crawl_children = _crawl_children_of(process.pid)
+        assert crawl_children, "the crawl runs in a child process"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        log.close()
+    output = (tmp_path / "scheduler.log").read_text()
+    assert "stop requested" in output and "scheduler stopped" in output
+    assert not any(_alive(pid) for pid in crawl_children), "no orphan crawler left behind"
+    assert wait_until(lambda: not _children_of(process.pid), timeout=10)
+    with session_scope() as session:
+        [run] = session.exec(select(CrawlRun)).all()
+    assert run.status == "failed" and "SIGTERM" in run.error and run.finished_at is not None
+    assert current_holder("crawl") is None
+    assert len(stored_urls()) < slow_farm_env.articles
+
+
+WEB_LIKE_WRITER = r"""
+import sys, time
+from sqlmodel import select
+from store.db import session_scope
+from store.models import Item, KpiTarget
+errors, writes, deadline = 0, 0, time.monotonic() + float(sys.argv[1])
+while time.monotonic() < deadline:
+    try:
+        with session_scope() as session:
+            list(session.exec(select(Item).order_by(Item.id.desc()).limit(50)))
+            target = session.exec(select(KpiTarget).where(KpiTarget.year == 2026)).first() or KpiTarget(
+                year=2026, metric="tin_bai", target=0)
+            target.target += 1
+            session.add(target)
+        writes += 1
+    except Exception as exc:
+        errors += 1
+        print("ERROR", type(exc).__name__, exc, flush=True)
+    time.sleep(0.02)
+print("WRITES", writes, "ERRORS", errors, flush=True)
+"""
+
+
+def test_restarting_the_scheduler_while_the_web_app_writes_keeps_sqlite_healthy(slow_farm_env, tmp_path):
+    get_engine()  # create and migrate the database before two processes race to do it
+    web = subprocess.Popen([sys.executable, "-c", WEB_LIKE_WRITER, "40"], stdout=subprocess.PIPE, text=True,
+                           env=os.environ.copy())
+    try:
+        first = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "schedule", "--once"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+        assert wait_until(lambda: len(stored_urls()) >= 10, timeout=60)
+        for pid in [first.pid, *_children_of(first.pid)]:
+            os.kill(pid, signal.SIGKILL)  # a crash or `systemctl kill`: the hardest stop
+        first.wait(30)
+        again = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "schedule", "--once"],
+                               capture_output=True, text=True, env=os.environ.copy(), timeout=180)
+        assert again.returncode == 0, again.stderr
+        out, _ = web.communicate(timeout=90)
+    finally:
+        if web.poll() is None:
+            web.kill()
+    assert "ERRORS 0" in out and "ERROR " not in out, out
+    assert int(out.split("WRITES")[1].split()[0]) > 100
+    with get_engine().connect() as connection:
+        assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    urls = stored_urls()
+    assert len(urls) == len(set(urls)) == slow_farm_env.articles
+    with session_scope() as session:
+        statuses = [run.status for run in session.exec(select(CrawlRun).order_by(CrawlRun.id))]
+    assert statuses == ["failed", "ok"], "the killed run is closed as failed by the next one"
