@@ -51,11 +51,13 @@ def _log_line(counts: LiveCounts) -> str:
             f"{sum(counts.errors.values())} lỗi")
 
 
-def _run_with_display(source_ids: tuple[str, ...], since: str | None):
+def _run_with_display(source_ids: tuple[str, ...], since: str | None, worker: bool = False):
     from rich.console import Console
     from rich.live import Live
 
-    from crawlers.run import run_crawl
+    from crawlers.distributed import crawl_entry
+
+    run_crawl = crawl_entry(worker)  # under the crawl lock; distributed with PostgreSQL + Redis; --worker joins
 
     counts = LiveCounts()
     console = Console(stderr=True)
@@ -107,13 +109,15 @@ def print_summary(summary) -> None:
 @click.option("--source", "source_ids", multiple=True, metavar="ID",
               help="Chỉ thu thập nguồn này (lặp lại được). Only this source (repeatable).")
 @click.option("--since", help="Bỏ qua tin đăng trước ngày này (YYYY-MM-DD). Skip items published before this day.")
-def crawl_command(source_ids: tuple[str, ...], since: str | None) -> None:
+@click.option("--worker", is_flag=True, help="Tham gia lần thu thập phân tán đang chạy (GDNN_REDIS_URL + PostgreSQL). "
+              "Join the current distributed crawl as one more worker.")
+def crawl_command(source_ids: tuple[str, ...], since: str | None, worker: bool) -> None:
     """Thu thập tin, bài từ các nguồn đang bật. Collects articles from the enabled sources."""
     from gdnn_monitor.dates import parse_day
 
     if since:
         parse_day(since)
-    summary = _run_with_display(source_ids, since)
+    summary = _run_with_display(source_ids, since, worker)
     print_summary(summary)
     if summary.exit_code == EXIT_NETWORK:
         click.secho(f"Không truy cập được nguồn nào: 0 of {len(summary.attempted)} sources reachable.", fg="red",
