@@ -33,12 +33,13 @@ ARTICLE_ID_PARAMS = {"id", "newsid", "news_id", "idnews", "tintucid", "articleid
                      "post_id", "nid", "idtin", "matin", "tinid", "p", "vid", "videoid"}
 ARTICLE_PATHS = [
     re.compile(r"-\d{4,}\.html?$", re.IGNORECASE),                     # /slug-123456.html
+    re.compile(r"[/-]\d{6,}\.[a-z]{2,5}$", re.IGNORECASE),              # /c/45678901.epi, -2024061909.chn
     re.compile(r"/\d{3,}-[a-z0-9-]+\.html?$", re.IGNORECASE),          # /section/12345-slug.html
     re.compile(r"-(?:a|d|n|post|tin|bv)\d{3,}(?:\.html?)?$", re.IGNORECASE),  # -a12345.html, -post12345.html
     re.compile(r"/newsid/\d+(?:/|$)", re.IGNORECASE),                   # gdnn.gov.vn DNN module
     re.compile(r"/(?:19|20)\d{2}/[01]?\d/(?:[0-3]?\d/)?[^/]*[a-z][^/]*/?$", re.IGNORECASE),  # WordPress dates
     re.compile(r"/(?:news|tin-tuc|tintuc|bai-viet|baiviet|article|post|video|detail|chi-tiet|chitiet)"
-               r"/(?:[^/]+/)*\d{3,}(?:[/-][a-z0-9-]*)?/?(?:\.html?)?$", re.IGNORECASE),
+               r"/(?:[^/]+/)*\d{3,}[/-][a-z0-9-]*[a-z][a-z0-9-]*/?(?:\.html?)?$", re.IGNORECASE),
 ]
 NEXT_TEXTS = {"trang sau", "trang tiếp", "trang kế", "xem thêm", "xem tiếp", "tiếp", "tiếp theo", "sau", "next",
               "next page", "older posts", "tin cũ hơn", "bài cũ hơn", "cũ hơn", "»", "›", ">", ">>", "→", "tải thêm"}
