@@ -4,6 +4,7 @@ copied into the repository), else the short fixtures written for these tests."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +16,8 @@ from gdnn_monitor.textnorm import normalize_inline, normalize_text
 SHARED_CORPUS = Path(__file__).resolve().parents[4] / "shared" / "data" / "raw" / "baomoi_vn_news_magizbox" / \
     "baomoi_subset.jsonl"
 FIXTURE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "farm" / "articles.jsonl"
+# GDNN_TEST_FARM_FIXTURES=1 runs the farm on the fixtures even where the shared corpus exists (to test that path).
+USE_SHARED = SHARED_CORPUS.exists() and not os.environ.get("GDNN_TEST_FARM_FIXTURES")
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
@@ -74,19 +77,38 @@ AUTHORS = ("Minh Anh", "Thu Hà", "Hoàng Long", "Ngọc Lan", "Văn Tuấn", "P
 
 
 def _records(limit: int) -> list[dict]:
-    path = SHARED_CORPUS if SHARED_CORPUS.exists() else FIXTURE_CORPUS
+    """The first `limit` usable records of the shared corpus, or the fixtures stretched into series ('Bài 2: …')."""
+    if not USE_SHARED:
+        return _fixture_records(limit)
     records: list[dict] = []
     seen_titles: set[str] = set()
-    with path.open(encoding="utf-8") as handle:
+    with SHARED_CORPUS.open(encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
             title = normalize_inline(record.get("title"))
-            if path == SHARED_CORPUS and not _usable(record) or title in seen_titles:
+            if not _usable(record) or title in seen_titles:
                 continue
             seen_titles.add(title)
             records.append(record)
             if len(records) >= limit:
                 break
+    return records
+
+
+def _fixture_records(limit: int) -> list[dict]:
+    """Without the shared corpus: the hand-written fixtures, then follow-up pieces built from them (another
+    order of paragraphs plus one paragraph of a different article), so every page still has its own text."""
+    base = [json.loads(line) for line in FIXTURE_CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = []
+    for index in range(limit):
+        record, series = base[index % len(base)], index // len(base)
+        if series == 0:
+            records.append(record)
+            continue
+        paragraphs = record["paragraphs"][series % 3:] + record["paragraphs"][: series % 3]
+        borrowed = base[(index + series) % len(base)]["paragraphs"][series % 3]
+        records.append({"title": f"Bài {series + 1}: {record['title']}", "sapo": record["sapo"],
+                        "paragraphs": paragraphs + [borrowed]})
     return records
 
 
@@ -96,8 +118,7 @@ def load_articles(count: int, max_chars: int = 1400, start: datetime | None = No
     records = _records(count)
     articles = []
     for index, record in enumerate(records):
-        text = record.get("text") or ""
-        paragraphs = _paragraphs(text, max_chars) if isinstance(text, str) else tuple(record["paragraphs"])
+        paragraphs = tuple(record["paragraphs"]) if "paragraphs" in record else _paragraphs(record["text"], max_chars)
         articles.append(FarmArticle(
             key=index, title=normalize_inline(record["title"]), sapo=normalize_text(record.get("sapo") or ""),
             paragraphs=tuple(normalize_text(p) for p in paragraphs),
@@ -105,6 +126,5 @@ def load_articles(count: int, max_chars: int = 1400, start: datetime | None = No
             author=AUTHORS[index % len(AUTHORS)],
         ))
     if len(articles) < count:
-        raise RuntimeError(f"the farm corpus {SHARED_CORPUS if SHARED_CORPUS.exists() else FIXTURE_CORPUS} has only "
-                           f"{len(articles)} usable articles, {count} needed")
+        raise RuntimeError(f"the farm corpus {SHARED_CORPUS} has only {len(articles)} usable articles, {count} needed")
     return articles
