@@ -9,7 +9,7 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,30 +112,64 @@ def _raw_example(corpus: str, row: dict, lead_field: str | None) -> Example:
                    origin=corpus, extra={"category": row.get("category") or row.get("tc201805_category")})
 
 
-def iter_raw(raw_dir: Path = DEFAULT_RAW, corpora: tuple[str, ...] = tuple(RAW_CORPORA)) -> Iterator[Example]:
-    """Every item of the unlabelled corpora that exist under raw_dir (missing corpora are skipped)."""
+def _corpus_lines(raw_dir: Path, corpus: str) -> list[str]:
+    path = Path(raw_dir) / RAW_CORPORA[corpus][0]
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return handle.readlines()
+
+
+def iter_raw(raw_dir: Path = DEFAULT_RAW, corpora: tuple[str, ...] = tuple(RAW_CORPORA),
+             seed: int | None = None) -> Iterator[Example]:
+    """Items of the unlabelled corpora under raw_dir (missing corpora are skipped), shuffled when seed is given."""
+    rng = random.Random(seed)
     for corpus in corpora:
-        relative, lead_field = RAW_CORPORA[corpus]
-        path = Path(raw_dir) / relative
-        if not path.is_file():
-            continue
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                yield _raw_example(corpus, json.loads(line), lead_field)
+        lines = _corpus_lines(raw_dir, corpus)
+        if seed is not None:
+            rng.shuffle(lines)
+        for line in lines:
+            yield _raw_example(corpus, json.loads(line), RAW_CORPORA[corpus][1])
 
 
 def sample_raw(raw_dir: Path, per_corpus: int, seed: int, exclude_uids: set[str], exclude_titles: set[str],
-               accept=lambda example: True) -> list[Example]:
+               accept: Callable[[Example], bool] = lambda example: True) -> list[Example]:
     """A seeded random sample of each corpus, skipping items that are (copies of) excluded items."""
-    rng = random.Random(seed)
-    by_corpus: dict[str, list[Example]] = {}
-    for example in iter_raw(raw_dir):
-        if example.uid in exclude_uids or title_key(example.title) in exclude_titles or not example.title:
-            continue
-        if accept(example):
-            by_corpus.setdefault(example.origin, []).append(example)
     sample: list[Example] = []
-    for corpus in sorted(by_corpus):
-        pool = by_corpus[corpus]
-        sample.extend(rng.sample(pool, min(per_corpus, len(pool))))
+    for corpus in RAW_CORPORA:
+        taken = 0
+        for example in iter_raw(raw_dir, (corpus,), seed=seed):
+            if taken >= per_corpus:
+                break
+            if not example.title or example.uid in exclude_uids or title_key(example.title) in exclude_titles:
+                continue
+            if accept(example):
+                sample.append(example)
+                taken += 1
     return sample
+
+
+def read_reviews(session) -> list[Example]:
+    """Officers' decisions as labelled examples: confirmed -> 1, rejected -> 0, theme from the latest correction."""
+    from sqlmodel import select
+
+    from store.models import Item, Review
+
+    examples: list[Example] = []
+    reviewed = session.exec(select(Item).where(Item.review.in_(("confirmed", "rejected")))).all()
+    for item in reviewed:
+        label = int(item.review == "confirmed")
+        theme = item.theme if label else None
+        latest = session.exec(select(Review).where(Review.item_id == item.id).order_by(Review.id.desc())).first()
+        if label and latest is not None and latest.corrected:
+            try:
+                corrected = json.loads(latest.corrected)
+            except json.JSONDecodeError:
+                corrected = {}
+            if isinstance(corrected, dict) and corrected.get("theme") in THEMES:
+                theme = corrected["theme"]
+        if theme not in THEMES:
+            theme = None
+        examples.append(Example(uid=f"review:{item.id}", title=item.title or "",
+                                text=item.text or item.summary or "", gdnn=label, theme=theme, origin="review"))
+    return examples

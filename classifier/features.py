@@ -7,10 +7,16 @@ underthesea word-segmenting variant is kept for the comparison in train.py).
 
 from __future__ import annotations
 
+import math
 import re
 
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
 SEPARATOR = "\u241e"  # a character that never occurs in news text, between headline and body
-MAX_BODY_SYLLABLES = 1500
+MAX_BODY_SYLLABLES = 1200
+BODY_NGRAM = 2
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d")
 
@@ -34,18 +40,23 @@ def syllables(text: str, limit: int | None = None) -> list[str]:
 
 
 def ngrams(tokens: list[str], low: int, high: int, prefix: str = "") -> list[str]:
+    """All n-grams with low <= n <= high (zip-based: this is the hot loop of prediction)."""
     out: list[str] = []
-    for size in range(low, high + 1):
-        out.extend(prefix + " ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
+    if low <= 1 <= high:
+        out.extend(prefix + token for token in tokens) if prefix else out.extend(tokens)
+    if low <= 2 <= high:
+        out.extend(f"{prefix}{a} {b}" for a, b in zip(tokens, tokens[1:]))
+    if low <= 3 <= high:
+        out.extend(f"{prefix}{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
     return out
 
 
 def syllable_analyzer(document: str) -> list[str]:
-    """Headline 1-3-grams marked 't:' plus body 1-3-grams (first MAX_BODY_SYLLABLES syllables)."""
+    """Headline 1-3-grams marked 't:' plus 1-2-grams of headline and body (first MAX_BODY_SYLLABLES syllables)."""
     title, text = split_item(document)
     title_tokens = syllables(title)
     body_tokens = syllables(text, MAX_BODY_SYLLABLES)
-    return ngrams(title_tokens, 1, 3, "t:") + ngrams(title_tokens + ["|"] + body_tokens, 1, 3)
+    return ngrams(title_tokens, 1, 3, "t:") + ngrams(title_tokens + ["|"] + body_tokens, 1, BODY_NGRAM)
 
 
 def word_analyzer(document: str) -> list[str]:
@@ -57,3 +68,67 @@ def word_analyzer(document: str) -> list[str]:
     title_words = [w.lower() for w in word_tokenize(title) if _TOKEN.search(w)] if title else []
     body_words = [w.lower() for w in word_tokenize(body) if _TOKEN.search(w)] if body else []
     return ngrams(title_words, 1, 2, "t:") + ngrams(title_words + ["|"] + body_words, 1, 2)
+
+
+# Term groups whose position and density say whether GDNN is the main subject or a passing mention. Longer terms win
+# where terms overlap ("đào tạo nghề" counts as strong, not as "đào tạo" + "nghề").
+LEXICON: dict[str, tuple[str, ...]] = {
+    "strong": ("giáo dục nghề nghiệp", "học nghề", "đào tạo nghề", "dạy nghề", "trường nghề", "cao đẳng nghề",
+               "trung cấp nghề", "sơ cấp nghề", "gdnn", "nghề nghiệp và giáo dục thường xuyên"),
+    "levels": ("trung cấp", "cao đẳng", "sơ cấp", "trường tc", "trường cđ", "cđn", "tcn"),
+    "skills": ("kỹ năng nghề", "kĩ năng nghề", "tay nghề", "worldskills", "asean skills", "thi tay nghề", "hội giảng",
+               "chứng chỉ nghề", "kỹ năng lao động", "người thợ"),
+    "admission": ("tuyển sinh", "hướng nghiệp", "phân luồng", "chọn nghề", "ngành nghề", "chọn trường"),
+    "training": ("đào tạo", "học viên", "khóa học", "lớp học", "nghề", "nhà giáo", "giáo viên dạy"),
+    "labour": ("lao động nông thôn", "bộ đội xuất ngũ", "người khuyết tật", "lao động", "doanh nghiệp", "việc làm"),
+    "school": ("đại học", "thpt", "thcs", "lớp 10", "tiểu học", "mầm non", "thi tốt nghiệp", "điểm chuẩn"),
+    "false_friend": ("làng nghề", "bệnh nghề nghiệp", "an toàn lao động", "an toàn vệ sinh lao động",
+                     "chức danh nghề nghiệp", "sư phạm", "lý luận chính trị", "nghề báo", "nghề cá",
+                     "xuất khẩu lao động", "hội chợ việc làm", "sàn giao dịch việc làm", "thất nghiệp", "tiền lương",
+                     "bảo hiểm"),
+}
+_GROUP_OF_TERM = {term: index for index, terms in enumerate(LEXICON.values()) for term in terms}
+_ANY_TERM = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(_GROUP_OF_TERM, key=len, reverse=True)) + r")(?!\w)"
+)
+LEAD_CHARS = 400
+
+
+def lexicon_features(document: str) -> list[float]:
+    """Per term group: hits in the headline, log hits in the lead, log hits and density in the whole item."""
+    title, text = split_item(document)
+    lowered = f"{title}\n{text}".lower()
+    title_end, lead_end = len(title), len(title) + 1 + LEAD_CHARS
+    groups = len(LEXICON)
+    in_title, in_lead, total = [0] * groups, [0] * groups, [0] * groups
+    for match in _ANY_TERM.finditer(lowered):
+        group = _GROUP_OF_TERM[match.group(0)]
+        total[group] += 1
+        if match.start() < title_end:
+            in_title[group] += 1
+        elif match.start() < lead_end:
+            in_lead[group] += 1
+    words = max(lowered.count(" ") + 1, 20)
+    row: list[float] = []
+    for group in range(groups):
+        row.extend([min(in_title[group], 2), math.log1p(in_lead[group]), math.log1p(total[group]),
+                    min(1000.0 * total[group] / words, 30.0) / 10])
+    return row
+
+
+class LexiconFeatures(BaseEstimator, TransformerMixin):
+    """scikit-learn transformer for lexicon_features; weight scales them against the TF-IDF block."""
+
+    def __init__(self, weight: float = 0.3):
+        self.weight = weight
+
+    def fit(self, documents, y=None):
+        return self
+
+    def transform(self, documents):
+        rows = np.array([lexicon_features(d) for d in documents], dtype=np.float32) * self.weight
+        return sparse.csr_matrix(rows.reshape(len(rows), 4 * len(LEXICON)))
+
+    def get_feature_names_out(self, input_features=None):
+        kinds = ("title", "lead", "log_total", "density")
+        return np.array([f"lex:{name}:{kind}" for name in LEXICON for kind in kinds], dtype=object)

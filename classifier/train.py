@@ -1,0 +1,263 @@
+"""Training recipe, cross-validation, zone thresholds and the numbers that go into the model card.
+
+Recipe: hand-labelled items (borderline ones at half weight) + officers' reviews + a seeded random sample of
+unlabelled news with no strong GDNN term as negatives. Features: syllable n-grams (headline kept apart) and
+lexicon position/density features. Model: linear SVM with sigmoid calibration (CalibratedClassifierCV).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+from classifier.data import DEFAULT_DEV, DEFAULT_RAW, Example, read_labelled, sample_raw, title_key
+from classifier.features import LexiconFeatures, join_item, syllable_analyzer, word_analyzer
+from classifier.keywords import keyword_baseline, strong_term_hits
+from classifier.model import GdnnModel, Thresholds
+
+log = logging.getLogger(__name__)
+
+NEGATIVES_PER_CORPUS = 750
+PROXY_PER_CORPUS = 500
+UNSURE_WEIGHT = 0.5
+ACCEPT_PRECISION = 0.95
+REJECT_MAX_LOST = 0.03
+CV_FOLDS = 5
+CV_REPEATS = 2
+
+
+@dataclass
+class TrainingData:
+    """Labelled items (evaluated in CV) and extra training-only items (negatives, reviews)."""
+
+    labelled: list[Example]
+    extra: list[Example] = field(default_factory=list)
+    proxy: list[Example] = field(default_factory=list)
+
+
+def relevance_pipeline(analyzer=syllable_analyzer, svm_c: float = 10.0) -> Pipeline:
+    features = FeatureUnion([
+        ("ngrams", TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2, max_df=0.5, dtype=np.float32)),
+        ("lexicon", LexiconFeatures(weight=0.3)),
+    ])
+    svm = LinearSVC(C=svm_c, class_weight="balanced")
+    return Pipeline([("features", features), ("svm", CalibratedClassifierCV(svm, method="sigmoid", cv=5))])
+
+
+def theme_pipeline() -> Pipeline:
+    features = FeatureUnion([
+        ("ngrams", TfidfVectorizer(analyzer=syllable_analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)),
+        ("lexicon", LexiconFeatures(weight=0.3)),
+    ])
+    return Pipeline([("features", features), ("svm", LinearSVC(C=1.0, class_weight="balanced"))])
+
+
+def _is_clean_negative(example: Example) -> bool:
+    return not strong_term_hits(f"{example.title}\n{example.text}")
+
+
+def gather_data(dev_path: Path = DEFAULT_DEV, raw_dir: Path | None = DEFAULT_RAW, reviews: list[Example] = (),
+                negatives_per_corpus: int = NEGATIVES_PER_CORPUS, seed: int = 13) -> TrainingData:
+    """Labelled data plus raw negatives that are neither dev items nor copies of them (no leak into CV folds)."""
+    labelled = read_labelled(dev_path)
+    seen_uids = {e.uid for e in labelled}
+    seen_titles = {title_key(e.title) for e in labelled}
+    reviews = [r for r in reviews if title_key(r.title) not in seen_titles]
+    seen_titles |= {title_key(r.title) for r in reviews}
+    negatives, proxy = [], []
+    if raw_dir is not None and Path(raw_dir).is_dir() and negatives_per_corpus:
+        negatives = sample_raw(raw_dir, negatives_per_corpus, seed, seen_uids, seen_titles, _is_clean_negative)
+        for example in negatives:
+            example.gdnn = 0
+        seen_uids |= {e.uid for e in negatives}
+        seen_titles |= {title_key(e.title) for e in negatives}
+        proxy = sample_raw(raw_dir, PROXY_PER_CORPUS, seed + 1, seen_uids, seen_titles)
+    return TrainingData(labelled=labelled, extra=[*reviews, *negatives], proxy=proxy)
+
+
+def _arrays(examples: list[Example]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    documents = [join_item(e.title, e.text) for e in examples]
+    labels = np.array([int(e.gdnn) for e in examples], dtype=int)
+    weights = np.array([1.0 if e.sure else UNSURE_WEIGHT for e in examples])
+    return documents, labels, weights
+
+
+def fit_relevance(examples: list[Example], analyzer=syllable_analyzer) -> Pipeline:
+    documents, labels, weights = _arrays(examples)
+    return relevance_pipeline(analyzer).fit(documents, labels, svm__sample_weight=weights)
+
+
+def fit_theme(examples: list[Example]) -> Pipeline | None:
+    positives = [e for e in examples if e.gdnn == 1 and e.theme]
+    if len({e.theme for e in positives}) < 2:
+        return None
+    return theme_pipeline().fit([join_item(e.title, e.text) for e in positives], [e.theme for e in positives])
+
+
+def cross_validate(data: TrainingData, analyzer=syllable_analyzer, folds: int = CV_FOLDS,
+                   repeats: int = CV_REPEATS) -> dict:
+    """Out-of-fold scores for the labelled items: each fold's model sees the other folds plus the extra items only."""
+    documents, labels, _ = _arrays(data.labelled)
+    scores = np.zeros((repeats, len(labels)))
+    themes: list[list[str | None]] = [[None] * len(labels) for _ in range(repeats)]
+    started = time.perf_counter()
+    for repeat in range(repeats):
+        splitter = StratifiedKFold(folds, shuffle=True, random_state=repeat)
+        for fold, (train_rows, test_rows) in enumerate(splitter.split(documents, labels)):
+            train = [data.labelled[i] for i in train_rows] + data.extra
+            model = fit_relevance(train, analyzer)
+            scores[repeat, test_rows] = model.predict_proba([documents[i] for i in test_rows])[:, 1]
+            theme_model = fit_theme(train)
+            if theme_model is not None:
+                for row, theme in zip(test_rows, theme_model.predict([documents[i] for i in test_rows])):
+                    themes[repeat][row] = str(theme)
+            log.info("CV repeat %d fold %d done", repeat + 1, fold + 1)
+    return {"scores": scores, "themes": themes, "labels": labels, "seconds": time.perf_counter() - started}
+
+
+def binary_metrics(labels: np.ndarray, predicted: np.ndarray) -> dict:
+    precision, recall, f1, _ = precision_recall_fscore_support(labels, predicted, average="binary", zero_division=0)
+    matrix = confusion_matrix(labels, predicted, labels=[0, 1])
+    return {"precision": round(float(precision), 4), "recall": round(float(recall), 4), "f1": round(float(f1), 4),
+            "confusion": {"tn": int(matrix[0, 0]), "fp": int(matrix[0, 1]), "fn": int(matrix[1, 0]),
+                          "tp": int(matrix[1, 1])}, "n": int(len(labels))}
+
+
+def choose_thresholds(labels: np.ndarray, scores: np.ndarray) -> Thresholds:
+    """gdnn: best F1; accept: lowest cut with precision >= ACCEPT_PRECISION; reject: loses <= REJECT_MAX_LOST of positives."""
+    candidates = np.unique(np.round(scores, 4))
+    f1s = [binary_metrics(labels, scores >= t)["f1"] for t in candidates]
+    gdnn = float(candidates[int(np.argmax(f1s))])
+    accept = 1.0
+    for t in candidates:
+        chosen = scores >= t
+        if chosen.sum() >= 5 and labels[chosen].mean() >= ACCEPT_PRECISION:
+            accept = float(t)
+            break
+    positives = np.sort(scores[labels == 1])
+    lost = int(np.floor(REJECT_MAX_LOST * len(positives)))
+    reject = float(positives[lost]) if len(positives) else 0.5
+    reject = min(reject, gdnn)
+    accept = max(accept, gdnn)
+    return Thresholds(gdnn=round(gdnn, 4), accept_from=round(accept, 4), reject_below=round(reject, 4))
+
+
+def zone_report(labels: np.ndarray | None, scores: np.ndarray, thresholds: Thresholds) -> dict:
+    """Items, positives and precision per zone (labels=None for unlabelled data: counts only)."""
+    zones = np.array([thresholds.zone(float(s)) for s in scores])
+    report: dict = {}
+    for zone in ("accept", "review", "reject"):
+        mask = zones == zone
+        entry = {"items": int(mask.sum()), "share": round(float(mask.mean()), 4) if len(mask) else 0.0}
+        if labels is not None:
+            entry["positives"] = int(labels[mask].sum())
+            entry["precision"] = round(float(labels[mask].mean()), 4) if mask.any() else None
+            entry["share_of_positives"] = round(float(labels[mask].sum() / max(labels.sum(), 1)), 4)
+        report[zone] = entry
+    return report
+
+
+def summarise_cv(data: TrainingData, cv: dict) -> tuple[Thresholds, dict]:
+    """Thresholds from repeat 1's out-of-fold scores; metrics for every repeat at those thresholds and at 0.5."""
+    labels, scores = cv["labels"], cv["scores"]
+    thresholds = choose_thresholds(labels, scores[0])
+    per_repeat = [binary_metrics(labels, s >= thresholds.gdnn) for s in scores]
+    sure = np.array([e.sure for e in data.labelled])
+    theme_truth = [e.theme for e in data.labelled]
+    theme_acc = []
+    for themes in cv["themes"]:
+        pairs = [(t, p) for t, p, y in zip(theme_truth, themes, labels) if y == 1 and t]
+        theme_acc.append(round(sum(t == p for t, p in pairs) / max(len(pairs), 1), 4))
+    baseline = np.array([keyword_baseline(e.title, e.text) for e in data.labelled])
+    summary = {
+        "procedure": (f"{CV_FOLDS}-fold stratified CV on the labelled items, repeated {len(scores)}x with different "
+                      "shuffles; every fold's model is trained on the other folds plus the training-only items "
+                      "(raw-corpus negatives with dev uids/titles removed, officers' reviews), never on the held-out "
+                      "fold. Thresholds are chosen on repeat 1's out-of-fold scores."),
+        "n_labelled": int(len(labels)), "n_positive": int(labels.sum()), "n_extra": len(data.extra),
+        "cv": per_repeat,
+        "cv_at_0.5": [binary_metrics(labels, s >= 0.5) for s in scores],
+        "cv_sure_only": [binary_metrics(labels[sure], s[sure] >= thresholds.gdnn) for s in scores],
+        "baseline_any_strong_term": binary_metrics(labels, baseline),
+        "theme_accuracy": theme_acc,
+        "theme_counts": dict(Counter(t for t in theme_truth if t)),
+        "zones_oof": zone_report(labels, scores[0], thresholds),
+        "cv_seconds": round(cv["seconds"], 1),
+    }
+    return thresholds, summary
+
+
+def explain_weights(pipeline: Pipeline) -> np.ndarray:
+    """Average the linear SVMs inside the calibrated ensemble: one weight per feature for explanations."""
+    calibrated = pipeline.named_steps["svm"].calibrated_classifiers_
+    return np.mean([c.estimator.coef_[0] for c in calibrated], axis=0).astype(np.float32)
+
+
+def model_version(data: TrainingData) -> str:
+    digest = hashlib.sha1()
+    for example in [*data.labelled, *data.extra]:
+        digest.update(f"{example.uid}\t{example.gdnn}\t{example.theme}\n".encode())
+    return f"gdnn-{datetime.now(timezone.utc):%Y%m%d}-{digest.hexdigest()[:8]}"
+
+
+def train_model(data: TrainingData, run_cv: bool = True) -> GdnnModel:
+    """Fit the shipped model on everything; with run_cv, thresholds and metrics come from cross-validation."""
+    metrics: dict = {"trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    everything = data.labelled + data.extra
+    if run_cv and sum(e.gdnn for e in data.labelled) >= CV_FOLDS:
+        thresholds, summary = summarise_cv(data, cross_validate(data))
+        metrics.update(summary)
+    else:
+        thresholds = Thresholds(gdnn=0.5, accept_from=0.9, reject_below=0.1)
+        metrics["note"] = "trained without cross-validation: default thresholds"
+    relevance = fit_relevance(everything)
+    model = GdnnModel(
+        relevance=relevance, theme_model=fit_theme(everything), thresholds=thresholds,
+        version=model_version(data), explain_weights=explain_weights(relevance),
+        feature_names=relevance.named_steps["features"].get_feature_names_out(), metrics=metrics,
+    )
+    model.feature_names = np.array([_strip_union_prefix(n) for n in model.feature_names], dtype=object)
+    if data.proxy:
+        proxy_scores = model.scores([e.as_item() for e in data.proxy])
+        metrics["zones_random_news"] = zone_report(None, proxy_scores, thresholds)
+        metrics["random_news_labelled_gdnn"] = int((proxy_scores >= thresholds.gdnn).sum())
+    return model
+
+
+def _strip_union_prefix(name: str) -> str:
+    """FeatureUnion names features 'ngrams__<ngram>' / 'lexicon__lex:...'; explanations need the bare n-gram."""
+    return name.split("__", 1)[1] if "__" in name else name
+
+
+def compare_tokenisers(data: TrainingData) -> dict:
+    """Syllable n-grams vs underthesea word segmentation, same CV folds and recipe (slow: segments every text)."""
+    results = {}
+    for name, analyzer in (("syllable", syllable_analyzer), ("underthesea_words", _cached(word_analyzer))):
+        cv = cross_validate(data, analyzer=analyzer, repeats=1)
+        results[name] = {"cv": binary_metrics(cv["labels"], cv["scores"][0] >= choose_thresholds(
+            cv["labels"], cv["scores"][0]).gdnn), "seconds": round(cv["seconds"], 1)}
+    return results
+
+
+def _cached(analyzer):
+    cache: dict[str, list[str]] = {}
+
+    def analyse(document: str) -> list[str]:
+        if document not in cache:
+            cache[document] = analyzer(document)
+        return cache[document]
+
+    return analyse
