@@ -124,10 +124,13 @@ def sources_list(show_all: bool) -> None:
 
 def _register_area_commands() -> None:
     """Attach the commands each area defines; an area not built yet leaves an honest placeholder."""
-    placeholders = {"classify": 4, "classifier": 4,
-                    "demo": 7}
+    placeholders = {"demo": 7}
     for name, issue in placeholders.items():
         cli.add_command(not_built(name, issue))
+    from classifier.cli import classifier_group, classify_command
+
+    cli.add_command(classifier_group)
+    cli.add_command(classify_command)
     from crawlers.check import check_command
     from crawlers.cli import crawl_command
     from scheduler import schedule_command
