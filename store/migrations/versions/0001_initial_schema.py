@@ -147,6 +147,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_item_source_id'), ['source_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_item_story_id'), ['story_id'], unique=False)
         batch_op.create_index('ix_item_zone_score', ['zone', 'gdnn_score'], unique=False)
+        batch_op.create_index('ix_item_queue', ['review', 'zone', 'gdnn_score', 'source_id', 'theme', 'published_at',
+                                                'fetched_at'], unique=False)
+        batch_op.create_index('ix_item_counting', ['review', 'zone', 'published_at', 'fetched_at', 'story_id',
+                                                   'source_id', 'genre', 'channel', 'theme', 'quantity'], unique=False)
 
     op.create_table('classification',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -195,6 +199,8 @@ def downgrade() -> None:
 
     op.drop_table('classification')
     with op.batch_alter_table('item', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_counting')
+        batch_op.drop_index('ix_item_queue')
         batch_op.drop_index('ix_item_zone_score')
         batch_op.drop_index(batch_op.f('ix_item_story_id'))
         batch_op.drop_index(batch_op.f('ix_item_source_id'))
