@@ -2,27 +2,26 @@
 title or an added intro line) gets the newspaper item's story id.
 
 Fingerprints: sha256 of the normalised text for exact copies; a 64-bit simhash over word 3-shingles for near copies.
-Lookup stays fast on 100,000 items: only items within ±30 days are considered, and the database itself filters them
-to those sharing one of eight 8-bit simhash bands (any two hashes within 7 bits share a band), so a handful of rows
-come back to Python for the exact Hamming distance and, when needed, a word-shingle containment check.
+Lookup stays fast on 100,000 items: the fingerprints, times and title keys of stored items are kept in memory per
+database and topped up by id on every call (one indexed query); items within ±30 days are compared with one
+vectorised XOR/popcount, and only the few close ones are checked against their stored text (word-shingle
+containment).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
-from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from gdnn_monitor.textnorm import normalize_text
 from store.models import Item
 
 SIMHASH_BITS = 64
-BANDS = 8
-BAND_HEX = SIMHASH_BITS // 4 // BANDS
 WINDOW = timedelta(days=30)
 SAME_DISTANCE = 3
 VERIFY_DISTANCE = 12
@@ -76,18 +75,84 @@ def containment(first: str, second: str) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _bands(hex_hash: str) -> list[str]:
-    return [hex_hash[i * BAND_HEX:(i + 1) * BAND_HEX] for i in range(BANDS)]
+class SimhashIndex:
+    """Fingerprints, times and title keys of the stored items of one database, held in memory and topped up with the
+    rows whose id is above the last one seen, so each lookup costs one indexed query plus a vectorised XOR."""
+
+    def __init__(self) -> None:
+        self.last_id = 0
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.hashes = np.zeros(0, dtype=np.uint64)
+        self.times = np.zeros(0, dtype=np.int64)
+        self.stories: list[str | None] = []
+        self.by_title: dict[str, list[int]] = {}
+        self._pending: list[tuple[int, int, int, str | None]] = []
+
+    def refresh(self, session: Session) -> None:
+        rows = session.exec(
+            select(Item.id, Item.simhash, Item.story_id, Item.published_at, Item.fetched_at, Item.title)
+            .where(Item.id > self.last_id, Item.simhash.is_not(None)).order_by(Item.id)
+        ).all()
+        for row_id, hex_hash, story, published, fetched, title in rows:
+            if _is_hex(hex_hash):
+                self.add(row_id, int(hex_hash, 16), _epoch(published or fetched), story, title)
+            self.last_id = max(self.last_id, row_id)
+
+    def add(self, row_id: int, fingerprint: int, when: int, story: str | None, title: str | None) -> None:
+        self._pending.append((row_id, fingerprint, when, story))
+        key = title_key(title)
+        if key:
+            self.by_title.setdefault(key, []).append(row_id)
+
+    def _materialise(self) -> None:
+        if not self._pending:
+            return
+        ids, hashes, times, stories = zip(*self._pending)
+        self.ids = np.concatenate([self.ids, np.array(ids, dtype=np.int64)])
+        self.hashes = np.concatenate([self.hashes, np.array(hashes, dtype=np.uint64)])
+        self.times = np.concatenate([self.times, np.array(times, dtype=np.int64)])
+        self.stories.extend(stories)
+        self._pending.clear()
+
+    def near(self, fingerprint: int, when: int, exclude: int | None) -> list[tuple[int, int, str | None]]:
+        """(distance, id, story) of items within the time window and VERIFY_DISTANCE bits, nearest first."""
+        self._materialise()
+        window = int(WINDOW.total_seconds())
+        mask = (self.times >= when - window) & (self.times <= when + window)
+        if exclude is not None:
+            mask &= self.ids != exclude
+        positions = np.nonzero(mask)[0]
+        distances = np.bitwise_count(self.hashes[positions] ^ np.uint64(fingerprint))
+        close = positions[distances <= VERIFY_DISTANCE]
+        found = [(int(d), int(self.ids[p]), self.stories[p]) for p, d in zip(close, distances[distances <= VERIFY_DISTANCE])]
+        return sorted(found)
+
+    def set_story(self, row_id: int | None, story: str) -> None:
+        self._materialise()
+        if row_id is None:
+            return
+        position = int(np.searchsorted(self.ids, row_id))
+        if position < len(self.ids) and self.ids[position] == row_id:
+            self.stories[position] = story
 
 
-def _when(item) -> datetime:
-    when = item.published_at or item.fetched_at or datetime.now(timezone.utc)
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+_indexes: dict[str, SimhashIndex] = {}
+_indexes_lock = threading.Lock()
 
 
-def _in_window(when: datetime):
-    low, high = when - WINDOW, when + WINDOW
-    return or_(Item.published_at.between(low, high), and_(Item.published_at.is_(None), Item.fetched_at.between(low, high)))
+def _index_for(session: Session) -> SimhashIndex:
+    bind = session.get_bind()
+    key = f"{id(bind)}:{bind.url.render_as_string(hide_password=True)}"
+    with _indexes_lock:
+        if key not in _indexes:
+            _indexes[key] = SimhashIndex()
+        return _indexes[key]
+
+
+def _epoch(when: datetime | None) -> int:
+    if when is None:
+        return int(datetime.now(timezone.utc).timestamp())
+    return int((when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp())
 
 
 def _others(item):
@@ -105,53 +170,66 @@ def new_story_id(content_hash: str) -> str:
 def assign_story_id(session: Session, item: Item) -> str:
     """Set and return item.story_id: the story of a stored near-duplicate within ±30 days, else a new story.
 
-    Fills item.content_hash and item.simhash when they are missing. Does not add or commit the item.
+    Fills item.content_hash and item.simhash when they are missing. Does not add or commit the item. Items stored by
+    other processes are seen once committed (the in-memory index is topped up by id on every call).
     """
     if not item.content_hash or not item.simhash:
         item.content_hash, item.simhash = content_fingerprint(item.title or "", item.text or "")
-    story = _find_story(session, item)
+    with session.no_autoflush:
+        index = _index_for(session)
+        index.refresh(session)
+        story = _find_story(session, index, item)
     item.story_id = story or new_story_id(item.content_hash)
+    if item.id is not None:
+        index.set_story(item.id, item.story_id)
     return item.story_id
 
 
-def _find_story(session: Session, item: Item) -> str | None:
-    with session.no_autoflush:
-        exact = session.exec(select(Item.story_id).where(Item.content_hash == item.content_hash, *_others(item))
-                             .limit(1)).first()
-        if exact:
-            return exact
-        window = _in_window(_when(item))
-        own_hash = int(item.simhash, 16)
-        words = len(_words(item.text or ""))
-        if words >= MIN_WORDS_FOR_SIMHASH:
-            band_match = or_(*[func.substr(Item.simhash, 1 + i * BAND_HEX, BAND_HEX) == band
-                               for i, band in enumerate(_bands(item.simhash))])
-            rows = session.exec(select(Item.id, Item.simhash, Item.story_id).where(window, band_match, *_others(item))
-                                ).all()
-            scored = sorted((hamming(own_hash, int(h, 16)), i, s) for i, h, s in rows if h and _is_hex(h))
-            if scored and scored[0][0] <= SAME_DISTANCE:
-                return scored[0][2]
-            to_verify = [(row_id, story) for distance, row_id, story in scored if distance <= VERIFY_DISTANCE][:20]
-            story = _verified(session, item, to_verify, SAME_CONTAINMENT)
+def _find_story(session: Session, index: SimhashIndex, item: Item) -> str | None:
+    exact = session.exec(select(Item.story_id).where(Item.content_hash == item.content_hash, *_others(item))
+                         .limit(1)).first()
+    if exact:
+        return exact
+    when = _epoch(item.published_at or item.fetched_at)
+    words = len(_words(item.text or ""))
+    if words >= MIN_WORDS_FOR_SIMHASH:
+        near = [(d, i, s) for d, i, s in index.near(int(item.simhash, 16), when, item.id)]
+        if near and near[0][0] <= SAME_DISTANCE:
+            story = near[0][2] or _stored_story(session, near[0][1])
             if story:
                 return story
-        same_title = session.exec(select(Item.id, Item.story_id).where(window, Item.title == item.title, *_others(item))
-                                  .limit(20)).all()
-        return _verified(session, item, [(row_id, story) for row_id, story in same_title], SAME_TITLE_CONTAINMENT)
+        story = _verified(session, item, [(i, s) for _, i, s in near[:20]], SAME_CONTAINMENT)
+        if story:
+            return story
+    same_title = [i for i in index.by_title.get(title_key(item.title), []) if i != item.id][-20:]
+    return _verified(session, item, [(i, None) for i in same_title], SAME_TITLE_CONTAINMENT, when)
 
 
-def _is_hex(value: str) -> bool:
-    return bool(re.fullmatch(r"[0-9a-fA-F]{1,16}", value))
+def _stored_story(session: Session, row_id: int) -> str | None:
+    return session.exec(select(Item.story_id).where(Item.id == row_id)).first()
 
 
-def _verified(session: Session, item: Item, candidates: list[tuple[int, str]], threshold: float) -> str | None:
-    """The first candidate whose text (mostly) contains this item's text or is contained in it."""
+def _is_hex(value: str | None) -> bool:
+    return bool(value) and bool(re.fullmatch(r"[0-9a-fA-F]{1,16}", value))
+
+
+def _verified(session: Session, item: Item, candidates: list[tuple[int, str | None]], threshold: float,
+              when: int | None = None) -> str | None:
+    """The first candidate (within the time window) whose text mostly contains this item's text or is contained in it."""
     if not candidates:
         return None
     ids = [row_id for row_id, _ in candidates]
-    texts = dict(session.exec(select(Item.id, Item.text).where(Item.id.in_(ids))).all())
+    rows = session.exec(select(Item.id, Item.text, Item.story_id, Item.published_at, Item.fetched_at)
+                        .where(Item.id.in_(ids))).all()
+    stored = {row[0]: row[1:] for row in rows}
     own = item.text or ""
-    for row_id, story in candidates:
-        if containment(own, texts.get(row_id) or "") >= threshold:
+    window = int(WINDOW.total_seconds())
+    for row_id, _ in candidates:
+        if row_id not in stored:
+            continue
+        text, story, published, fetched = stored[row_id]
+        if not story or (when is not None and abs(_epoch(published or fetched) - when) > window):
+            continue
+        if containment(own, text or "") >= threshold:
             return story
     return None
