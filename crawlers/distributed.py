@@ -17,6 +17,7 @@ import os
 import socket
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -236,13 +237,36 @@ class WorkerCoordination:
 
 class SharedFrontierScheduler(_scrapy_redis_scheduler()):
     """scrapy-redis's scheduler (shared queue and duplicate filter), plus the coordination that tells a worker when
-    the whole distributed crawl — not just its own share — is finished."""
+    the whole distributed crawl — not just its own share — is finished.
+
+    A source's start URLs (requests marked `root`) stay in this worker's own queue: every worker fetches them, so each
+    worker's per-source health (were the feeds, sitemaps, listings reachable?) is about what it fetched itself.
+    Everything found from them (articles, next listing pages) goes through the shared queue and filter."""
 
     @classmethod
     def from_crawler(cls, crawler):
         instance = super().from_crawler(crawler)
         instance.coordination = WorkerCoordination.from_crawler(crawler)
+        instance.local_roots = deque()
+        instance.stats = None  # scrapy-redis 0.9 counts with a call Scrapy 2.13+ deprecates; Scrapy's own stats stay
         return instance
+
+    def __len__(self) -> int:
+        return len(self.local_roots) + super().__len__()
+
+    def enqueue_request(self, request) -> bool:
+        if request.meta.get("root"):
+            self.local_roots.append(request)
+            return True
+        return super().enqueue_request(request)
+
+    def next_request(self):
+        if self.local_roots:
+            return self.local_roots.popleft()
+        return super().next_request()
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.local_roots) or super().has_pending_requests()
 
 
 CrawlFunction = Callable[..., Any]

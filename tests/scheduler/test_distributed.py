@@ -1,0 +1,94 @@
+"""Scale-out: two crawler processes share one scrapy-redis frontier and one PostgreSQL database; every article of the
+farm is fetched once and stored exactly once, none missing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from gdnn_monitor.settings import get_settings
+from store.db import get_engine, reset_engines
+from tests.scheduler.conftest import write_sources
+from tests.scheduler.farm import Farm
+
+REDIS_URL = os.environ.get("GDNN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of our own on the local Redis, deleted afterwards; skip when no Redis answers."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis not reachable at {REDIS_URL} ({exc})")
+    prefix = f"gdnn-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    leftovers = list(client.scan_iter(match=f"{prefix}:*"))
+    if leftovers:
+        client.delete(*leftovers)
+    assert leftovers == [], f"a finished crawl leaves nothing in Redis, found {leftovers}"
+
+
+@pytest.fixture
+def distributed_env(settings_env, postgres_url, redis_prefix, tmp_path, monkeypatch):
+    farm = Farm(host="127.0.0.41", articles=150, article_delay=0.05).start()
+    sources = write_sources(tmp_path, farm.source_yaml(listing_depth=20, with_sitemap=True, with_feed=True))
+    for key, value in {"DATABASE_URL": postgres_url, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": redis_prefix,
+                       "SOURCES": str(sources), "CONCURRENT_REQUESTS": "2"}.items():
+        monkeypatch.setenv(f"GDNN_{key}", value)
+    get_settings.cache_clear()
+    reset_engines()
+    get_engine()  # migrate once, before the workers start
+    yield farm
+    farm.stop()
+
+
+def _cli(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+
+
+def test_two_workers_store_every_article_exactly_once(distributed_env):
+    farm = distributed_env
+    worker = _cli("crawl", "--worker")
+    starter = _cli("crawl")
+    starter_out, starter_err = starter.communicate(timeout=300)
+    worker_out, worker_err = worker.communicate(timeout=300)
+    assert starter.returncode == 0, starter_out + starter_err
+    assert worker.returncode == 0, worker_out + worker_err
+
+    with get_engine().connect() as connection:
+        rows = connection.execute(text("SELECT url, source_id FROM item")).all()
+        runs = dict(connection.execute(text("SELECT trigger, new_items FROM crawlrun")).all())
+    urls = [url for url, _source in rows]
+    assert len(urls) == len(set(urls)), "no article stored twice"
+    assert set(urls) == farm.article_urls(), "no article missing"
+    requests = farm.article_requests()
+    assert set(requests.values()) == {1}, "each article fetched by one worker only"
+    assert runs["cli"] > 0 and runs["worker"] > 0, f"both processes did part of the work: {runs}"
+    assert runs["cli"] + runs["worker"] == farm.articles
+
+
+def test_a_worker_without_a_crawl_to_join_says_so(distributed_env, monkeypatch):
+    from crawlers.distributed import join_crawl
+
+    assert join_crawl(wait_seconds=0.5) is None
+
+
+def test_a_worker_refuses_to_run_on_sqlite(settings_env, monkeypatch):
+    from crawlers.distributed import join_crawl
+    from gdnn_monitor.errors import ConfigError
+
+    monkeypatch.setenv("GDNN_REDIS_URL", REDIS_URL)
+    get_settings.cache_clear()
+    with pytest.raises(ConfigError, match="PostgreSQL"):
+        join_crawl(wait_seconds=0)
