@@ -82,7 +82,7 @@ def crawl_in_this_process(job: dict[str, Any], emit: Emit) -> None:
         def closed(spider: SourcesSpider, reason: str) -> None:
             stats = {sid: s.as_dict() for sid, s in spider.stats_by_source.items()}
             report.update(sources=stats, extract_seconds=spider.extract_seconds, extract_count=spider.extract_count,
-                          close_reason=reason)
+                          store_seconds=spider.store_seconds, close_reason=reason)
             clean = {sid for sid, s in spider.stats_by_source.items() if s.errors == 0}
             try:
                 save_feed_states(spider.feed_updates, clean)

@@ -4,6 +4,7 @@ killed half way keeps everything it had stored and never stores an article twice
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy.exceptions import DropItem
@@ -51,6 +52,7 @@ class StorePipeline:
         spider = self.crawler.spider
         if not item.title:
             raise DropItem(f"no title: {item.url}")
+        started = time.perf_counter()
         content_hash, simhash = content_fingerprint(item.title, item.text)
         try:
             with session_scope() as session:
@@ -61,5 +63,7 @@ class StorePipeline:
         except Exception as exc:  # a database problem with one item is reported and the crawl goes on
             spider.record_error(item.source_id, f"storing {item.url} failed: {type(exc).__name__}: {exc}")
             raise DropItem(str(exc)) from exc
+        finally:
+            spider.store_seconds += time.perf_counter() - started
         spider.record_stored(item.source_id, result.created, result.updated)
         return item

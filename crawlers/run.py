@@ -58,6 +58,7 @@ class CrawlSummary:
     error: str | None = None
     extract_seconds: float = 0.0
     extract_count: int = 0
+    store_seconds: float = 0.0
     peak_rss_bytes: int = 0
     new_item_ids: list[int] = field(default_factory=list)
     classified: int = 0
@@ -305,6 +306,7 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
     summary.error = crash
     summary.extract_seconds = report.get("extract_seconds", 0.0)
     summary.extract_count = report.get("extract_count", 0)
+    summary.store_seconds = report.get("store_seconds", 0.0)
     summary.peak_rss_bytes = report.get("peak_rss_bytes", 0)
     summary.log_file = report.get("log_file")
     summary.finished_at = utcnow()

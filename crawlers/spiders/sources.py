@@ -106,6 +106,7 @@ class SourcesSpider(scrapy.Spider):
         self.feed_updates: dict[str, dict[str, Any]] = {}
         self.extract_seconds = 0.0
         self.extract_count = 0
+        self.store_seconds = 0.0
 
     # ------------------------------------------------------------------ starting points
     async def start(self) -> AsyncIterator[Request]:
