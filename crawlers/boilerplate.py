@@ -48,6 +48,25 @@ def is_boilerplate_class(element) -> bool:
     return bool(words) and any(_BOILERPLATE_WORD.search(token) for token in words.split())
 
 
+def page_text_length(element) -> int:
+    """Text length of the whole page the element belongs to (the yardstick for 'small box')."""
+    root = element.getroottree().getroot()
+    body = root.find("body")
+    return max(text_length(body if body is not None else root), 1)
+
+
+def in_furniture(element, total: int, stop=None, extra: re.Pattern[str] | None = None) -> bool:
+    """Inside a small box named like furniture. A 'sidebar-1' or 'main-has-sidebar' wrapper holding most of the
+    page's text (VnExpress puts its article column in 'sidebar-1') is not furniture. Stops at `stop`."""
+    for ancestor in element.iterancestors():
+        if ancestor is stop or ancestor.tag in ("body", "html"):
+            return False
+        named = is_boilerplate_class(ancestor) or bool(extra and extra.search(_class_words(ancestor)))
+        if named and text_length(ancestor) < 0.4 * total:
+            return True
+    return False
+
+
 def text_length(element) -> int:
     try:
         return len(" ".join(element.text_content().split()))

@@ -24,7 +24,7 @@ from crawlers.headline import find_headline
 from crawlers.lead import find_lead, overlap
 from crawlers.pagedecode import parse_html
 from crawlers.pagemeta import PageMeta, canonical_url, read_meta
-from crawlers.pubdate import find_published, find_times_in_text
+from crawlers.pubdate import find_published, find_times_in_text, text_after_headline
 from gdnn_monitor.textnorm import normalize_inline, normalize_text
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
         return None
     published = find_published(tree, tz)
     lead, lead_element = find_lead(tree, headline, meta.description)
-    author = find_author(tree, meta)
+    author = find_author(tree, meta, headline)
     container = article_container(tree, headline)
     body_lines = main_text_lines(tree, [headline, lead_element])
     body_lines = clean_body_lines(body_lines, title, lead, author)
@@ -266,10 +266,26 @@ def clean_body_lines(lines: list[str], title: str, lead: str, author: str | None
 _NOT_SIGNATURE_START = {"theo", "nguồn", "ảnh", "bài", "video", "clip", "tin", "xem", "phóng", "pv", "ctv"}
 
 
+_AUTHOR_LABEL = re.compile(
+    r"(?:tác giả|người viết|bài và ảnh|bài, ảnh|bài/ảnh|bài & ảnh|người đăng|đăng bởi|posted by|written by|"
+    r"bút danh|phóng viên)\s*:\s*(?P<name>[^|\n•·;]{2,60})",
+    re.IGNORECASE,
+)
+
+
+def labelled_author(text: str) -> str | None:
+    """'Tác giả: Nguyễn Thu Hà' / 'Bài và ảnh: Minh Anh' anywhere in a byline or date line."""
+    match = _AUTHOR_LABEL.search(text or "")
+    return clean_author(match.group("name")) if match else None
+
+
 def trailing_signature(lines: list[str]) -> str | None:
-    """The reporter's name printed as the body's last line ("Minh Anh", "Lê Thị Hoa"): 2-4 capitalised words."""
+    """The reporter's name printed as the body's last line: 'Minh Anh', 'Lê Thị Hoa' (2-4 capitalised words) or
+    'Tác giả: Nguyễn Thu Hà'."""
     if len(lines) < 2:
         return None
+    if re.match(_AUTHOR_LABEL.pattern, lines[-1], re.IGNORECASE) and len(lines[-1]) <= 80:
+        return labelled_author(lines[-1])
     words = normalize_inline(lines[-1]).split()
     if not 2 <= len(words) <= 4 or words[0].lower() in _NOT_SIGNATURE_START:
         return None
@@ -278,8 +294,10 @@ def trailing_signature(lines: list[str]) -> str | None:
     return clean_author(" ".join(words))
 
 
-def find_author(tree, meta: PageMeta) -> str | None:
-    """Author from JSON-LD, meta author, or a byline element (class author/tac-gia/byline)."""
+def find_author(tree, meta: PageMeta, headline=None) -> str | None:
+    """Author from JSON-LD, meta author, a byline element (class author/tac-gia/byline), or a 'Tác giả: …' label in
+    the lines under the headline. A site name given as author is not an author."""
+    site = normalize_inline(meta.site_name).lower()
     candidates = [meta.ld_author(), meta.names.get("author", ""), meta.og.get("article:author", "")]
     for element in tree.xpath("//body//*[@class or @id or @itemprop]"):
         words = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('itemprop') or ''}"
@@ -289,9 +307,11 @@ def find_author(tree, meta: PageMeta) -> str | None:
             except ValueError:
                 continue
     for candidate in candidates:
-        name = clean_author(candidate)
-        if name:
+        name = labelled_author(candidate) or clean_author(candidate)
+        if name and name.lower() != site and not (site and name.lower() in site):
             return name
+    if headline is not None:
+        return labelled_author(text_after_headline(headline, limit=400))
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawlers.boilerplate import is_boilerplate_class
+from crawlers.boilerplate import in_furniture, page_text_length
 
 _PLAYER_SRC = re.compile(r"youtube\.com/embed|youtube-nocookie|youtu\.be|player\.vimeo|vimeo\.com/video|"
                          r"facebook\.com/plugins/video|dailymotion\.com/embed|/player|/embed/|jwplayer|vcplayer|"
@@ -22,12 +22,7 @@ PHOTO_MIN_IMAGES = 5
 
 
 def _in_furniture(element, container) -> bool:
-    for ancestor in element.iterancestors():
-        if ancestor is container:
-            return False
-        if is_boilerplate_class(ancestor):
-            return True
-    return False
+    return in_furniture(element, page_text_length(container), stop=container)
 
 
 def has_video_player(container) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawlers.boilerplate import is_boilerplate_class
+from crawlers.boilerplate import in_furniture, is_boilerplate_class, page_text_length
 from crawlers.pagemeta import PageMeta
 from gdnn_monitor.textnorm import normalize_inline
 
@@ -84,13 +84,18 @@ def _agrees(heading: str, declared_keys: list[str]) -> bool:
     return False
 
 
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
 def _heading_candidates(tree) -> list:
+    total = page_text_length(tree)
     headings = tree.xpath("//h1")
     headings += [h for h in tree.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::div or self::p or self::span "
                                        "or self::td or self::strong][@class or @id]")
                  if _TITLE_CLASS.search((h.get("class") or "") + " " + (h.get("id") or ""))]
     return [h for h in headings if not _NOT_TITLE_CLASS.search((h.get("class") or "") + " " + (h.get("id") or ""))
-            and not any(is_boilerplate_class(a) for a in h.iterancestors())
+            and not in_furniture(h, total)
             and not is_boilerplate_class(h) and not h.xpath(".//div|.//p|.//table")
             and (h.tag == "h1" or not _is_teaser_link(h))]
 
@@ -123,13 +128,13 @@ def find_headline(tree, meta: PageMeta, url: str) -> tuple[str, object | None]:
     h1s = [(h, t) for h, t in candidates if h.tag == "h1" and not _looks_like_site_name(t, tokens)]
     if len(h1s) == 1 and len(h1s[0][1].split()) >= 3:
         return h1s[0][1], h1s[0][0]
-    for title in declared:
-        cleaned = strip_site_name(title, meta, url)
-        if len(cleaned.split()) >= GENERIC_TITLE_WORDS and not _looks_like_site_name(cleaned, tokens):
-            return cleaned, None
-    named = [(h, t) for h, t in candidates if h.tag != "h1" and len(t.split()) >= GENERIC_TITLE_WORDS]
+    named = [(h, t) for h, t in candidates if h.tag != "h1" and _word_count(t) >= GENERIC_TITLE_WORDS]
     if named:
         return named[0][1], named[0][0]
+    for title in declared:
+        cleaned = strip_site_name(title, meta, url)
+        if _word_count(cleaned) >= GENERIC_TITLE_WORDS and not _looks_like_site_name(cleaned, tokens):
+            return cleaned, None
     if h1s:
         return h1s[0][1], h1s[0][0]
     return (strip_site_name(declared[0], meta, url) if declared else ""), None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from crawlers.blocks import paragraphs
-from crawlers.boilerplate import is_boilerplate_class
+from crawlers.boilerplate import in_furniture, page_text_length
 from gdnn_monitor.textnorm import normalize_inline
 
 _LEAD_WORD = re.compile(
@@ -42,9 +42,8 @@ def agrees_with_description(text: str, description: str) -> bool:
     return overlap(text, cleaned) >= 0.85 and len(_words(text)) <= 1.6 * len(_words(cleaned)) + 5
 
 
-def _in_boilerplate(element) -> bool:
-    return any(is_boilerplate_class(a) or _NOT_LEAD.search(f"{a.get('class') or ''} {a.get('id') or ''}")
-               for a in element.iterancestors() if a.tag not in ("body", "html"))
+def _in_boilerplate(element, total: int) -> bool:
+    return in_furniture(element, total, extra=_NOT_LEAD)
 
 
 def _lead_text(element) -> str:
@@ -60,12 +59,13 @@ def find_lead(tree, headline, description: str) -> tuple[str, object | None]:
     otherwise a block right after the headline whose words agree with og:description."""
     order = _document_position(tree)
     start = order.get(headline, -1) if headline is not None else -1
+    total = page_text_length(tree)
     named = []
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in ("meta", "html", "body", "head", "title", "script"):
             continue
         words = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not _LEAD_WORD.search(words) or _NOT_LEAD.search(words) or _in_boilerplate(element):
+        if not _LEAD_WORD.search(words) or _NOT_LEAD.search(words) or _in_boilerplate(element, total):
             continue
         if element.xpath(".//h1") or (headline is not None and headline in element.iterancestors()):
             continue
@@ -79,14 +79,14 @@ def find_lead(tree, headline, description: str) -> tuple[str, object | None]:
         agreeing = [(e, t) for e, t in pool if agrees_with_description(t, description)]
         element, text = (agreeing or pool)[0]
         return text, element
-    return _lead_by_description(tree, order, start, description)
+    return _lead_by_description(tree, order, start, description, total)
 
 
-def _lead_by_description(tree, order: dict, start: int, description: str) -> tuple[str, object | None]:
+def _lead_by_description(tree, order: dict, start: int, description: str, total: int) -> tuple[str, object | None]:
     if not description or len(description) < MIN_LEAD_CHARS:
         return "", None
     for element in tree.iter("p", "div", "h2", "h3", "strong", "b", "em", "span", "section"):
-        if order.get(element, 0) <= start or _in_boilerplate(element):
+        if order.get(element, 0) <= start or _in_boilerplate(element, total):
             continue
         text = _lead_text(element)
         if not (MIN_LEAD_CHARS <= len(text) <= MAX_LEAD_CHARS):

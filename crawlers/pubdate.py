@@ -378,7 +378,7 @@ def visible_times(tree, tz: tzinfo) -> list[FoundTime]:
             if candidates:
                 return candidates
     if headline is not None:
-        around = _text_around(headline)
+        around = text_after_headline(headline)
         candidates.extend(find_times_in_text(around, tz))
     return candidates
 
@@ -393,7 +393,7 @@ def _after(headline, elements: list) -> list:
     return later + earlier[::-1]
 
 
-def _text_around(headline, limit: int = 600) -> str:
+def text_after_headline(headline, limit: int = 600) -> str:
     """Text right after the headline (up to `limit` characters), then the short text right before it."""
     pieces: list[str] = []
     size = 0
