@@ -13,8 +13,7 @@ from sqlmodel import select
 from gdnn_monitor.dates import year_bounds
 from gdnn_monitor.settings import get_settings
 from store.models import Item
-from store.reports import (CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, counted_rows, progress,
-                           summarise)
+from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, period_summary, progress
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
 
@@ -53,8 +52,7 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     settings = get_settings()
     tz = settings.tz
     year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
-    rows = counted_rows(session, *year_bounds(year, tz), settings.count_syndicated)
-    summary = summarise(rows, settings.count_syndicated, tz)
+    summary = period_summary(session, *year_bounds(year, tz), settings.count_syndicated, tz)
     pending = session.exec(select(func.count()).select_from(Item).where(Item.review.is_(None),
                                                                         Item.zone == "review")).one()
     health, health_error = _source_health()
