@@ -8,8 +8,8 @@ never removed, so a wrapper called "main-has-sidebar" cannot take the article wi
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from gdnn_monitor.textnorm import normalize_inline
 
 _DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "select", "button", "input", "textarea",
               "svg", "template", "form[@role='search']", "iframe", "object", "embed", "video", "audio", "map")
@@ -118,13 +118,16 @@ def _remove_headed_boxes(body, keep: list, total: int) -> None:
             continue
         if heading.tag not in ("h2", "h3", "h4", "h5", "h6", "strong", "b", "div", "p", "span", "li", "td"):
             continue
-        own = normalize_inline(heading.text_content())
+        raw = heading.text_content()
+        if len(raw) > 400:
+            continue
+        own = unicodedata.normalize("NFC", " ".join(raw.split()))
         if not own or len(own) > 40 or not _BOILERPLATE_HEADING.match(own):
             continue
         box = heading
         parent = heading.getparent()
         while parent is not None and parent is not body and text_length(parent) <= max(len(own) * 3, 0) + 1500:
-            if normalize_inline(parent.text_content()).startswith(own) and link_text_length(parent) >= 0.5 * (
+            if unicodedata.normalize("NFC", " ".join(parent.text_content()[:200].split())).startswith(own) and link_text_length(parent) >= 0.5 * (
                     text_length(parent) - len(own)):
                 box = parent
                 parent = parent.getparent()
