@@ -21,7 +21,7 @@ from lxml import etree
 from crawlers.boilerplate import remove_boilerplate, text_length
 from crawlers.genre import detect_genre
 from crawlers.headline import find_headline
-from crawlers.lead import find_lead, overlap
+from crawlers.lead import find_lead, overlap, text_before_body
 from crawlers.pagedecode import parse_html
 from crawlers.pagemeta import PageMeta, canonical_url, read_meta
 from crawlers.pubdate import find_published, find_times_in_text, text_after_headline
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MIN_ARTICLE_CHARS = 250
 LISTING_MIN_TEASERS = 6
+TAIL_LINK_CHARS = 160
 _TAIL_MARKERS = re.compile(
     r"^(?:tin liên quan|bài liên quan|bài viết liên quan|các tin khác|tin khác|các bài khác|tin cùng chuyên mục|"
     r"xem thêm|đọc thêm|có thể bạn quan tâm|ý kiến bạn đọc|bình luận|gửi bình luận|gửi ý kiến|ý kiến của bạn|"
@@ -90,6 +91,12 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
     container = article_container(tree, headline)
     body_lines = main_text_lines(tree, [headline, lead_element])
     body_lines = clean_body_lines(body_lines, title, lead, author)
+    if not lead and body_lines:
+        recovered = text_before_body(tree, headline, body_lines[0], lambda line: is_date_line(line) or
+                                     _key(line) == _key(title) or bool(labelled_author(line)))
+        if recovered:
+            lead = recovered[0] if len(recovered) == 1 else "\n".join(recovered)
+            body_lines = clean_body_lines(body_lines, title, lead, author)
     signature = trailing_signature(body_lines)
     if signature and (author is None or signature == author):
         author = signature
@@ -251,8 +258,10 @@ def clean_body_lines(lines: list[str], title: str, lead: str, author: str | None
         key = _key(line)
         if not key:
             continue
-        if _TAIL_MARKERS.match(line) and len(line) < 60 and index >= len(lines) // 2:
-            break
+        if _TAIL_MARKERS.match(line) and len(line) < 60:
+            if index >= len(lines) // 2 and all(len(rest) < TAIL_LINK_CHARS for rest in lines[index + 1:]):
+                break  # a 'Tin liên quan' heading followed by headline-sized lines: the rest is a link box
+            continue
         if key == title_key or key in lead_keys or _NOISE_LINE.match(line):
             continue
         if index < 4 and is_date_line(line):

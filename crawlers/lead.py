@@ -94,3 +94,47 @@ def _lead_by_description(tree, order: dict, start: int, description: str, total:
         if agrees_with_description(text, description) and overlap(description, text) >= 0.85:
             return text, element
     return "", None
+
+
+_LEAF_BLOCKS = frozenset({"p", "div", "h2", "h3", "h4", "strong", "b", "em", "span", "section", "td", "blockquote"})
+_INNER_BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "section", "table", "ul", "ol", "li", "blockquote"})
+MAX_SCANNED = 400
+
+
+def _key(text: str) -> str:
+    return " ".join(_words(text))
+
+
+def text_before_body(tree, headline, first_body_line: str, is_noise) -> list[str]:
+    """Substantial blocks printed between the headline and the first body paragraph that the body extractor left
+    out: a sapo whose class name we do not know, an intro box. Furniture, link lists and date lines are skipped;
+    nothing is returned if the first body paragraph cannot be located (then we cannot say what lies before it)."""
+    if headline is None or not first_body_line:
+        return []
+    target = _key(first_body_line)[:80]
+    total = page_text_length(tree)
+    passed, found, scanned = False, [], 0
+    for element in tree.iter():
+        if element is headline:
+            passed = True
+            continue
+        if not passed or not isinstance(element.tag, str) or element.tag not in _LEAF_BLOCKS:
+            continue
+        if headline in element.iterancestors():
+            continue
+        scanned += 1
+        if scanned > MAX_SCANNED:
+            return []
+        if any(isinstance(d.tag, str) and d.tag in _INNER_BLOCKS for d in element.iterdescendants()):
+            continue
+        text = normalize_inline(element.text_content())
+        key = _key(text)
+        if key and (key.startswith(target) or (len(key) >= 40 and target.startswith(key[:80]))):
+            return found
+        if not (60 <= len(text) <= MAX_LEAD_CHARS) or is_noise(text) or in_furniture(element, total):
+            continue
+        links = sum(len(a.text_content()) for a in element.iter("a"))
+        if links > 0.3 * len(text) or any(text in earlier or earlier in text for earlier in found):
+            continue
+        found.append(text)
+    return []
