@@ -48,8 +48,13 @@ def users() -> None:
     """Tài khoản người dùng web. Web-app accounts."""
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
 def _read_password() -> str:
-    if not sys.stdin.isatty():
+    """Asked twice with hidden input on a terminal; read as one line from a pipe (scripts)."""
+    if not _interactive():
         line = sys.stdin.readline().rstrip("\n")
         if not line:
             raise UserError("Cần mật khẩu: dùng --password hoặc nhập qua bàn phím (password required)", EXIT_USAGE)
