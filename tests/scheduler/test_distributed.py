@@ -40,7 +40,7 @@ def redis_prefix():
 
 @pytest.fixture
 def distributed_env(settings_env, postgres_url, redis_prefix, tmp_path, monkeypatch):
-    farm = Farm(host="127.0.0.41", articles=150, article_delay=0.05).start()
+    farm = Farm(host="127.0.0.41", articles=150, article_delay=0.2).start()
     sources = write_sources(tmp_path, farm.source_yaml(listing_depth=20, with_sitemap=True, with_feed=True))
     for key, value in {"DATABASE_URL": postgres_url, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": redis_prefix,
                        "SOURCES": str(sources), "CONCURRENT_REQUESTS": "2"}.items():
