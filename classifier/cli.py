@@ -129,7 +129,7 @@ def predict_command(model_path: Path | None) -> None:
         sys.stdout.flush()
         batch.clear()
 
-    for number, line in enumerate(click.get_text_stream("stdin"), start=1):
+    for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
         try:

@@ -92,6 +92,12 @@ _ANY_TERM = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(_GROUP_OF_TERM, key=len, reverse=True)) + r")(?!\w)"
 )
 LEAD_CHARS = 400
+_VOCATIONAL_GROUPS = {index for index, name in enumerate(LEXICON) if name in ("strong", "levels", "skills")}
+
+
+def has_vocational_terms(text: str) -> bool:
+    """Any strong GDNN term, training level (trung cấp, cao đẳng...) or skills term in text."""
+    return any(_GROUP_OF_TERM[m.group(0)] in _VOCATIONAL_GROUPS for m in _ANY_TERM.finditer(text.lower()))
 
 
 def lexicon_features(document: str) -> list[float]:
@@ -132,3 +138,51 @@ class LexiconFeatures(BaseEstimator, TransformerMixin):
     def get_feature_names_out(self, input_features=None):
         kinds = ("title", "lead", "log_total", "density")
         return np.array([f"lex:{name}:{kind}" for name in LEXICON for kind in kinds], dtype=object)
+
+
+# Cues for the six themes, from the guide's theme definitions.
+THEME_CUES: dict[str, tuple[str, ...]] = {
+    "tuyen_sinh": ("tuyển sinh", "hướng nghiệp", "phân luồng", "chỉ tiêu", "xét tuyển", "thí sinh", "nhập học",
+                   "tư vấn"),
+    "dao_tao": ("lao động nông thôn", "khóa học", "lớp đào tạo", "lớp dạy nghề", "học viên", "bộ đội xuất ngũ",
+                "khuyết tật", "dân tộc thiểu số", "đào tạo nghề cho", "khai giảng"),
+    "co_so": ("sáp nhập", "tự chủ", "cơ sở vật chất", "kiểm định", "chất lượng", "mạng lưới", "thành lập", "giải thể",
+              "quy hoạch", "trường"),
+    "chinh_sach": ("luật", "nghị định", "quyết định", "thông tư", "chiến lược", "đề án", "kinh phí", "ngân sách",
+                   "chính sách", "kế hoạch", "chỉ thị", "quốc hội"),
+    "ky_nang": ("kỹ năng nghề", "tay nghề", "hội thi", "kỳ thi", "worldskills", "asean", "hội giảng", "huy chương",
+                "thí sinh", "chứng chỉ"),
+    "doanh_nghiep": ("doanh nghiệp", "việc làm", "tuyển dụng", "liên kết", "thu nhập", "nhà tuyển dụng", "ký kết",
+                     "hợp tác", "đặt hàng"),
+}
+_THEME_PATTERNS = [re.compile("|".join(map(re.escape, cues))) for cues in THEME_CUES.values()]
+
+
+def theme_cue_features(document: str) -> list[float]:
+    """Per theme: cue hits in the headline, log hits in the lead, density in the body."""
+    title, text = split_item(document)
+    title, text = title.lower(), text.lower()
+    lead, words = text[:LEAD_CHARS], max(len(text.split()), 20)
+    row: list[float] = []
+    for pattern in _THEME_PATTERNS:
+        row.extend([min(len(pattern.findall(title)), 2), math.log1p(len(pattern.findall(lead))),
+                    min(100.0 * len(pattern.findall(text)) / words, 10.0) / 3])
+    return row
+
+
+class ThemeCueFeatures(BaseEstimator, TransformerMixin):
+    """scikit-learn transformer for theme_cue_features."""
+
+    def __init__(self, weight: float = 0.5):
+        self.weight = weight
+
+    def fit(self, documents, y=None):
+        return self
+
+    def transform(self, documents):
+        rows = np.array([theme_cue_features(d) for d in documents], dtype=np.float32) * self.weight
+        return sparse.csr_matrix(rows.reshape(len(rows), 3 * len(THEME_CUES)))
+
+    def get_feature_names_out(self, input_features=None):
+        kinds = ("title", "lead", "density")
+        return np.array([f"theme:{name}:{kind}" for name in THEME_CUES for kind in kinds], dtype=object)

@@ -79,8 +79,8 @@ class GdnnModel:
         if not items:
             return []
         documents = [_document(item) for item in items]
-        features = self.relevance[:-1].transform(documents)
-        scores = self.relevance[-1].predict_proba(features)[:, 1]
+        features = self.relevance.named_steps["features"].transform(documents)
+        scores = self.relevance.named_steps["svm"].predict_proba(features)[:, 1]
         labels = scores >= self.thresholds.gdnn
         themes = self._themes(documents, labels)
         predictions = []
