@@ -85,7 +85,7 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
     title, headline = find_headline(tree, meta, url)
     if not title:
         return None
-    published = find_published(tree, tz)
+    published = find_published(tree, tz, headline)
     lead, lead_element = find_lead(tree, headline, meta.description)
     author = find_author(tree, meta, headline)
     container = article_container(tree, headline)

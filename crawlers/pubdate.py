@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
+from crawlers.boilerplate import in_furniture, page_text_length
 from gdnn_monitor.textnorm import normalize_inline
 
 MIN_YEAR = 1995
@@ -53,6 +54,7 @@ _TIME = re.compile(
 )
 _ZONE = re.compile(r"^\s*\(?\s*(?:(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?|(?P<z>Z)\b)",
                    re.IGNORECASE)
+_ZONE_BEFORE = re.compile(r"(?:GMT|UTC)\s*[+-]\s*$", re.IGNORECASE)
 _PUBLISHED_LABEL = re.compile(
     r"(ngày\s+đăng|đăng\s+ngày|đăng\s+lúc|đăng\s+tải|ngày\s+xuất\s+bản|xuất\s+bản|ngày\s+phát\s+hành|ngày\s+viết|"
     r"published|posted|publish\s+date|đăng|phát\s+sóng)\s*:?\s*$",
@@ -192,7 +194,8 @@ def find_times_in_text(text: str, tz: tzinfo) -> list[FoundTime]:
     dates = _date_matches(text)
     if not dates:
         return []
-    times = [m for m in _TIME.finditer(text) if not any(s <= m.start() < e for s, e, _ in dates)]
+    times = [m for m in _TIME.finditer(text) if not any(s <= m.start() < e for s, e, _ in dates)
+             and not _ZONE_BEFORE.search(text, 0, m.start())]
     found: list[FoundTime] = []
     for start, end, day in dates:
         clock = _pair_time(text, start, end, dates, times)
@@ -360,37 +363,40 @@ def _element_text(element) -> str:
         return ""
 
 
-def visible_times(tree, tz: tzinfo) -> list[FoundTime]:
-    """Dates printed near the headline: first elements whose class says date/time, then the text around the <h1>."""
-    headline = _headline(tree)
+def visible_times(tree, tz: tzinfo, headline=None) -> list[FoundTime]:
+    """Dates printed near the headline: elements whose class says date/time, nearest to the headline first (the
+    date line sits just above or below it; dates in related-news boxes are furniture), then the text after it."""
+    headline = headline if headline is not None else _headline(tree)
     body = tree.find("body") if tree.find("body") is not None else tree
-    candidates: list[FoundTime] = []
+    total = page_text_length(body)
     hinted = [
         element for element in body.iter()
         if isinstance(element.tag, str) and element.tag not in ("script", "style", "a", "html", "body")
         and _DATE_HINT.search((element.get("class") or "") + " " + (element.get("id") or ""))
     ]
-    after_headline = _after(headline, hinted) if headline is not None else hinted
-    for element in after_headline[:40]:
-        text = _element_text(element)
-        if 0 < len(text) < 240:
-            candidates.extend(find_times_in_text(text, tz))
-            if candidates:
-                return candidates
     if headline is not None:
-        around = text_after_headline(headline)
-        candidates.extend(find_times_in_text(around, tz))
-    return candidates
+        hinted = _nearest_first(headline, hinted)
+    checked = 0
+    for element in hinted:
+        text = _element_text(element)
+        if not 0 < len(text) < 240 or in_furniture(element, total):
+            continue
+        found = find_times_in_text(text, tz)
+        if found:
+            return found
+        checked += 1
+        if checked >= 40:
+            break
+    return find_times_in_text(text_after_headline(headline), tz) if headline is not None else []
 
 
-def _after(headline, elements: list) -> list:
-    """Elements following the headline in document order come first, then those before it (some print the date above)."""
+def _nearest_first(headline, elements: list) -> list:
+    """Elements ordered by distance from the headline in document order (neither inside it nor around it)."""
     order = {element: index for index, element in enumerate(headline.getroottree().iter())}
     position = order.get(headline, 0)
-    later = [e for e in elements if order.get(e, 0) > position]
-    earlier = [e for e in elements if order.get(e, 0) <= position and headline not in e.iterancestors()]
-    earlier = [e for e in earlier if e not in list(headline.iterancestors())]
-    return later + earlier[::-1]
+    around = set(headline.iterancestors())
+    usable = [e for e in elements if e not in around and headline not in e.iterancestors() and e is not headline]
+    return sorted(usable, key=lambda e: abs(order.get(e, 0) - position))
 
 
 def text_after_headline(headline, limit: int = 600) -> str:
@@ -432,9 +438,10 @@ def pick_published(structured: list[FoundTime], visible: list[FoundTime]) -> dat
     return declared.value
 
 
-def find_published(page, tz: tzinfo) -> datetime | None:
-    """Publication time of an article page (an lxml tree or HTML text), time-zone aware, or None."""
+def find_published(page, tz: tzinfo, headline=None) -> datetime | None:
+    """Publication time of an article page (an lxml tree or HTML text), time-zone aware, or None. `headline` is the
+    page's title element when the caller knows it (else the first <h1>)."""
     tree = _as_tree(page)
     if tree is None:
         return None
-    return pick_published(structured_times(tree, tz), visible_times(tree, tz))
+    return pick_published(structured_times(tree, tz), visible_times(tree, tz, headline))

@@ -33,6 +33,10 @@ def local(*parts: int) -> datetime:
         ("Tháng Ba 24, 2020", local(2020, 3, 24)),
         ("2020-03-24T01:15:00Z", datetime(2020, 3, 24, 1, 15, tzinfo=timezone.utc)),
         ("2020-03-24 08:15", local(2020, 3, 24, 8, 15)),
+        ("24/03/2020 (GMT+07:00) 08:15", local(2020, 3, 24, 8, 15)),
+        ("Ngày đăng: 24-3-2020 lúc 8h15p", local(2020, 3, 24, 8, 15)),
+        ("05/10/2023 09:12:33 PM", local(2023, 10, 5, 21, 12, 33)),
+        ("Ngày 5 tháng 10 năm 2023 lúc 9 giờ 12", local(2023, 10, 5, 9, 12)),
     ],
 )
 def test_vietnamese_formats_keep_the_time_of_day(text, expected):
@@ -100,3 +104,11 @@ def test_visible_date_line_near_the_headline_beats_dates_in_the_body():
 def test_page_without_any_date_gives_none():
     assert find_published(page("", "<h1>Tiêu đề</h1><p>Không có ngày.</p>"), TZ) is None
     assert find_published("", TZ) is None
+
+
+def test_date_line_above_the_headline_beats_dates_in_a_related_box_below():
+    html = page("", '<div class="meta"><span class="date">Thứ ba, 24/3/2020, 15:30 (GMT+7)</span></div>'
+                    '<h1>Tiêu đề bài viết</h1><p>Nội dung bài viết không có ngày tháng.</p>'
+                    '<div class="tin-lien-quan"><ul><li><a href="/a">Tin khác</a> <span class="time">01/01/2021 10:00</span>'
+                    '</li></ul></div>')
+    assert find_published(html, TZ) == local(2020, 3, 24, 15, 30)
