@@ -99,6 +99,8 @@ def print_summary(summary) -> None:
                   f"truy cập được.", markup=False, highlight=False)
     if summary.classified:
         console.print(f"Đã phân loại {summary.classified} tin mới.")
+    if summary.classify_note:
+        console.print(summary.classify_note, style="yellow", markup=False, highlight=False)
     if summary.error:
         console.print(f"Lỗi: {summary.error}", style="red", markup=False)
     if summary.log_file:

@@ -62,6 +62,7 @@ class CrawlSummary:
     peak_rss_bytes: int = 0
     new_item_ids: list[int] = field(default_factory=list)
     classified: int = 0
+    classify_note: str | None = None
     log_file: str | None = None
 
     @property
@@ -201,26 +202,28 @@ def _new_item_ids(source_ids: list[str], started_at: datetime) -> list[int]:
 
 
 def classify_new_items(item_ids: list[int]) -> int:
-    """Classify what this crawl added when a model is installed; without one the items wait for `classify`."""
+    """Classify these items when a model is installed (the scheduler's hook too); how many were classified."""
+    return classify_with_note(item_ids)[0]
+
+
+def classify_with_note(item_ids: list[int]) -> tuple[int, str | None]:
+    """Classify what a crawl added when a model is installed; without one the items wait for `classify`.
+
+    Returns how many were classified and, when none could be, why (shown in the crawl summary)."""
     if not item_ids:
-        return 0
+        return 0, None
     try:
         from classifier import classify_items, load_model
-    except ImportError as exc:
-        logger.info("classifier not available (%s); %d new items stay unclassified", exc, len(item_ids))
-        return 0
-    try:
+
         model = load_model()
-    except Exception as exc:  # no trained model yet is a normal state of a fresh install
-        logger.info("no classifier model (%s); %d new items stay unclassified", exc, len(item_ids))
-        return 0
-    if model is None:
-        logger.info("no classifier model; %d new items stay unclassified", len(item_ids))
-        return 0
+    except Exception as exc:  # no classifier or no trained model yet is a normal state of a fresh install
+        note = f"chưa phân loại {len(item_ids)} tin mới: {exc} (new items stay unclassified)"
+        logger.info("%s", note)
+        return 0, note
     with session_scope() as session:
         items = list(session.exec(select(Item).where(Item.id.in_(item_ids))))
         classify_items(session, items, model)
-    return len(item_ids)
+    return len(item_ids), None
 
 
 # ---------------------------------------------------------------------- the child process
@@ -314,7 +317,8 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
     summary.new_item_ids = _new_item_ids([s.id for s in to_crawl], summary.started_at) if to_crawl else []
     if classify:
         try:
-            summary.classified = classify_new_items(summary.new_item_ids)
+            summary.classified, summary.classify_note = classify_with_note(summary.new_item_ids)
         except Exception as exc:  # classification is a later step the officer can rerun; the crawl stands
-            logger.warning("classifying the new items failed: %s: %s", type(exc).__name__, exc)
+            summary.classify_note = f"phân loại thất bại (classification failed): {type(exc).__name__}: {exc}"
+            logger.warning(summary.classify_note)
     return summary

@@ -48,6 +48,15 @@ def test_crawl_collects_every_served_article_once_with_right_title_body_and_time
     assert quality.date_exact >= 0.98, quality.wrong_dates
 
 
+def test_new_items_are_classified_or_the_summary_says_why_not(first_run):
+    summary, items, _hits = first_run
+    assert summary.new_item_ids and len(summary.new_item_ids) == summary.new_items == len(items)
+    if summary.classified:
+        assert summary.classified == summary.new_items and all(item.zone for item in items)
+    else:
+        assert "unclassified" in summary.classify_note and all(item.zone is None for item in items)
+
+
 def test_no_url_disallowed_by_robots_txt_is_ever_requested(first_run, farm):
     _summary, _items, hits = first_run
     for site in farm.sites:
