@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import weakref
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from gdnn_monitor.textnorm import normalize_text
@@ -136,17 +138,25 @@ class SimhashIndex:
             self.stories[position] = story
 
 
-_indexes: dict[str, SimhashIndex] = {}
+_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _indexes_lock = threading.Lock()
 
 
 def _index_for(session: Session) -> SimhashIndex:
+    """One index per engine (a disposed engine's index goes with it); rebuilt if the table was emptied or
+    recreated under us (ids went backwards)."""
     bind = session.get_bind()
-    key = f"{id(bind)}:{bind.url.render_as_string(hide_password=True)}"
+    engine = getattr(bind, "engine", bind)
     with _indexes_lock:
-        if key not in _indexes:
-            _indexes[key] = SimhashIndex()
-        return _indexes[key]
+        index = _indexes.get(engine)
+        if index is None:
+            index = _indexes[engine] = SimhashIndex()
+    if index.last_id:
+        highest = session.exec(select(func.max(Item.id))).one()
+        if highest is None or highest < index.last_id:
+            with _indexes_lock:
+                index = _indexes[engine] = SimhashIndex()
+    return index
 
 
 def _epoch(when: datetime | None) -> int:

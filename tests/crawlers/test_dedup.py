@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import delete
 
 from crawlers.dedup import assign_story_id, containment, content_fingerprint, hamming
 from crawlers.extraction import extract_article
@@ -119,3 +120,12 @@ def test_near_duplicate_measures(articles):
     assert containment(paper, repost) > 0.9
     assert hamming(int(content_fingerprint("", paper)[1], 16), int(content_fingerprint("", repost)[1], 16)) <= 12
     assert containment(paper, articles["college"].text) < 0.1
+
+
+def test_index_is_rebuilt_when_the_items_table_is_emptied(session, articles):
+    paper = articles["paper"]
+    store(session, "src-paper", "https://baolangson.vn/a-1.html", paper.title, paper.text)
+    session.exec(delete(Item))
+    session.flush()
+    other = store(session, "src-portal", "https://gdnn.gov.vn/n/3", articles["repost"].title, articles["repost"].text)
+    assert other.story_id == "s" + other.content_hash[:31]
