@@ -86,6 +86,8 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
     if not title:
         return None
     published = find_published(tree, tz, headline)
+    if not _may_be_article(url, published, headline):
+        return None
     lead, lead_element = find_lead(tree, headline, meta.description)
     author = find_author(tree, meta, headline)
     container = article_container(tree, headline)
@@ -131,12 +133,17 @@ def _summary_from_description(meta: PageMeta, text: str) -> str | None:
     return None
 
 
+def _may_be_article(url: str, published: datetime | None, headline) -> bool:
+    """Cheap checks before the body is extracted: not a homepage, and a headline on the page or a publication time."""
+    if urlsplit(url).path in ("", "/") and not urlsplit(url).query:
+        return False
+    return headline is not None or published is not None
+
+
 def _is_article(tree, url: str, text: str, genre: str, published: datetime | None, headline) -> bool:
     """An article has a headline on the page or a publication time, is not a homepage or a list of teasers, and
     (unless it is a video or photo story) has a substantial text."""
-    if urlsplit(url).path in ("", "/") and not urlsplit(url).query:
-        return False
-    if headline is None and published is None:
+    if not _may_be_article(url, published, headline):
         return False
     if headline is None and linked_headings(tree) >= LISTING_MIN_TEASERS:
         return False

@@ -21,8 +21,8 @@ SHORT_VIDEO_TEXT = 1500
 PHOTO_MIN_IMAGES = 5
 
 
-def _in_furniture(element, container) -> bool:
-    return in_furniture(element, page_text_length(container), stop=container)
+def _in_furniture(element, container, total: int) -> bool:
+    return in_furniture(element, total, stop=container)
 
 
 def has_video_player(container) -> bool:
@@ -33,13 +33,15 @@ def has_video_player(container) -> bool:
               if _PLAYER_SRC.search(f.get("src") or f.get("data-src") or "")]
     found += [e for e in container.xpath(".//*[@class or @id]")
               if _PLAYER_CLASS.search(f"{e.get('class') or ''} {e.get('id') or ''}")]
-    return any(not _in_furniture(element, container) for element in found)
+    total = page_text_length(container)
+    return any(not _in_furniture(element, container, total) for element in found)
 
 
 def count_captioned_images(container) -> tuple[int, int]:
     """(images in the article area, of which with a caption nearby: figcaption, alt text or a caption-like block)."""
+    total = page_text_length(container)
     images = [img for img in container.xpath(".//img[@src or @data-src]")
-              if not _in_furniture(img, container)]
+              if not _in_furniture(img, container, total)]
     images = [img for img in images
               if not re.search(r"(?:^|[/_.\s-])(?:logo|icon|banner|avatar|qc|ads?|quangcao)(?:[/_.\s-]|\d|$)",
                                (img.get("src") or "") + " " + (img.get("class") or ""), re.IGNORECASE)]
