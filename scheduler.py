@@ -389,7 +389,13 @@ class PipelineService:
 
         self.settings = settings
         self.crawl = crawl
-        self.trigger = CronTrigger.from_crontab(settings.schedule_cron, timezone=settings.tz)
+        try:
+            self.trigger = CronTrigger.from_crontab(settings.schedule_cron, timezone=settings.tz)
+        except ValueError as exc:
+            from gdnn_monitor.errors import ConfigError
+
+            raise ConfigError(f"GDNN_SCHEDULE_CRON={settings.schedule_cron!r} is not a cron expression of 5 fields "
+                              f"(example: '30 5 * * *' for 05:30 every day): {exc}") from exc
         self.scheduler = BlockingScheduler(timezone=settings.tz)
         self.stopping = threading.Event()
         self.idle = threading.Event()

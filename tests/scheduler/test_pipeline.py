@@ -111,7 +111,7 @@ def test_only_enabled_sources_out_of_back_off_are_crawled(pipeline_env):
 
 def _item(url: str, title: str, **values) -> dict:
     defaults = {"url": url, "title": title, "source_id": "bao-mau", "zone": "review", "gdnn_score": 0.6,
-                "published_at": aware(2026, 11, 22, 1, 15)}
+                "published_at": aware(2026, 11, 22, 1, 15), "model_version": "test-fixture"}
     return defaults | values
 
 
@@ -209,3 +209,32 @@ def test_a_scheduler_started_after_todays_run_does_not_crawl_again(pipeline_env)
     service.stop()
     thread.join(30)
     assert crawl.calls == []
+
+
+def test_a_bad_cron_expression_is_a_clear_configuration_error(pipeline_env, monkeypatch):
+    import subprocess
+    import sys
+
+    import os
+
+    monkeypatch.setenv("GDNN_SCHEDULE_CRON", "30 5 * *")
+    result = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "schedule"], capture_output=True, text=True,
+                            env=os.environ.copy(), timeout=60)
+    assert result.returncode == 4 and "GDNN_SCHEDULE_CRON='30 5 * *'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_items_left_unclassified_are_classified_by_the_pipeline(pipeline_env):
+    from classifier import load_model
+
+    if load_model() is None:
+        pytest.skip("no classifier model installed")
+    scheduler.sources_to_crawl()
+    with session_scope() as session:
+        session.add(Item(url="http://127.0.0.2/c-1.html", source_id="bao-mau",
+                         title="Trường Cao đẳng nghề Lạng Sơn tuyển sinh 1.200 chỉ tiêu đào tạo nghề",
+                         text="Năm 2026, Trường Cao đẳng nghề tuyển sinh trình độ cao đẳng, trung cấp và sơ cấp nghề."))
+    result = scheduler.run_pipeline(crawl=RecordingCrawl())
+    with session_scope() as session:
+        item = session.exec(select(Item)).one()
+    assert result.classified == 1 and item.model_version and item.zone in ("accept", "review", "reject")
