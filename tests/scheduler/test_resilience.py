@@ -159,3 +159,25 @@ def test_restarting_the_scheduler_while_the_web_app_writes_keeps_sqlite_healthy(
     with session_scope() as session:
         statuses = [run.status for run in session.exec(select(CrawlRun).order_by(CrawlRun.id))]
     assert statuses == ["failed", "ok"], "the killed run is closed as failed by the next one"
+
+
+def test_a_second_crawl_is_refused_while_one_runs_in_another_process(slow_farm_env):
+    get_engine()
+    first = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "crawl"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        assert wait_until(lambda: len(stored_urls()) >= 3, timeout=60)
+        for command in (["crawl"], ["schedule", "--once"]):
+            second = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *command], capture_output=True,
+                                    text=True, env=os.environ.copy(), timeout=120)
+            assert second.returncode == 1, second.stderr
+            assert "một lần thu thập khác đang chạy (another crawl is running)" in second.stderr
+        out, err = first.communicate(timeout=180)
+        assert first.returncode == 0, out + err
+    finally:
+        if first.poll() is None:
+            first.kill()
+    urls = stored_urls()
+    assert len(urls) == len(set(urls)) == slow_farm_env.articles
+    with session_scope() as session:
+        assert [run.trigger for run in session.exec(select(CrawlRun))] == ["cli"], "the refused ones never started"
