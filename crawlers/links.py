@@ -35,7 +35,9 @@ ARTICLE_PATHS = [
     re.compile(r"-\d{4,}\.html?$", re.IGNORECASE),                     # /slug-123456.html
     re.compile(r"[/-]\d{6,}\.[a-z]{2,5}$", re.IGNORECASE),              # /c/45678901.epi, -2024061909.chn
     re.compile(r"/\d{3,}-[a-z0-9-]+\.html?$", re.IGNORECASE),          # /section/12345-slug.html
-    re.compile(r"-(?:a|d|n|post|tin|bv)\d{3,}(?:\.html?)?$", re.IGNORECASE),  # -a12345.html, -post12345.html
+    re.compile(r"-(?:a|d|n|post|tin|bv)\d{3,}(?:\.[a-z]{2,5})?$", re.IGNORECASE),  # -a12345.html, -post1234.vov
+    re.compile(r"/node/\d+/?$", re.IGNORECASE),                        # Drupal
+    re.compile(r"/-/asset_publisher/[^/]+/content/[^/]+", re.IGNORECASE),  # Liferay e-government portals
     re.compile(r"/newsid/\d+(?:/|$)", re.IGNORECASE),                   # gdnn.gov.vn DNN module
     re.compile(r"/(?:19|20)\d{2}/[01]?\d/(?:[0-3]?\d/)?[^/]*[a-z][^/]*/?$", re.IGNORECASE),  # WordPress dates
     re.compile(r"/(?:news|tin-tuc|tintuc|bai-viet|baiviet|article|post|video|detail|chi-tiet|chitiet)"
@@ -44,6 +46,8 @@ ARTICLE_PATHS = [
 NEXT_TEXTS = {"trang sau", "trang tiếp", "trang kế", "xem thêm", "xem tiếp", "tiếp", "tiếp theo", "sau", "next",
               "next page", "older posts", "tin cũ hơn", "bài cũ hơn", "cũ hơn", "»", "›", ">", ">>", "→", "tải thêm"}
 _DIGITS_ONLY = re.compile(r"^\d{1,4}$")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+MAX_SECTIONS = 40
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -175,3 +179,40 @@ def pagination_links(body: bytes | str, base_url: str, hosts: set[str]) -> list[
         elif numbered and number > current_page:
             links.setdefault(canonical, PageLink(canonical, number))
     return list(links.values())
+
+
+def section_links(body: bytes | str, base_url: str, source: SourceConfig, hosts: set[str]) -> list[str]:
+    """Section pages a homepage links to (its menus), so a source configured with just its homepage still reaches
+    articles deeper than the front page: same site, short path, not an article, pager, tag, search or static page."""
+    found: list[str] = []
+    for url, _text, _rel in _anchors(body, base_url):
+        if not same_site(url, hosts) or is_print_view(url):
+            continue
+        canonical = canonicalize_url(url)
+        parts = urlsplit(canonical)
+        segments = [segment for segment in parts.path.split("/") if segment]
+        if not segments or len(segments) > 2 or parts.query or canonical in found:
+            continue
+        if STATIC_EXTENSIONS.search(parts.path) or NOT_ARTICLE_PATH.search(parts.path) or PAGER_PATH.search(parts.path):
+            continue
+        if is_article_url(canonical, source) or looks_like_article(canonical):
+            continue
+        found.append(canonical)
+        if len(found) >= MAX_SECTIONS:
+            break
+    return found
+
+
+def feed_links(body: bytes | str, base_url: str, hosts: set[str]) -> list[str]:
+    """RSS/Atom feeds a page announces with <link rel="alternate" type="application/rss+xml">."""
+    try:
+        tree = lxml_html.fromstring(body)
+    except (ValueError, lxml_html.etree.ParserError):
+        return []
+    feeds = []
+    for element in tree.iter("link"):
+        if "alternate" in (element.get("rel") or "").lower() and (element.get("type") or "").lower() in FEED_TYPES:
+            url = urljoin(base_url, (element.get("href") or "").strip())
+            if element.get("href") and same_site(url, hosts) and url not in feeds:
+                feeds.append(url)
+    return feeds

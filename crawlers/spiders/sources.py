@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 
 from crawlers.feeds import parse_feed
 from crawlers.items import CrawledItem
-from crawlers.links import article_links, is_article_url, pagination_links, same_site
+from crawlers.links import article_links, feed_links, is_article_url, pagination_links, same_site, section_links
 from crawlers.registry import SourceConfig
 from crawlers.settings import source_hosts
 from crawlers.sitemaps import parse_sitemap, sitemap_body
@@ -276,6 +276,8 @@ class SourcesSpider(scrapy.Spider):
                       for link in pagination_links(response.body, response.url, hosts)]
         next_pages = [(url, link_depth) for url, link_depth in next_pages if link_depth <= max_depth]
         articles = article_links(response.body, response.url, source, hosts)
+        if response.meta.get("root") and urlsplit(response.url).path in ("", "/"):
+            yield from self._homepage_discovery(response, source, hosts)
         if not self.options.since or self.options.distributed:
             yield from self._listing_requests(source_id, next_pages)
             for url in articles:
@@ -291,6 +293,15 @@ class SourcesSpider(scrapy.Spider):
         page.pending = len(requests)
         yield from requests
         yield from self._release(response.url)
+
+    def _homepage_discovery(self, response: Response, source: SourceConfig, hosts: set[str]) -> Iterator[Request]:
+        """From a homepage, also walk its sections and read the feeds it announces (when none is configured)."""
+        for url in section_links(response.body, response.url, source, hosts):
+            if self._budget_left(source.id):
+                yield self._request(source.id, url, self.parse_listing, "listing", depth=0, section=True)
+        if not source.feeds:
+            for url in feed_links(response.body, response.url, hosts):
+                yield self._request(source.id, url, self.parse_feed, "feed", conditional=True)
 
     def _listing_requests(self, source_id: str, pages: list[tuple[str, int]]) -> Iterator[Request]:
         for url, depth in pages:

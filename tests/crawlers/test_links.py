@@ -22,6 +22,10 @@ ARTICLES = [
     "https://tinhdoan.gov.vn/tin-tuc/chi-tiet?id=5521",
     "https://baomoi.com/tuyen-sinh-cao-dang-nghe-nam-2024/c/45678901.epi",
     "https://truongnghe.edu.vn/tin-tuc/thong-bao-tuyen-sinh-he-trung-cap-nam-hoc-2024-2025-cho-hoc-sinh-tot-nghiep-thcs",
+    "https://vov.vn/xa-hoi/giao-duc/hoc-nghe-de-lap-nghiep-post1098765.vov",
+    "https://truong.edu.vn/node/4521",
+    "https://binhthuan.gov.vn/1/22/-/asset_publisher/abc123/content/hoi-nghi-tong-ket-cong-tac-giao-duc-nghe-nghiep",
+    "https://truong.edu.vn/index.php?option=com_content&view=article&id=123&catid=4",
 ]
 NOT_ARTICLES = [
     "https://baolangson.vn/",

@@ -162,6 +162,8 @@ class ProvincialPaper(Site):
             return self.robots()
         if path == "/rss/home.rss":
             return self.feed(headers)
+        if path == "/":
+            return self.homepage()
         for slug, label in self.SECTIONS:
             if path == f"/{slug}/":
                 return self.section(slug, label, int(query.get("page", "1") or 1))
@@ -182,6 +184,14 @@ class ProvincialPaper(Site):
         if path.startswith("/noi-bo/"):
             return Reply(200, page("Nội bộ", "", "<h1>Tài liệu nội bộ</h1><p>Không được thu thập.</p>"))
         return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
+
+    def homepage(self) -> Reply:
+        """Menu of sections, a few headlines, and the feed announced in <head>."""
+        teasers = "".join(f'<h3><a href="{self.path_of(a)}">{escape(a.title)}</a></h3>' for a in self.articles[:3])
+        head = '<link rel="alternate" type="application/rss+xml" title="Trang chủ" href="/rss/home.rss">'
+        body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
+                f'<main class="home">{teasers}</main>' + furniture_bottom(self.name))
+        return Reply(200, page(self.name, head, body))
 
     def feed(self, headers) -> Reply:
         if headers.get("If-None-Match") == self.etag:
