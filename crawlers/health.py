@@ -24,7 +24,8 @@ class SourceHealth:
 
     @property
     def status(self) -> str:
-        """One word for the table: off, new, ok, failing, down (failing for days)."""
+        """One word for the table: off, new, ok, failing, down (failing for days, or backed off after failing again
+        and again: crawlers/backoff.py)."""
         if not self.config.enabled:
             return "off"
         row = self.row
@@ -32,6 +33,8 @@ class SourceHealth:
             return "new"
         if row.consecutive_failures == 0:
             return "ok"
+        if row.backoff_until is not None and row.backoff_until > utcnow():
+            return "down"
         since = row.last_success_at or row.last_failure_at or utcnow()
         return "down" if utcnow() - since > FAILING_FOR else "failing"
 

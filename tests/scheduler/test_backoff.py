@@ -40,3 +40,22 @@ def test_backoff_until_follows_the_failures_and_clears_after_a_success(db_env):
         session.add(dead)
         update_backoff(session, now)
         assert session.get(Source, "chet").backoff_until is None
+
+
+def test_a_backed_off_source_is_flagged_down_for_the_dashboard(db_env):
+    from crawlers.health import SourceHealth
+    from crawlers.registry import SourceConfig
+
+    config = SourceConfig(id="chet", name="Trang chết", kind="school", homepage="http://127.0.0.9/")
+    now = utcnow()
+    row = Source(id="chet", name="Trang chết", kind="school", consecutive_failures=1, last_crawl_at=now,
+                 last_failure_at=now)
+    with session_scope() as session:
+        session.add(row)
+        session.flush()
+        update_backoff(session, now)
+        assert SourceHealth(config, row).status == "failing", "one failure is not yet a pattern"
+        row.consecutive_failures = 2
+        session.add(row)
+        update_backoff(session, now)
+        assert SourceHealth(config, row).status == "down"
