@@ -190,8 +190,8 @@ def _close_run(summary: CrawlSummary) -> None:
             row.updated_items, row.errors, row.last_error = result.updated_items, result.errors, result.last_error
             session.add(row)
             source = session.get(Source, result.source_id)
-            if source is not None:
-                _update_health(source, result, now)
+            if source is not None and (result.details or result.status == "skipped"):
+                _update_health(source, result, now)  # a crashed crawler says nothing about the source's health
                 session.add(source)
 
 
