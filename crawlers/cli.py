@@ -63,8 +63,15 @@ def _run_with_display(source_ids: tuple[str, ...], since: str | None, worker: bo
     console = Console(stderr=True)
     if console.is_terminal:
         with Live(counts.table(), console=console, refresh_per_second=4, transient=True) as live:
-            return run_crawl(source_ids or None, since=since, trigger="cli",
-                             progress=lambda event: (counts(event), live.update(counts.table())))
+            drawn = [0.0]
+
+            def redraw(event: dict[str, Any]) -> None:
+                counts(event)
+                if time.monotonic() - drawn[0] >= 0.25:  # a big crawl sends thousands of events
+                    drawn[0] = time.monotonic()
+                    live.update(counts.table())
+
+            return run_crawl(source_ids or None, since=since, trigger="cli", progress=redraw)
     last = [time.monotonic()]
 
     def heartbeat(event: dict[str, Any]) -> None:
