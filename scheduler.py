@@ -339,6 +339,9 @@ def _crawl_step(crawl: CrawlFunction, trigger: str, result: PipelineResult) -> d
             return started
         result.crawl_summary = crawl(source_ids=source_ids, trigger=trigger)
         status = getattr(result.crawl_summary, "status", None)
+        log.info("crawl run %s: %s; %s", getattr(result.crawl_summary, "run_id", "?"), status,
+                 _describe_summary(result.crawl_summary),
+                 extra={"crawl_run_id": getattr(result.crawl_summary, "run_id", None)})
         if status == FAILED:
             result.status, result.error = FAILED, getattr(result.crawl_summary, "error", None) or "crawl failed"
     except Exception as exc:
