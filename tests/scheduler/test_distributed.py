@@ -92,3 +92,31 @@ def test_a_worker_refuses_to_run_on_sqlite(settings_env, monkeypatch):
     get_settings.cache_clear()
     with pytest.raises(ConfigError, match="PostgreSQL"):
         join_crawl(wait_seconds=0)
+
+
+class _Signals:
+    def connect(self, *args, **kwargs) -> None:
+        pass
+
+
+def test_the_crawl_ends_when_the_queue_is_empty_and_live_workers_are_idle_ignoring_dead_ones(redis_prefix):
+    import redis
+    from types import SimpleNamespace
+
+    from crawlers.distributed import Frontier, WorkerCoordination
+
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    frontier = Frontier(redis_prefix, "crawl-1")
+    me = WorkerCoordination(SimpleNamespace(signals=_Signals()), frontier, client)
+    client.sadd(frontier.workers_key, me.worker, "other:1", "dead:2")
+    client.set(frontier.alive_key(me.worker), "1")
+    client.set(frontier.alive_key("other:1"), "1")
+    client.set(frontier.idle_key(me.worker), "1")
+    assert not me.crawl_finished(), "the other live worker is busy"
+    client.set(frontier.idle_key("other:1"), "1")
+    client.zadd(frontier.queue_key, {"request": 0})
+    assert not me.crawl_finished(), "a request still waits in the shared queue"
+    client.delete(frontier.queue_key)
+    assert me.crawl_finished(), "the dead worker (no heartbeat) is not waited for"
+    assert client.smembers(frontier.workers_key) == {me.worker, "other:1"}
+    client.delete(*client.scan_iter(match=f"{redis_prefix}:*"))
