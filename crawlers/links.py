@@ -146,18 +146,31 @@ def page_number(url: str) -> int | None:
     for name, value in _query(url).items():
         if name in PAGER_PARAMS and value.isdigit() and name not in ("start", "offset"):
             return int(value)
-    match = re.search(r"(?:page|trang|p)[/-]?(\d+)(?:/|\.html?)?$", urlsplit(url).path, re.IGNORECASE)
+    match = re.search(r"(?:page|trang|p)[/-]?(\d+)/?(?:\.(?:html?|aspx?|php))?$", urlsplit(url).path, re.IGNORECASE)
     return int(match.group(1)) if match else None
+
+
+def _listing_stem(url: str) -> str:
+    """The path of a listing without its page part or extension: /giao-duc/trang-2.html → /giao-duc."""
+    path = re.sub(r"\.(?:html?|aspx?|php)$", "", urlsplit(url).path, flags=re.IGNORECASE)
+    path = re.sub(r"(?:/(?:page|trang|p)[/-]?\d+/?|[-_](?:page|trang|p)-?\d+)$", "", path.rstrip("/"),
+                  flags=re.IGNORECASE)
+    return path.rstrip("/") or "/"
 
 
 def _same_listing(url: str, current: str) -> bool:
     """A pager link stays within the listing: same path apart from the page part."""
-    def stem(u: str) -> str:
-        path = urlsplit(u).path
-        path = re.sub(r"(?:/(?:page|trang|p)[/-]?\d+/?|[-_/](?:page|trang|p)\d+(?=\.html?$))", "", path,
-                      flags=re.IGNORECASE)
-        return path.rstrip("/") or "/"
-    return stem(url) == stem(current)
+    return _listing_stem(url) == _listing_stem(current)
+
+
+_NEXT_PREFIXES = ("trang sau", "trang tiếp", "trang kế", "xem thêm", "xem tiếp", "tin cũ hơn", "các tin cũ", "bài cũ",
+                  "tin trước", "next", "older")
+
+
+def is_next_text(text: str) -> bool:
+    """'Trang sau', 'Xem thêm »', 'Tiếp theo ›', '»', 'Next page' …; not 'Cuối' (last) nor a headline."""
+    core = text.strip(" »›>→.…:|-")
+    return text in NEXT_TEXTS or core in NEXT_TEXTS or (len(core) <= 25 and core.startswith(_NEXT_PREFIXES))
 
 
 def pagination_links(body: bytes | str, base_url: str, hosts: set[str]) -> list[PageLink]:
@@ -171,7 +184,7 @@ def pagination_links(body: bytes | str, base_url: str, hosts: set[str]) -> list[
         if canonical == canonicalize_url(base_url):
             continue
         number = page_number(canonical)
-        is_next = "next" in rel.split() or text in NEXT_TEXTS
+        is_next = "next" in rel.split() or is_next_text(text)
         numbered = _DIGITS_ONLY.match(text) is not None and number is not None and _same_listing(canonical, base_url)
         if is_next and (number is None or number > current_page or _same_listing(canonical, base_url)):
             if number is not None or _same_listing(canonical, base_url) or not looks_like_article(canonical):

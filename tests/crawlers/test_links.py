@@ -100,6 +100,11 @@ def test_numbered_pagers_and_next_links_of_the_same_listing_are_followed_forward
      "https://bao.vn/xa-hoi/trang-2.html"),
     ('<a href="/news/472/trang-2">2</a><a href="/news/472/trang-3">3</a>', "https://tv.vn/news/472/",
      "https://tv.vn/news/472/trang-2"),
+    ('<a href="/giao-duc/trang-2.html">2</a>', "https://bao.vn/giao-duc/", "https://bao.vn/giao-duc/trang-2.html"),
+    ('<a href="/giao-duc-khuyen-hoc/trang-2.htm">2</a>', "https://dantri.com.vn/giao-duc-khuyen-hoc.htm",
+     "https://dantri.com.vn/giao-duc-khuyen-hoc/trang-2.htm"),
+    ('<a href="/xa-hoi-p2.html">Trang tiếp theo »</a>', "https://bao.vn/xa-hoi.html", "https://bao.vn/xa-hoi-p2.html"),
+    ('<a href="/ajax/tin-moi?page=2">Xem thêm tin</a>', "https://bao.vn/tin-moi/", "https://bao.vn/ajax/tin-moi?page=2"),
 ])
 def test_pagination_styles_of_vietnamese_cmss(html, base, expected):
     assert expected in [p.url for p in pagination_links(html, base, {base.split("/")[2]})]
@@ -122,3 +127,9 @@ def test_real_dan_tri_homepage_yields_its_articles_and_no_section_pages():
     assert len(links) >= 100
     assert all(link.endswith(".htm") and link.rsplit("-", 1)[1][:-4].isdigit() for link in links)
     assert not any("/event/" in link or link.count("-") < 3 for link in links)
+
+
+def test_a_last_page_link_and_headlines_are_not_next_links():
+    html = ('<a href="/tin/?page=9">Cuối</a><a href="/tin/xem-them-ve-chinh-sach-hoc-nghe-moi-cho-lao-dong-12345.html">'
+            'Xem thêm về chính sách học nghề mới cho lao động nông thôn năm nay</a>')
+    assert pagination_links(html, "https://bao.vn/tin/", {"bao.vn"}) == []
