@@ -31,6 +31,8 @@ from crawlers.social import GraphError, graph_posts_url, parse_graph_posts, yout
 from crawlers.urls import canonicalize_url, is_print_view, print_view_target
 
 logger = logging.getLogger(__name__)
+# The Graph API is an API called with the page's token, not a crawl of facebook.com; its 4xx answers carry the reason.
+GRAPH_META = {"dont_obey_robotstxt": True, "handle_httpstatus_list": [400, 401, 403, 404]}
 Reporter = Callable[[dict[str, Any]], None]
 
 
@@ -138,7 +140,7 @@ class SourcesSpider(scrapy.Spider):
         url = graph_posts_url(self.options.facebook_graph_url, source.facebook_page_id)
         request = self._request(source.id, url, self.parse_graph, "facebook", root=True)
         request.headers["Authorization"] = f"Bearer {token}"
-        request.meta["dont_obey_robotstxt"] = True
+        request.meta.update(GRAPH_META)
         yield request
 
     def _budget_left(self, source_id: str) -> bool:
@@ -435,6 +437,8 @@ class SourcesSpider(scrapy.Spider):
         self._page_fetched(response)
         try:
             posts, next_url = parse_graph_posts(response.body, self.sources[source_id].facebook_page_id or "")
+            if response.status != 200:
+                raise GraphError(f"Graph API answered HTTP {response.status}")
         except (GraphError, ValueError) as exc:
             self.stats_by_source[source_id].fatal = str(exc)
             self.record_error(source_id, str(exc))
@@ -453,5 +457,5 @@ class SourcesSpider(scrapy.Spider):
         if next_url and not reached_old and self._budget_left(source_id):
             request = self._request(source_id, next_url, self.parse_graph, "facebook")
             request.headers["Authorization"] = response.request.headers.get("Authorization")
-            request.meta["dont_obey_robotstxt"] = True
+            request.meta.update(GRAPH_META)
             yield request

@@ -93,3 +93,14 @@ def test_since_skips_old_feed_and_sitemap_entries_without_fetching_them(env, far
     fetched = [path for path in old.requested_paths() if path.endswith(".html")]
     assert sorted(fetched) == sorted(old.path_of(a) for a in old.articles[:3])
     assert paper.requested_paths() == []
+
+
+def test_a_rejected_facebook_token_fails_the_source_with_the_graph_api_reason(env, monkeypatch):
+    monkeypatch.setenv("GDNN_FACEBOOK_TOKEN", "expired-token")
+    from gdnn_monitor.settings import get_settings
+
+    get_settings.cache_clear()
+    summary = run_crawl(["farm-facebook"], trigger="test")
+    [result] = summary.sources
+    assert result.status == "failed" and "Invalid OAuth access token" in result.last_error
+    assert summary.exit_code == 1
