@@ -10,7 +10,8 @@ from crawlers.boilerplate import in_furniture, page_text_length
 from gdnn_monitor.textnorm import normalize_inline
 
 _LEAD_WORD = re.compile(
-    r"sapo|sapô|(?:^|[-_])lead(?:$|[-_]|text|in)|lede|summary|summery|chapeau|chapo|excerpt|(?:^|[-_])intro|"
+    r"sapo|sapô|(?:^|[-_]|[a-z])lead(?:$|[-_]|text|in)|lede|summary|summery|chapeau|chapo|excerpt|(?:^|[-_])intro|"
+    r"(?:^|[-_])sap(?:$|[-_])|"
     r"teaser|abstract|tom-?tat|tomtat|trich-?dan|trichdan|mo-?ta-?ngan|standfirst|description|(?:^|[-_])desc(?:$|[-_])|"
     r"(?:^|[-_])short-?(?:content|desc|text)|init-?content|news-?head|(?:^|[-_])tease",
     re.IGNORECASE,
@@ -65,7 +66,8 @@ def find_lead(tree, headline, description: str) -> tuple[str, object | None]:
         if not isinstance(element.tag, str) or element.tag in ("meta", "html", "body", "head", "title", "script"):
             continue
         words = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not _LEAD_WORD.search(words) or _NOT_LEAD.search(words) or _in_boilerplate(element, total):
+        named_lead = any(_LEAD_WORD.search(token) for token in words.split())
+        if not named_lead or _NOT_LEAD.search(words) or _in_boilerplate(element, total):
             continue
         if element.xpath(".//h1") or (headline is not None and headline in element.iterancestors()):
             continue

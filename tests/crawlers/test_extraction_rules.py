@@ -99,3 +99,10 @@ def test_source_credit_is_kept_in_the_body_and_is_not_an_author():
     article = extract(article_page(body=body))
     assert article.text.endswith("Nguồn: Báo Lạng Sơn")
     assert article.author is None
+
+
+def test_sapo_class_names_of_many_vietnamese_cms_are_recognised():
+    for classes in ("bold ArticleLead", "nsSap sap clrF", "b-article__lead", "details__summary cms-desc",
+                    "the-article-summary", "sapo_detail fr", "knc-sapo", "chapeau"):
+        article = extract(article_page(between=f"<div class='{classes}'>{SAPO}</div>"))
+        assert article.summary == SAPO, classes
