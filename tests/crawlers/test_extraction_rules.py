@@ -102,7 +102,13 @@ def test_source_credit_is_kept_in_the_body_and_is_not_an_author():
 
 
 def test_sapo_class_names_of_many_vietnamese_cms_are_recognised():
+    from crawlers.lead import find_lead
+    from crawlers.pagedecode import parse_html
+
     for classes in ("bold ArticleLead", "nsSap sap clrF", "b-article__lead", "details__summary cms-desc",
-                    "the-article-summary", "sapo_detail fr", "knc-sapo", "chapeau"):
-        article = extract(article_page(between=f"<div class='{classes}'>{SAPO}</div>"))
-        assert article.summary == SAPO, classes
+                    "the-article-summary", "sapo_detail fr", "knc-sapo", "chapeau", "news-sapo"):
+        tree = parse_html(article_page(between=f"<div class='{classes}'>{SAPO}</div>"))
+        text, element = find_lead(tree, tree.find(".//h1"), description="")
+        assert text == SAPO and element.get("class") == classes, classes
+    tree = parse_html(article_page(between=f"<div class='box-noi-bat'>{SAPO}</div>"))
+    assert find_lead(tree, tree.find(".//h1"), description="") == ("", None)
