@@ -91,7 +91,7 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
     lead, lead_element = find_lead(tree, headline, meta.description)
     author = find_author(tree, meta, headline)
     container = article_container(tree, headline)
-    body_lines = main_text_lines(tree, [headline, lead_element])
+    body_lines, teasers = main_text_lines(tree, [headline, lead_element])
     body_lines = clean_body_lines(body_lines, title, lead, author)
     if not lead and body_lines:
         recovered = text_before_body(tree, headline, body_lines[0], lambda line: is_date_line(line) or
@@ -106,7 +106,7 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
     text = "\n".join(([lead] if lead else []) + body_lines)
     text = normalize_text(text)
     genre = detect_genre(container, url, meta.og_type, meta.ld_types(), "\n".join(body_lines))
-    if not _is_article(tree, url, text, genre, published, headline):
+    if not _is_article(tree, url, text, genre, published, headline, teasers):
         return None
     return ExtractedArticle(
         url=canonical_url(meta, url),
@@ -140,12 +140,13 @@ def _may_be_article(url: str, published: datetime | None, headline) -> bool:
     return headline is not None or published is not None
 
 
-def _is_article(tree, url: str, text: str, genre: str, published: datetime | None, headline) -> bool:
+def _is_article(tree, url: str, text: str, genre: str, published: datetime | None, headline, teasers: int) -> bool:
     """An article has a headline on the page or a publication time, is not a homepage or a list of teasers, and
-    (unless it is a video or photo story) has a substantial text."""
+    (unless it is a video or photo story) has a substantial text. Teasers count in the main area once furniture is
+    gone (related boxes and sidebars of an article page have many); without a headline, anywhere on the page."""
     if not _may_be_article(url, published, headline):
         return False
-    if headline is None and linked_headings(tree) >= LISTING_MIN_TEASERS:
+    if teasers >= LISTING_MIN_TEASERS or (headline is None and linked_headings(tree) >= LISTING_MIN_TEASERS):
         return False
     return genre in ("video", "photo") or len(text) >= MIN_ARTICLE_CHARS
 
@@ -181,20 +182,22 @@ def _working_copy(tree, elements: list):
     return clone, found
 
 
-def main_text_lines(tree, drop: list) -> list[str]:
-    """Paragraphs of the main text: furniture removed, headline and lead taken out, then trafilatura."""
+def main_text_lines(tree, drop: list) -> tuple[list[str], int]:
+    """Paragraphs of the main text (furniture removed, headline and lead taken out, then trafilatura), and how many
+    teaser headings (headings that link elsewhere) survived furniture removal: many means a listing page."""
     work, copies = _working_copy(tree, drop)
     for element in copies:
         if element is not None and element.getparent() is not None:
             element.drop_tree()
     remove_boilerplate(work)
+    teasers = linked_headings(work)
     unwrap_layout_tables(work)
     keep_captions(work)
     extracted = trafilatura.extract(work, fast=True, include_comments=False, include_tables=True,
                                     include_images=False, include_links=False, deduplicate=False,
                                     output_format="txt")
     lines = [_table_row(normalize_inline(line)) for line in (extracted or "").split("\n")]
-    return [line for line in lines if line]
+    return [line for line in lines if line], teasers
 
 
 def keep_captions(tree) -> None:
