@@ -1,5 +1,6 @@
 """Resilience with the real crawler against a slow local farm: a crawl killed half way loses nothing and the next
-run completes it; SIGTERM stops the scheduler cleanly; the scheduler and a web-app-like writer share SQLite safely."""
+run completes it; SIGTERM stops the scheduler cleanly; the scheduler, the web app and another writer share SQLite
+safely; a second crawl is refused while one runs."""
 
 from __future__ import annotations
 
@@ -132,10 +133,62 @@ print("WRITES", writes, "ERRORS", errors, flush=True)
 """
 
 
-def test_restarting_the_scheduler_while_the_web_app_writes_keeps_sqlite_healthy(slow_farm_env, tmp_path):
-    get_engine()  # create and migrate the database before two processes race to do it
-    web = subprocess.Popen([sys.executable, "-c", WEB_LIKE_WRITER, "40"], stdout=subprocess.PIPE, text=True,
-                           env=os.environ.copy())
+class WebAppUser(threading.Thread):
+    """An officer using the real web app (`gdnn-monitor serve`) the whole time: logs in, opens the queue and the
+    dashboard again and again; every answer that is not 200 is kept."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__(daemon=True)
+        self.base, self.stop, self.pages, self.failures = base, threading.Event(), 0, []
+
+    def run(self) -> None:
+        import re
+
+        import httpx
+
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+            client.post("/login", data={"username": "can-bo", "password": "mat-khau-123", "csrf_token": token,
+                                        "next": "/queue"})
+            while not self.stop.is_set():
+                for path in ("/queue", "/"):
+                    response = client.get(path, follow_redirects=False)
+                    self.pages += 1
+                    if response.status_code != 200:
+                        self.failures.append((path, response.status_code))
+
+
+def _serve_web_app() -> tuple[subprocess.Popen, str]:
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+
+    def answers() -> bool:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    assert wait_until(answers, timeout=60, interval=0.3), "the web app did not start"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def test_restarting_the_scheduler_while_the_web_app_is_used_keeps_sqlite_healthy(slow_farm_env, tmp_path):
+    from store.users import create_user
+
+    with session_scope() as session:
+        create_user(session, "can-bo", "reviewer", "mat-khau-123")
+    web, base = _serve_web_app()
+    officer = WebAppUser(base)
+    officer.start()
+    writer = subprocess.Popen([sys.executable, "-c", WEB_LIKE_WRITER, "40"], stdout=subprocess.PIPE, text=True,
+                              env=os.environ.copy())
     try:
         first = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "schedule", "--once"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
@@ -146,10 +199,15 @@ def test_restarting_the_scheduler_while_the_web_app_writes_keeps_sqlite_healthy(
         again = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "schedule", "--once"],
                                capture_output=True, text=True, env=os.environ.copy(), timeout=180)
         assert again.returncode == 0, again.stderr
-        out, _ = web.communicate(timeout=90)
+        out, _ = writer.communicate(timeout=90)
     finally:
-        if web.poll() is None:
-            web.kill()
+        officer.stop.set()
+        officer.join(60)
+        for process in (writer, web):
+            if process.poll() is None:
+                process.terminate()
+                process.wait(20)
+    assert officer.failures == [] and officer.pages > 20, (officer.pages, officer.failures[:5])
     assert "ERRORS 0" in out and "ERROR " not in out, out
     assert int(out.split("WRITES")[1].split()[0]) > 100
     with get_engine().connect() as connection:
