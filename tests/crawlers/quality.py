@@ -56,18 +56,20 @@ class Quality:
 
 
 def compare(items: list[Item], expected: list[Expected], f1_floor: float = 0.95) -> Quality:
-    by_url = Counter(item.url for item in items)
-    stored = {item.url: item for item in items}
+    """Each stored item is matched to the served article at its URL (or one of the page's alias URLs)."""
     truth = {e.url: e for e in expected}
-    matched = [(stored[url], e) for url, e in truth.items() if url in stored]
+    owner = {url: e.url for e in expected for url in (e.url, *e.aliases)}
+    placed = Counter(owner.get(item.url, item.url) for item in items)
+    matched = [(item, truth[owner[item.url]]) for item in items if item.url in owner]
     f1s = [(e.url, token_f1(item.text, e.body)) for item, e in matched]
     wrong_dates = [(e.url, item.published_at, e.published) for item, e in matched if not date_right(item, e)]
     wrong_titles = [(item.title, e.title) for item, e in matched if item.title != e.title]
+    found = len({e.url for _item, e in matched})
     count = max(len(matched), 1)
     return Quality(
-        expected=len(truth), found=len(matched), recall=len(matched) / max(len(truth), 1),
-        duplicates=[url for url, n in by_url.items() if n > 1],
-        unexpected=sorted(url for url in stored if url not in truth),
+        expected=len(truth), found=found, recall=found / max(len(truth), 1),
+        duplicates=[url for url, n in placed.items() if n > 1],
+        unexpected=sorted(item.url for item in items if item.url not in owner),
         title_exact=1 - len(wrong_titles) / count,
         mean_body_f1=sum(f for _, f in f1s) / count,
         bodies_below=[(url, round(f, 3)) for url, f in f1s if f < f1_floor],

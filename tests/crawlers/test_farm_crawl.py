@@ -72,12 +72,18 @@ def test_requests_identify_the_crawler_with_a_contact_url(first_run, farm_env):
     assert agents == {f"gdnn-monitor/0.1.0 (+{farm_env.user_agent_contact})"}
 
 
-def test_print_views_tracking_links_and_moved_urls_never_become_items(first_run):
-    _summary, items, _hits = first_run
+def test_print_views_tracking_links_aliases_and_moved_urls_never_become_items(first_run, farm):
+    _summary, items, hits = first_run
     for item in items:
         assert not is_print_view(item.url)
         assert "utm_" not in item.url and "fbclid" not in item.url
-        assert "/tin-tuc/" not in urlsplit(item.url).path
+        assert "/tin-tuc/" not in urlsplit(item.url).path and "/xa-hoi/" not in urlsplit(item.url).path
+    assert any(hit.path.startswith("/xa-hoi/") and hit.path.endswith(".html") for hit in hits["farm-bao-tinh"])
+    assert any(hit.path.count("/") == 5 and hit.path.endswith("/") for hit in hits["farm-truyen-hinh"])
+    old_paper = farm.site("farm-bao-cu")
+    announced_by_print_view = old_paper.articles[2]
+    assert any(hit.path.startswith("/in-bai/") for hit in hits["farm-bao-cu"])
+    assert old_paper.url(old_paper.path_of(announced_by_print_view)) in {item.url for item in items}
 
 
 def test_a_server_error_is_retried_with_backoff_and_the_article_kept(first_run, farm):

@@ -36,6 +36,7 @@ class Expected:
     published: datetime
     has_time: bool
     genre: str = "article"
+    aliases: tuple[str, ...] = ()  # other URLs of the same page (no rel=canonical): storing it under one is right
 
 
 def furniture_top(site_name: str, sections: list[tuple[str, str]]) -> str:
@@ -171,6 +172,10 @@ class ProvincialPaper(Site):
             article = self.by_id.get(int(path.split("/")[2].split("-")[0]))
             if article:
                 return Reply(301, "", headers={"Location": self.url(self.path_of(article))})
+        if path.startswith("/xa-hoi/") and path.endswith(".html"):  # the same article filed under a second section
+            article = self.by_id.get(int(path.rsplit("-", 1)[-1].removesuffix(".html")))
+            if article:
+                return Reply(200, self.article_page(article))
         if path.startswith("/print/"):
             article = self.by_id.get(int(path.removeprefix("/print/").removesuffix(".html")))
             if article:
@@ -218,12 +223,18 @@ class ProvincialPaper(Site):
             f'<div class="story"><h3 class="story__title"><a href="{self.listing_link(a)}">{escape(a.title)}</a></h3>'
             f'<p class="story__summary">{escape(a.sapo[:120])}</p></div>' for a in chunk)
         trap = f'<a href="/noi-bo/{chunk[0].slug}-{9000 + chunk[0].key}.html">Tài liệu nội bộ</a>'
+        others = [a for a in self.articles if self.section_of(a.key) != slug][:3]
+        most_read = sidebar("Đọc nhiều", [(self.path_of(a), a.title) for a in others])
+        if slug == "xa-hoi" and number == 1:  # a giao-duc article also filed here, under another URL
+            alias = [a for a in self.articles if self.section_of(a.key) == "giao-duc"][-1]
+            teasers += (f'<div class="story"><h3><a href="/xa-hoi/{alias.slug}-{self.article_id(alias)}.html">'
+                        f'{escape(alias.title)}</a></h3></div>')
         pager = "".join(f'<a href="/{slug}/?page={n}">{n}</a> ' for n in range(1, pages + 1) if n != number)
         if number < pages:
             pager += f'<a class="next" href="/{slug}/?page={number + 1}">Trang sau</a>'
         body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
                 f'<main><h1 class="cate-title">{escape(label)}</h1><div class="list-news">{teasers}</div>'
-                f'<div class="pagination">{pager}</div>{trap}</main>' + furniture_bottom(self.name))
+                f'<div class="pagination">{pager}</div>{trap}</main>' + most_read + furniture_bottom(self.name))
         return Reply(200, page(f"{label} - {self.name}", "", body))
 
     def article_page(self, article: FarmArticle, printing: bool = False) -> str:
@@ -264,6 +275,10 @@ class OldStylePaper(Site):
     def nfd(self, article: FarmArticle) -> bool:
         return article.key % 3 == 1
 
+    def news_loc(self, article: FarmArticle) -> str:
+        """The third newest article is announced by its print view only."""
+        return f"/in-bai/{5000 + article.key}.html" if article is self.articles[2] else self.path_of(article)
+
     def source_entry(self) -> dict:
         return {"id": self.source_id, "name": self.name, "kind": self.kind, "homepage": self.url("/"),
                 "sitemaps": [self.url("/sitemap.xml")]}
@@ -292,7 +307,7 @@ class OldStylePaper(Site):
                               f'schemas/sitemap/0.9">{"".join(entries)}</sitemapindex>', xml)
         if path == "/sitemaps/news.xml":
             urls = "".join(
-                f"<url><loc>{self.url(self.path_of(a))}</loc><news:news><news:publication><news:name>Báo Cũ"
+                f"<url><loc>{self.url(self.news_loc(a))}</loc><news:news><news:publication><news:name>Báo Cũ"
                 f"</news:name><news:language>vi</news:language></news:publication><news:publication_date>"
                 f"{a.published.isoformat()}</news:publication_date><news:title>{escape(a.title)}</news:title>"
                 f"</news:news></url>" for a in self.articles[: self.NEWS_SIZE])
@@ -312,6 +327,10 @@ class OldStylePaper(Site):
             if path.endswith(".gz"):
                 return Reply(200, gzipped(document), "application/x-gzip")
             return Reply(200, document, xml)
+        if path.startswith("/in-bai/"):
+            article = self.by_id.get(int(path.removeprefix("/in-bai/").removesuffix(".html")))
+            if article:
+                return Reply(200, self.print_page(article))
         if path == "/thoi-su/":
             links = "".join(f'<li><a href="{self.path_of(a)}">{escape(a.title)}</a></li>' for a in self.articles[:10])
             return Reply(200, page("Thời sự", "", f"<h1>Thời sự</h1><ul>{links}</ul>"))
@@ -323,6 +342,13 @@ class OldStylePaper(Site):
             if article and path == self.path_of(article):
                 return Reply(200, self.article_page(article), delay=1.5 if article.key == 5 else 0.0)
         return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
+
+    def print_page(self, article: FarmArticle) -> str:
+        when = article.published
+        return (f'<html><head><meta charset="utf-8"><title>{escape(article.title)}</title>'
+                f'<link rel="canonical" href="{self.url(self.path_of(article))}"></head><body onload="window.print()">'
+                f'<h1>{escape(article.title)}</h1><p>{when:%d/%m/%Y} | {when:%H:%M} GMT+7</p>'
+                f'<p><b>{escape(article.sapo)}</b></p>{paragraphs_html(article)}</body></html>')
 
     def article_page(self, article: FarmArticle) -> str:
         """Table layout of the 2000s, unclosed tags, and (for some articles) decomposed Unicode."""
@@ -376,7 +402,8 @@ class TvStation(Site):
 
     def expected(self) -> list[Expected]:
         return [Expected(self.source_id, self.url(self.path_of(a)), a.title, self.body_of(a), a.published, True,
-                         "video" if self.is_video(a) else "article") for a in self.articles]
+                         "video" if self.is_video(a) else "article", (self.url(self.path_of(a) + "/"),))
+                for a in self.articles]
 
     def body_of(self, article: FarmArticle) -> str:
         return article.sapo if self.is_video(article) else article.body
@@ -391,7 +418,7 @@ class TvStation(Site):
         parts = path.strip("/").split("/")
         if len(parts) == 4 and parts[2].isdigit():
             article = self.by_id.get(int(parts[2]))
-            if article and path == self.path_of(article):
+            if article and path.rstrip("/") == self.path_of(article):
                 return Reply(200, self.article_page(article))
         return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
 
@@ -403,6 +430,9 @@ class TvStation(Site):
             return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
         cards = "".join(f'<div class="card"><a class="thumb" href="{self.path_of(a)}"><img src="/img/{a.key}.jpg">'
                         f'</a><h4><a href="{self.path_of(a)}">{escape(a.title)}</a></h4></div>' for a in chunk)
+        if number == 1 and not video:  # the same story linked again with a trailing slash
+            cards += f'<div class="hot"><a href="{self.path_of(chunk[0])}/">{escape(chunk[0].title)}</a></div>'
+
         numbers = "".join(f'<li><a href="{prefix}trang-{n}">{n}</a></li>' if n != number else
                           f'<li class="active"><span>{n}</span></li>' for n in range(1, pages + 1))
         body = (furniture_top(self.name, [("/news/472/", "Tin tức"), ("/video/12/", "Video")]) +
