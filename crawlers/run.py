@@ -279,7 +279,8 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
     """Crawl the named sources (or every enabled one) and return per-source results.
 
     The scheduler calls this repeatedly; each call records a CrawlRun with one CrawlRunSource per source and
-    updates the sources' health.
+    updates the sources' health. `progress`, if given, receives the crawler's events as they happen:
+    {"type": "page", "source", "url"}, {"type": "item", "source", "new"}, {"type": "error", "source", "message"}.
     """
     settings = get_settings()
     registry = load_sources()
