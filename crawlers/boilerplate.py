@@ -29,17 +29,19 @@ _BOILERPLATE_WORD = re.compile(
     re.IGNORECASE,
 )
 _BOILERPLATE_HEADING = re.compile(
-    r"^(?:tin|bài|bài viết|các tin|các bài|tin bài|tin tức|video|ảnh)?\s*(?:liên quan|cùng chuyên mục|khác|mới hơn|"
-    r"cũ hơn|đã đưa|mới nhất|xem nhiều|đọc nhiều|nổi bật|cùng chủ đề|tiêu điểm)\b|^(?:xem thêm|bình luận|ý kiến bạn đọc|"
+    r"^(?:(?:tin|bài|bài viết|các tin|các bài|tin bài|tin tức|video|ảnh)?\s*(?:liên quan|cùng chuyên mục|khác|mới hơn|"
+    r"cũ hơn|đã đưa|mới nhất|xem nhiều|đọc nhiều|nổi bật|cùng chủ đề|tiêu điểm)|xem thêm|bình luận|ý kiến bạn đọc|"
     r"gửi bình luận|gửi ý kiến|ý kiến của bạn|chia sẻ|từ khóa|từ khoá|tags?|chủ đề|có thể bạn quan tâm|"
     r"bạn có thể quan tâm|đọc thêm|tin liên quan|các tin khác|tin khác|bài viết khác|các bài viết khác|"
-    r"các tin đã đưa)\s*:?\s*$",
+    r"các tin đã đưa)(?:\s*\(\d+\))?\s*:?\s*$",
     re.IGNORECASE,
 )
 
 
 def _class_words(element) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+
+_COMMENTS_HEADING = re.compile(r"^(?:bình luận|ý kiến bạn đọc|ý kiến của bạn|gửi bình luận|gửi ý kiến)", re.IGNORECASE)
 
 
 def is_boilerplate_class(element) -> bool:
@@ -112,7 +114,8 @@ def remove_boilerplate(tree, keep: list | None = None) -> None:
 
 
 def _remove_headed_boxes(body, keep: list, total: int) -> None:
-    """A heading 'Tin liên quan' / 'Bình luận' takes the box it heads (or, in a flat layout, the lists after it)."""
+    """A heading 'Tin liên quan' / 'Bình luận' takes the box it heads (or, in a flat layout, the lists after it).
+    A related-news box is mostly links; a comments box is not, so a comments heading takes its box anyway."""
     for heading in list(body.iter()):
         if not isinstance(heading.tag, str) or heading.getparent() is None:
             continue
@@ -126,9 +129,10 @@ def _remove_headed_boxes(body, keep: list, total: int) -> None:
             continue
         box = heading
         parent = heading.getparent()
-        while parent is not None and parent is not body and text_length(parent) <= max(len(own) * 3, 0) + 1500:
-            if unicodedata.normalize("NFC", " ".join(parent.text_content()[:200].split())).startswith(own) and link_text_length(parent) >= 0.5 * (
-                    text_length(parent) - len(own)):
+        while parent is not None and parent is not body and text_length(parent) <= len(own) * 3 + 1500:
+            opening = unicodedata.normalize("NFC", " ".join(parent.text_content()[:200].split()))
+            mostly_links = link_text_length(parent) >= 0.5 * (text_length(parent) - len(own))
+            if opening.startswith(own) and (mostly_links or _COMMENTS_HEADING.match(own)):
                 box = parent
                 parent = parent.getparent()
             else:

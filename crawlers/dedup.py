@@ -126,7 +126,8 @@ class SimhashIndex:
         positions = np.nonzero(mask)[0]
         distances = np.bitwise_count(self.hashes[positions] ^ np.uint64(fingerprint))
         close = positions[distances <= VERIFY_DISTANCE]
-        found = [(int(d), int(self.ids[p]), self.stories[p]) for p, d in zip(close, distances[distances <= VERIFY_DISTANCE])]
+        close_distances = distances[distances <= VERIFY_DISTANCE]
+        found = [(int(d), int(self.ids[p]), self.stories[p]) for p, d in zip(close, close_distances)]
         return sorted(found)
 
     def set_story(self, row_id: int | None, story: str) -> None:
@@ -225,7 +226,7 @@ def _is_hex(value: str | None) -> bool:
 
 def _verified(session: Session, item: Item, candidates: list[tuple[int, str | None]], threshold: float,
               when: int | None = None) -> str | None:
-    """The first candidate (within the time window) whose text mostly contains this item's text or is contained in it."""
+    """The first candidate (in the time window) whose text mostly contains this item's text or is contained in it."""
     if not candidates:
         return None
     ids = [row_id for row_id, _ in candidates]

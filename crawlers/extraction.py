@@ -12,8 +12,8 @@ import copy
 import logging
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from datetime import datetime, timezone, tzinfo
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -80,6 +80,20 @@ def extract_article(html: str | bytes, url: str, *, encoding: str | None = None,
         return None
 
 
+@dataclass
+class Body:
+    """The article's text as assembled from the page: lead (sapo) first, then the body paragraphs."""
+
+    lead: str
+    lines: list[str]
+    author: str | None
+    teasers: int
+
+    @property
+    def text(self) -> str:
+        return normalize_text("\n".join(([self.lead] if self.lead else []) + self.lines))
+
+
 def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
     meta = read_meta(tree, url)
     title, headline = find_headline(tree, meta, url)
@@ -88,36 +102,41 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
     published = find_published(tree, tz, headline)
     if not _may_be_article(url, published, headline):
         return None
-    lead, lead_element = find_lead(tree, headline, meta.description)
-    author = find_author(tree, meta, headline)
-    container = article_container(tree, headline)
-    body_lines, teasers = main_text_lines(tree, [headline, lead_element])
-    body_lines = clean_body_lines(body_lines, title, lead, author)
-    if not lead and body_lines:
-        recovered = text_before_body(tree, headline, body_lines[0], lambda line: is_date_line(line) or
-                                     _key(line) == _key(title) or bool(labelled_author(line)))
-        if recovered:
-            lead = recovered[0] if len(recovered) == 1 else "\n".join(recovered)
-            body_lines = clean_body_lines(body_lines, title, lead, author)
-    signature = trailing_signature(body_lines)
-    if signature and (author is None or signature == author):
-        author = signature
-        body_lines = body_lines[:-1]
-    text = "\n".join(([lead] if lead else []) + body_lines)
-    text = normalize_text(text)
-    genre = detect_genre(container, url, meta.og_type, meta.ld_types(), "\n".join(body_lines))
-    if not _is_article(tree, url, text, genre, published, headline, teasers):
+    body = assemble_body(tree, meta, title, headline)
+    genre = detect_genre(article_container(tree, headline), url, meta.og_type, meta.ld_types(), "\n".join(body.lines))
+    text = body.text
+    if not _is_article(tree, url, text, genre, published, headline, body.teasers):
         return None
     return ExtractedArticle(
         url=canonical_url(meta, url),
         title=normalize_inline(title),
-        summary=normalize_text(lead) or _summary_from_description(meta, text),
+        summary=normalize_text(body.lead) or _summary_from_description(meta, text),
         text=text,
         published_at=published,
-        author=author,
+        author=body.author,
         genre=genre,
         language=_language(tree),
     )
+
+
+def assemble_body(tree, meta: PageMeta, title: str, headline) -> Body:
+    """Lead by class name or og:description, else the unclassed text between headline and body; body by trafilatura
+    on the de-furnished page; title/date/lead repeats and a closing signature line taken out."""
+    lead, lead_element = find_lead(tree, headline, meta.description)
+    author = find_author(tree, meta, headline)
+    lines, teasers = main_text_lines(tree, [headline, lead_element])
+    lines = clean_body_lines(lines, title, lead, author)
+    if not lead and lines:
+        recovered = text_before_body(tree, headline, lines[0], lambda line: is_date_line(line) or
+                                     _key(line) == _key(title) or bool(labelled_author(line)))
+        if recovered:
+            lead = "\n".join(recovered)
+            lines = clean_body_lines(lines, title, lead, author)
+    signature = trailing_signature(lines)
+    if signature and (author is None or signature == author):
+        author = signature
+        lines = lines[:-1]
+    return Body(lead, lines, author, teasers)
 
 
 def _language(tree) -> str:
@@ -153,7 +172,8 @@ def _is_article(tree, url: str, text: str, genre: str, published: datetime | Non
 
 def linked_headings(tree) -> int:
     """Headings that are links to other pages: the teasers of a listing or home page."""
-    return len(tree.xpath("//body//*[self::h2 or self::h3 or self::h4][.//a[@href][string-length(normalize-space()) > 20]]"))
+    return len(tree.xpath("//body//*[self::h2 or self::h3 or self::h4]"
+                          "[.//a[@href][string-length(normalize-space()) > 20]]"))
 
 
 def article_container(tree, headline):
@@ -282,6 +302,9 @@ def clean_body_lines(lines: list[str], title: str, lead: str, author: str | None
     return kept
 
 
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|người viết|theo|by|bởi|author|posted by|đăng bởi)\s*[:\-]?\s*", re.IGNORECASE
+)
 _NOT_SIGNATURE_START = {"theo", "nguồn", "ảnh", "bài", "video", "clip", "tin", "xem", "phóng", "pv", "ctv"}
 
 
@@ -337,8 +360,7 @@ def find_author(tree, meta: PageMeta, headline=None) -> str | None:
 def clean_author(value: str | None) -> str | None:
     """'Tác giả: Minh Anh' -> 'Minh Anh'; URLs, dates, site names and long strings are not author names."""
     text = normalize_inline(value)
-    text = re.sub(r"^(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|người viết|theo|by|bởi|author|posted by|đăng bởi)\s*[:\-]?\s*",
-                  "", text, flags=re.IGNORECASE)
+    text = _AUTHOR_PREFIX.sub("", text)
     text = text.strip(" -–|:,.()")
     if not text or len(text) > 60 or "://" in text or text.lower().startswith(("www.", "http")):
         return None

@@ -56,7 +56,7 @@ def count_captioned_images(container) -> tuple[int, int]:
 
 
 def detect_genre(container, url: str, og_type: str, ld_types: set[str], text: str) -> str:
-    """'video', 'photo' or 'article' (a crawled web page is never a social 'post'; feeds of posts set that themselves)."""
+    """'video', 'photo' or 'article' (a web page is never a social 'post'; feeds of posts set that themselves)."""
     path = urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
     declared_video = og_type.startswith("video") or "videoobject" in ld_types and not ({"newsarticle", "article"} &
                                                                                         ld_types)

@@ -44,7 +44,7 @@ def _looks_like_site_name(segment: str, site_tokens: list[str], generic: bool = 
     compact = key.replace(" ", "")
     for token in site_tokens:
         token_compact = token.replace(" ", "")
-        if key == token or compact == token_compact or (len(token_compact) > 3 and token_compact in compact.replace(" ", "")):
+        if key == token or compact == token_compact or (len(token_compact) > 3 and token_compact in compact):
             return True
         if "." in segment and segment.lower().strip() in token:
             return True
@@ -103,7 +103,8 @@ def _heading_candidates(tree) -> list:
 def _is_teaser_link(heading) -> bool:
     """A heading that is a link to another page is a teaser in a list, not this page's headline."""
     linked = sum(len(a.text_content().strip()) for a in heading.iter("a") if a.get("href"))
-    linked += len(heading.text_content().strip()) if any(a.tag == "a" and a.get("href") for a in heading.iterancestors()) else 0
+    if any(a.tag == "a" and a.get("href") for a in heading.iterancestors()):
+        linked += len(heading.text_content().strip())
     return linked >= 0.5 * max(len(heading.text_content().strip()), 1)
 
 

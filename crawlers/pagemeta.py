@@ -107,7 +107,8 @@ def read_meta(tree, url: str) -> PageMeta:
     meta.json_ld = json_ld_objects(tree)
     titles = tree.xpath("//title")
     meta.html_title = normalize_inline(titles[0].text_content()) if titles else ""
-    links = tree.xpath('//link[@href][contains(concat(" ", translate(@rel, "CANONIL", "canonil"), " "), " canonical ")]')
+    links = tree.xpath('//link[@href][contains(concat(" ", translate(@rel, "CANONIL", "canonil"), " "), '
+                       '" canonical ")]')
     if links:
         meta.canonical = links[0].get("href")
     return meta

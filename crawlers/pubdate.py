@@ -72,7 +72,8 @@ _META_PUBLISHED = (
     "article:published_time", "og:published_time", "article:published", "published_time", "datepublished",
     "pubdate", "publishdate", "publish-date", "publish_date", "publication_date", "date.available",
     "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
-    "sailthru.date", "article.published", "citation_publication_date", "parsely-pub-date", "cxenseparse:recs:publishtime",
+    "sailthru.date", "article.published", "citation_publication_date", "parsely-pub-date",
+    "cxenseparse:recs:publishtime",
     "date", "created", "creation_date", "news_keywords_date", "itemdate",
 )
 _DATE_HINT = re.compile(r"date|time|publish|posted|ngay|thoigian|datetime|meta|info|byline|calendar|clock|entry-date",
@@ -81,7 +82,7 @@ _DATE_HINT = re.compile(r"date|time|publish|posted|ngay|thoigian|datetime|meta|i
 
 @dataclass(frozen=True)
 class FoundTime:
-    """One publication-time candidate: the time itself, whether the page gave a time of day, and what it was labelled."""
+    """One publication-time candidate: the time, whether the page gave a time of day, and how it was labelled."""
 
     value: datetime
     has_time: bool
@@ -233,7 +234,8 @@ def parse_vietnamese_datetime(text: str, tz: tzinfo) -> datetime | None:
 
 
 _ISO = re.compile(
-    r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?)?$",
+    r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+    r"(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?)?$",
     re.IGNORECASE,
 )
 
@@ -336,7 +338,8 @@ def structured_times(tree, tz: tzinfo) -> list[FoundTime]:
         if parsed:
             found.append(parsed)
     for element in tree.xpath('//*[@itemprop="datePublished"][not(self::meta)]'):
-        parsed = parse_metadata_datetime(element.get("datetime") or element.get("content") or element.text_content(), tz)
+        value = element.get("datetime") or element.get("content") or element.text_content()
+        parsed = parse_metadata_datetime(value, tz)
         if parsed:
             found.append(parsed)
     times = tree.xpath("//time[@datetime]")

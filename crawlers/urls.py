@@ -25,8 +25,9 @@ _PRINT_PATH = re.compile(
 _PRINT_PAGE = re.compile(r"/(?:print|in)(?:news|article|bai|tin)?\.(?:aspx|php|asp|jsp|html?)$", re.IGNORECASE)
 _PRINT_QUERY_FLAGS = {"print": None, "printable": None, "inbai": None, "view": "print", "mode": "print",
                       "layout": "print", "format": "print", "type": "print", "output": "print", "template": "print"}
-_ID_IN_PRINT_PATH = re.compile(r"/(?:print|in-bai|inbai|in-tin|print-view|printview|ban-in)/(?:[^/]*?-)?(\d{3,})(?:\.html?)?$",
-                               re.IGNORECASE)
+_ID_IN_PRINT_PATH = re.compile(
+    r"/(?:print|in-bai|inbai|in-tin|print-view|printview|ban-in)/(?:[^/]*?-)?(\d{3,})(?:\.html?)?$", re.IGNORECASE
+)
 
 
 def _is_tracking(name: str) -> bool:

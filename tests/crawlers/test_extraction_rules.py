@@ -112,3 +112,17 @@ def test_sapo_class_names_of_many_vietnamese_cms_are_recognised():
         assert text == SAPO and element.get("class") == classes, classes
     tree = parse_html(article_page(between=f"<div class='box-noi-bat'>{SAPO}</div>"))
     assert find_lead(tree, tree.find(".//h1"), description="") == ("", None)
+
+
+def test_bold_sentence_starting_like_a_furniture_heading_stays_in_the_body():
+    body = ("".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3]) + "<p><strong>Liên quan đến vụ việc trên</strong></p>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[3:]))
+    article = extract(article_page(body=body))
+    assert "Liên quan đến vụ việc trên" in article.text and PARAGRAPHS[-1] in article.text
+
+
+def test_comment_section_with_a_count_is_furniture():
+    comments = ("<div class='khung'><h3>Bình luận (2)</h3><div><p>Bài viết rất hay, cảm ơn tòa soạn đã đưa tin kịp "
+                "thời về đào tạo nghề.</p></div></div>")
+    article = extract(article_page(body="".join(f"<p>{p}</p>" for p in PARAGRAPHS) + comments))
+    assert "Bài viết rất hay" not in article.text and "Bình luận" not in article.text
