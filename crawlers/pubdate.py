@@ -284,7 +284,8 @@ def _as_tree(page) -> lxml_html.HtmlElement | None:
     return page
 
 
-def _json_ld_objects(tree) -> list[dict]:
+def json_ld_objects(tree) -> list[dict]:
+    """Every JSON-LD object on the page, @graph and mainEntity flattened (shared with the extractor)."""
     objects: list[dict] = []
     for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
         try:
@@ -305,18 +306,13 @@ def _json_ld_objects(tree) -> list[dict]:
     return objects
 
 
-def json_ld_objects(tree) -> list[dict]:
-    """Every JSON-LD object on the page, @graph and mainEntity flattened (shared with the extractor)."""
-    return _json_ld_objects(tree)
-
-
 _ARTICLE_TYPES = re.compile(r"article|posting|report|video|webpage|creativework|photograph|imagegallery", re.IGNORECASE)
 
 
 def structured_times(tree, tz: tzinfo) -> list[FoundTime]:
     """Publication times declared in JSON-LD, meta tags and <time> elements, most trustworthy first."""
     found: list[FoundTime] = []
-    for obj in _json_ld_objects(tree):
+    for obj in json_ld_objects(tree):
         kind = obj.get("@type")
         kind = " ".join(kind) if isinstance(kind, list) else str(kind or "")
         if kind and not _ARTICLE_TYPES.search(kind):
