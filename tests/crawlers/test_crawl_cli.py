@@ -90,7 +90,7 @@ def test_since_skips_old_feed_and_sitemap_entries_without_fetching_them(env, far
     since = old.articles[2].published - timedelta(minutes=1)
     summary = run_crawl(["farm-bao-cu"], since=since, trigger="test")
     assert summary.sources[0].new_items == 3
-    fetched = [path for path in old.requested_paths() if path.endswith(".html")]
+    fetched = [path for path in old.requested_paths() if path.endswith(".html") and not path.startswith("/in-bai/")]
     assert sorted(fetched) == sorted(old.path_of(a) for a in old.articles[:3])
     assert paper.requested_paths() == []
 
