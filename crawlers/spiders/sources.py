@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,67 +27,13 @@ from crawlers.registry import SourceConfig
 from crawlers.settings import source_hosts
 from crawlers.sitemaps import parse_sitemap, sitemap_body
 from crawlers.social import GraphError, graph_posts_url, parse_graph_posts, youtube_video
+from crawlers.spiders.state import CrawlOptions, ListingPage, SourceStats, error_text
 from crawlers.urls import canonicalize_url, is_print_view, print_view_target
 
 logger = logging.getLogger(__name__)
 # The Graph API is an API called with the page's token, not a crawl of facebook.com; its 4xx answers carry the reason.
 GRAPH_META = {"dont_obey_robotstxt": True, "handle_httpstatus_list": [400, 401, 403, 404]}
 Reporter = Callable[[dict[str, Any]], None]
-
-
-@dataclass
-class SourceStats:
-    """What one crawl did for one source; sent to the parent process at the end."""
-
-    pages: int = 0
-    new_items: int = 0
-    updated_items: int = 0
-    known_skipped: int = 0
-    older_skipped: int = 0
-    not_articles: int = 0
-    blocked_by_robots: int = 0
-    errors: int = 0
-    last_error: str | None = None
-    responded: bool = False
-    roots: int = 0
-    roots_ok: int = 0
-    fatal: str | None = None
-    requested: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass
-class ListingPage:
-    """A listing page whose next pages wait until its articles show whether the walk has passed --since."""
-
-    pending: int
-    next_requests: list[Request]
-    fresh: bool = False
-    old: bool = False
-
-
-@dataclass
-class CrawlOptions:
-    since: datetime | None = None
-    listing_depth: int = 5
-    max_pages: int = 2000
-    facebook_token: str | None = None
-    facebook_graph_url: str = "https://graph.facebook.com/v19.0"
-    tz: Any = None
-    distributed: bool = False
-    feed_states: dict[str, dict[str, str | None]] = field(default_factory=dict)
-    known: dict[str, datetime | None] = field(default_factory=dict)
-
-
-def _error_text(failure: Failure) -> str:
-    error = failure.value
-    if isinstance(error, HttpError):
-        return f"HTTP {error.response.status} {error.response.url}"
-    request = getattr(failure, "request", None)
-    where = f" {request.url}" if request is not None else ""
-    return f"{type(error).__name__}: {str(error)[:200]}{where}"
 
 
 class SourcesSpider(scrapy.Spider):
@@ -202,7 +147,7 @@ class SourcesSpider(scrapy.Spider):
         else:
             if isinstance(failure.value, HttpError):
                 stats.responded = True
-            self.record_error(source_id, _error_text(failure))
+            self.record_error(source_id, error_text(failure))
         yield from self._article_done(request.meta, fresh=None)
 
     # ------------------------------------------------------------------ feeds
