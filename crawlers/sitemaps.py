@@ -73,3 +73,10 @@ def parse_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> Sitemap:
         when = parse_w3c_datetime(values.get("publication_date"), tz) or parse_w3c_datetime(values.get("lastmod"), tz)
         entries.append(SitemapEntry(url=values["loc"], lastmod=when, title=values.get("title")))
     return Sitemap(is_index=is_index, entries=entries)
+
+
+def newest_first(entries: list[SitemapEntry]) -> list[SitemapEntry]:
+    """Recent entries first (undated ones last, in file order), so a page budget is spent on current articles and
+    not on a decade-old archive month."""
+    dated = sorted((e for e in entries if e.lastmod), key=lambda e: e.lastmod, reverse=True)
+    return dated + [e for e in entries if not e.lastmod]

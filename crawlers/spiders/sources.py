@@ -25,7 +25,7 @@ from crawlers.items import CrawledItem
 from crawlers.links import article_links, feed_links, is_article_url, pagination_links, same_site, section_links
 from crawlers.registry import SourceConfig
 from crawlers.settings import source_hosts
-from crawlers.sitemaps import parse_sitemap, sitemap_body
+from crawlers.sitemaps import newest_first, parse_sitemap, sitemap_body
 from crawlers.social import GraphError, graph_posts_url, parse_graph_posts, youtube_video
 from crawlers.spiders.state import CrawlOptions, ListingPage, SourceStats, error_text
 from crawlers.urls import canonicalize_url, is_print_view, print_view_target
@@ -197,7 +197,7 @@ class SourcesSpider(scrapy.Spider):
             return
         since = self.options.since
         source = self.sources[source_id]
-        for entry in sitemap.entries:
+        for entry in newest_first(sitemap.entries):
             if since and entry.lastmod and entry.lastmod < since:
                 self.stats_by_source[source_id].older_skipped += 1
                 continue

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from crawlers.feeds import parse_feed
-from crawlers.sitemaps import parse_sitemap, parse_w3c_datetime, sitemap_body
+from crawlers.sitemaps import newest_first, parse_sitemap, parse_w3c_datetime, sitemap_body
 from crawlers.social import GraphError, graph_posts_url, parse_graph_posts, youtube_video
 from tests.conftest import FIXTURES, SHARED
 
@@ -105,3 +105,13 @@ def test_a_youtube_feed_entry_is_a_video_at_its_watch_url():
     video = youtube_video(entry, "Kênh trường")
     assert (video.url, video.genre, video.text) == ("https://www.youtube.com/watch?v=abc123", "video",
                                                     "Phóng sự về hội giảng.")
+
+
+def test_sitemap_entries_are_taken_newest_first_so_a_page_budget_goes_to_current_articles():
+    index = ('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             '<sitemap><loc>https://bao.vn/sitemap-2014-01.xml</loc><lastmod>2014-01-31</lastmod></sitemap>'
+             '<sitemap><loc>https://bao.vn/sitemap-misc.xml</loc></sitemap>'
+             '<sitemap><loc>https://bao.vn/sitemap-2024-06.xml</loc><lastmod>2024-06-30</lastmod></sitemap>'
+             '</sitemapindex>')
+    order = [e.url.rsplit("-", 1)[-1] for e in newest_first(parse_sitemap(index.encode(), ICT).entries)]
+    assert order == ["06.xml", "01.xml", "misc.xml"]
