@@ -223,22 +223,27 @@ class SourcesSpider(scrapy.Spider):
                       for link in pagination_links(response.body, response.url, hosts)]
         next_pages = [(url, link_depth) for url, link_depth in next_pages if link_depth <= max_depth]
         articles = article_links(response.body, response.url, source, hosts)
-        if response.meta.get("root") and urlsplit(response.url).path in ("", "/"):
-            yield from self._homepage_discovery(response, source, hosts)
+        homepage = response.meta.get("root") and urlsplit(response.url).path in ("", "/")
+        # Articles in hand first, then wider and deeper: when the page budget runs out, it is spent on articles.
         if not self.options.since or self.options.distributed:
-            yield from self._listing_requests(source_id, next_pages)
             for url in articles:
                 yield from self._article_request(source_id, url, via="listing")
+            if homepage:
+                yield from self._homepage_discovery(response, source, hosts)
+            yield from self._listing_requests(source_id, next_pages)
             return
         # With --since the walk goes one page at a time, so it can stop at the first page of old articles.
-        nearest = sorted(next_pages, key=lambda pair: pair[1])[:1]
-        page = ListingPage(pending=0, next_requests=list(self._listing_requests(source_id, nearest)))
+        page = ListingPage(pending=0, next_requests=[])
         self.listings[response.url] = page
         requests = []
         for url in articles:
             requests.extend(self._article_request(source_id, url, via="listing", page_key=response.url))
         page.pending = len(requests)
+        nearest = sorted(next_pages, key=lambda pair: pair[1])[:1]
+        page.next_requests = list(self._listing_requests(source_id, nearest))
         yield from requests
+        if homepage:
+            yield from self._homepage_discovery(response, source, hosts)
         yield from self._release(response.url)
 
     def _homepage_discovery(self, response: Response, source: SourceConfig, hosts: set[str]) -> Iterator[Request]:

@@ -34,3 +34,19 @@ def test_a_homepage_only_source_reaches_articles_through_its_sections_and_feed(f
     assert "/giao-duc/?page=3" in requested and "/rss/home.rss" in requested
     assert not any(path.startswith(("/lien-he", "/tim-kiem", "/noi-bo/", "/print/")) for path in requested)
     assert summary.sources[0].status == "ok"
+
+
+def test_a_source_page_budget_caps_what_is_fetched(farm, tmp_path, monkeypatch):
+    isolated_env(monkeypatch, tmp_path, None)
+    site = farm.site("farm-cao-dang")
+    sources = tmp_path / "budget.yaml"
+    sources.write_text(yaml.safe_dump({"sources": [{**site.source_entry(), "max_pages": 4}]}, allow_unicode=True),
+                       encoding="utf-8")
+    monkeypatch.setenv("GDNN_SOURCES", str(sources))
+    from gdnn_monitor.settings import get_settings
+
+    get_settings.cache_clear()
+    farm.clear_hits()
+    summary = run_crawl(trigger="test")
+    fetched = [path for path in site.requested_paths() if path != "/robots.txt"]
+    assert len(fetched) == 4 and summary.sources[0].pages == 4 and summary.sources[0].new_items == 3
