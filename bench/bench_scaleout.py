@@ -1,7 +1,7 @@
 """Time a full crawl of a 2,000-article local farm with 1 and with 2 crawler processes sharing one scrapy-redis
 frontier and one PostgreSQL database (needs the local PostgreSQL and Redis; creates and drops its own database).
 
-    python bench/bench_scaleout.py [--articles 2000] [--delay 0.0] [--concurrency 8]
+    python bench/bench_scaleout.py [--articles 2000] [--delay 0.0] [--concurrency 8] [--repeat 1]
 
 --delay adds a server response time per article page (a slow provincial site); with 0 the crawl is bound by the
 crawler's own CPU (download handling, extraction, database writes), which is what a second process adds.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,22 +82,29 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.0, help="seconds per article page served")
     parser.add_argument("--concurrency", type=int, default=8, help="GDNN_CONCURRENT_REQUESTS of each process")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=1, help="rounds; each round runs every --workers count once")
     args = parser.parse_args()
+    times: dict[int, list[float]] = {workers: [] for workers in args.workers}
     with Farm(host="127.0.0.51", articles=args.articles, article_delay=args.delay) as farm, \
             tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "sources.yaml"
         sources.write_text("sources:\n" + farm.source_yaml(listing_depth=args.articles, with_sitemap=True,
                                                            with_feed=True), encoding="utf-8")
         print(f"farm: {args.articles} articles + {farm.pages} listing pages, {args.delay:.3f} s per article page; "
-              f"GDNN_CONCURRENT_REQUESTS={args.concurrency}; CPUs: {os.cpu_count()}")
-        baseline = None
-        for workers in args.workers:
-            result = crawl_with(workers, farm, sources, args.concurrency, Path(tmp))
-            baseline = baseline or result["seconds"]
-            print(f"{workers} worker(s): {result['seconds']:.1f} s for {result['pages']} requests, "
-                  f"{result['stored']} items stored ({result['distinct']} distinct, "
-                  f"{result['fetched_twice']} articles fetched twice); speed-up x{baseline / result['seconds']:.2f}",
-                  flush=True)
+              f"GDNN_CONCURRENT_REQUESTS={args.concurrency}; CPUs: {os.cpu_count()}", flush=True)
+        for round_number in range(args.repeat):
+            order = args.workers if round_number % 2 == 0 else list(reversed(args.workers))
+            for workers in order:
+                result = crawl_with(workers, farm, sources, args.concurrency, Path(tmp))
+                times[workers].append(result["seconds"])
+                print(f"{workers} worker(s): {result['seconds']:.1f} s for {result['pages']} requests, "
+                      f"{result['stored']} items stored ({result['distinct']} distinct, "
+                      f"{result['fetched_twice']} articles fetched twice)", flush=True)
+    medians = {workers: statistics.median(values) for workers, values in times.items()}
+    base = medians.get(1)
+    for workers, median in medians.items():
+        ratio = f", speed-up x{base / median:.2f} over 1 worker" if base else ""
+        print(f"median over {len(times[workers])} run(s), {workers} worker(s): {median:.1f} s{ratio}")
 
 
 if __name__ == "__main__":

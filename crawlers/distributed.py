@@ -316,7 +316,11 @@ def crawl_entry(worker: bool = False, wait_seconds: float = 3600) -> CrawlFuncti
 
     if worker:
         def join(source_ids=None, since=None, trigger=WORKER_TRIGGER, progress=None, **_ignored):
-            summary = join_crawl(wait_seconds, progress)
+            from gdnn_monitor.logs import configure_logging, new_run_id, run_context
+
+            configure_logging()  # a worker runs as a service: its log lines go to the journal, as GDNN_LOG_FORMAT says
+            with run_context(new_run_id("worker")):
+                summary = join_crawl(wait_seconds, progress)
             if summary is None:
                 raise UserError(f"không có lần thu thập phân tán nào bắt đầu trong {wait_seconds:.0f} s "
                                 "(no distributed crawl started to join)")
