@@ -24,7 +24,7 @@ from crawlers.headline import find_headline
 from crawlers.lead import find_lead, overlap, text_before_body
 from crawlers.pagedecode import parse_html
 from crawlers.pagemeta import PageMeta, canonical_url, read_meta
-from crawlers.pubdate import find_published, find_times_in_text, text_after_headline
+from crawlers.pubdate import find_published, find_times_in_text, is_date_line, text_after_headline
 from gdnn_monitor.textnorm import normalize_inline, normalize_text
 
 log = logging.getLogger(__name__)
@@ -44,9 +44,7 @@ _NOISE_LINE = re.compile(
     r"trang chủ|share|tweet|like|thích|font size|\(\s*\d+\s*\)|\d+)$",
     re.IGNORECASE,
 )
-_DATE_LINE_WORDS = re.compile(r"\b(?:thứ\s+\w+|chủ nhật|cập nhật|ngày đăng|đăng lúc|đăng ngày|ngày|lúc|gmt|utc|"
-                              r"lượt xem|views?|tác giả|bởi|by|posted|updated?|published|am|pm|sa|ch)\b",
-                              re.IGNORECASE)
+
 
 
 @dataclass
@@ -267,15 +265,6 @@ def _is_layout_table(table) -> bool:
 
 def _key(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
-
-
-def is_date_line(line: str) -> bool:
-    """A short line that is only a date/time, possibly with a label, a weekday, an author or a view count."""
-    if len(line) > 140 or not find_times_in_text(line, timezone.utc):
-        return False
-    rest = re.sub(r"\d+", " ", _DATE_LINE_WORDS.sub(" ", line.lower()))
-    rest_words = [w for w in re.findall(r"\w+", rest) if w not in ("tháng", "năm", "giờ", "phút", "h")]
-    return len(rest_words) <= 6
 
 
 def clean_body_lines(lines: list[str], title: str, lead: str, author: str | None) -> list[str]:

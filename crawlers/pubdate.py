@@ -54,6 +54,8 @@ _TIME = re.compile(
 )
 _ZONE = re.compile(r"^\s*\(?\s*(?:(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?|(?P<z>Z)\b)",
                    re.IGNORECASE)
+_PUBLISHED_OR_UPDATED_WORD = re.compile(r"ngày đăng|đăng lúc|đăng ngày|xuất bản|cập nhật|published|posted|updated",
+                                        re.IGNORECASE)
 _ZONE_BEFORE = re.compile(r"(?:GMT|UTC)\s*[+-]\s*$", re.IGNORECASE)
 _PUBLISHED_LABEL = re.compile(
     r"(ngày\s+đăng|đăng\s+ngày|đăng\s+lúc|đăng\s+tải|ngày\s+xuất\s+bản|xuất\s+bản|ngày\s+phát\s+hành|ngày\s+viết|"
@@ -66,6 +68,10 @@ _UPDATED_LABEL = re.compile(
     re.IGNORECASE,
 )
 _LABEL_WINDOW = 40
+DATE_LINE_CHARS = 140
+_DATE_LINE_WORDS = re.compile(r"\b(?:thứ\s+\w+|chủ nhật|cập nhật|ngày đăng|đăng lúc|đăng ngày|ngày|lúc|gmt|utc|"
+                              r"lượt xem|views?|tác giả|bởi|by|posted|updated?|published|am|pm|sa|ch)\b",
+                              re.IGNORECASE)
 _PAIR_WINDOW = 24
 
 _META_PUBLISHED = (
@@ -208,6 +214,15 @@ def find_times_in_text(text: str, tz: tzinfo) -> list[FoundTime]:
         value = value.replace(tzinfo=zone)
         found.append(FoundTime(value, value_time is not None, _label_kind(text[:first])))
     return found
+
+
+def is_date_line(line: str) -> bool:
+    """A short line that is only a date/time, possibly with a label, a weekday, an author or a view count."""
+    if len(line) > DATE_LINE_CHARS or not find_times_in_text(line, timezone.utc):
+        return False
+    rest = re.sub(r"\d+", " ", _DATE_LINE_WORDS.sub(" ", normalize_inline(line).lower()))
+    rest_words = [w for w in re.findall(r"\w+", rest) if w not in ("tháng", "năm", "giờ", "phút", "h")]
+    return len(rest_words) <= 6
 
 
 def choose_time(candidates: list[FoundTime]) -> FoundTime | None:
@@ -386,7 +401,24 @@ def visible_times(tree, tz: tzinfo, headline=None) -> list[FoundTime]:
         checked += 1
         if checked >= 40:
             break
-    return find_times_in_text(text_after_headline(headline), tz) if headline is not None else []
+    if headline is None:
+        return labelled_times(body, tz)
+    blocks = blocks_after_headline(headline)
+    near = find_times_in_text("\n".join(blocks)[:600], tz)
+    labelled = [found for found in near if found.kind != "neutral"]
+    if labelled:
+        return labelled
+    date_lines = [found for block in blocks[:4] if is_date_line(block) for found in find_times_in_text(block, tz)]
+    return date_lines or labelled_times(body, tz) or near
+
+
+def labelled_times(body, tz: tzinfo) -> list[FoundTime]:
+    """Last resort: dates anywhere on the page that carry a 'Ngày đăng' / 'Cập nhật' label (unlabelled dates far
+    from the headline are usually dates mentioned in the text, not the publication time)."""
+    text = _element_text(body)
+    if not _PUBLISHED_OR_UPDATED_WORD.search(text):
+        return []
+    return [found for found in find_times_in_text(text, tz) if found.kind != "neutral"]
 
 
 def _nearest_first(headline, elements: list) -> list:
@@ -398,26 +430,35 @@ def _nearest_first(headline, elements: list) -> list:
     return sorted(usable, key=lambda e: abs(order.get(e, 0) - position))
 
 
-def text_after_headline(headline, limit: int = 600) -> str:
-    """Text right after the headline (up to `limit` characters), then the short text right before it."""
+def blocks_after_headline(headline, limit: int = 600) -> list[str]:
+    """Texts that follow the headline in reading order (elements and loose text), up to about `limit` characters."""
     pieces: list[str] = []
     size = 0
     node = headline
     while node is not None and size < limit:
+        loose = [node.tail] if node.tail and node.tail.strip() else []
         following = node.getnext()
-        while following is not None and size < limit:
+        while following is not None and size + sum(map(len, loose)) < limit:
             if isinstance(following.tag, str) and following.tag not in ("script", "style"):
-                text = _element_text(following)
-                pieces.append(text)
-                size += len(text)
+                loose.append(_element_text(following))
+            if following.tail and following.tail.strip():
+                loose.append(following.tail)
             following = following.getnext()
+        pieces.extend(loose)
+        size += sum(map(len, loose))
         node = node.getparent()
-    return "\n".join(pieces)[:limit]
+    return pieces
+
+
+def text_after_headline(headline, limit: int = 600) -> str:
+    """Text right after the headline, up to `limit` characters (the date and byline lines live there)."""
+    return "\n".join(blocks_after_headline(headline, limit))[:limit]
 
 
 def pick_published(structured: list[FoundTime], visible: list[FoundTime]) -> datetime | None:
-    """Structured metadata wins when it has a time of day, unless it is the visible time with a wrong zone;
-    a date-only metadata value takes its time of day from the visible line of the same day."""
+    """Structured metadata wins when it has a time of day, unless it is the visible time with a wrong zone or the
+    page prints a time explicitly labelled as published; a date-only metadata value takes its time of day from the
+    visible line of the same day."""
     shown = choose_time(visible)
     declared = structured[0] if structured else None
     with_time = next((c for c in structured if c.has_time), None)
@@ -431,6 +472,8 @@ def pick_published(structured: list[FoundTime], visible: list[FoundTime]) -> dat
         same_wall_clock = declared.value.replace(tzinfo=None) == shown.value.replace(tzinfo=None)
         if same_wall_clock and declared.value != shown.value and shown.value.utcoffset() is not None:
             return shown.value
+        if shown.kind == "published" and abs((shown.value - declared.value).total_seconds()) >= 60:
+            return shown.value  # "Ngày đăng: …" printed on the page beats a metadata field some CMSs fill wrongly
         return declared.value
     if not declared.has_time and shown.has_time and shown.value.date() == declared.value.date():
         return shown.value

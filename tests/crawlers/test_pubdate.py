@@ -112,3 +112,15 @@ def test_date_line_above_the_headline_beats_dates_in_a_related_box_below():
                     '<div class="tin-lien-quan"><ul><li><a href="/a">Tin khác</a> <span class="time">01/01/2021 10:00</span>'
                     '</li></ul></div>')
     assert find_published(html, TZ) == local(2020, 3, 24, 15, 30)
+
+
+def test_labelled_date_at_the_foot_of_the_page_is_found():
+    html = page("", "<h1>Tiêu đề bài viết</h1>" + "<p>Nội dung bài viết dài, ngày 12/02/2019 có sự kiện.</p>" * 30
+                + "<p>Ngày đăng: 24/03/2020 08:15</p>")
+    assert find_published(html, TZ) == local(2020, 3, 24, 8, 15)
+
+
+def test_printed_published_label_beats_a_wrong_metadata_time():
+    html = page('<meta property="article:published_time" content="2020-03-26T10:00:00+07:00">',
+                '<h1>Tiêu đề bài viết</h1><div class="meta">Ngày đăng: 24/03/2020 08:15</div>')
+    assert find_published(html, TZ) == local(2020, 3, 24, 8, 15)
