@@ -46,7 +46,6 @@ _NOISE_LINE = re.compile(
 )
 
 
-
 @dataclass
 class ExtractedArticle:
     """A clean article: every text normalised (NFC, classic tone marks), url canonical, published_at aware."""
