@@ -19,7 +19,8 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "ga_", "itm_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _PRINT_PATH = re.compile(
-    r"/(?:print|in-bai|inbai|in-tin|print-view|printview|printpreview|print-preview|ban-in)(?:/|\.|$)",
+    r"/(?:print|in-bai|inbai|in-tin|print-view|printview|printpreview|print-preview|ban-in|printer-friendly|"
+    r"printerfriendly|print-friendly|printable)(?:/|\.|$)",
     re.IGNORECASE,
 )
 _PRINT_PAGE = re.compile(r"/(?:print|in)(?:news|article|bai|tin)?\.(?:aspx|php|asp|jsp|html?)$", re.IGNORECASE)
@@ -94,7 +95,8 @@ def print_view_target(url: str) -> str | None:
     if _PRINT_PATH.search(path):
         if _ID_IN_PRINT_PATH.search(path) and not re.search(r"[a-z]-\d+\.html?$", path, re.IGNORECASE):
             return None
-        stripped = _PRINT_PATH.sub("/", path, count=1)
+        match = _PRINT_PATH.search(path)
+        stripped = path[:match.start()] if match.end() == len(path) else _PRINT_PATH.sub("/", path, count=1)
         if stripped in ("", "/"):
             return None
         path = re.sub(r"/{2,}", "/", stripped)

@@ -37,6 +37,10 @@ def test_canonicalization_is_idempotent():
         ("https://molisa.gov.vn/Pages/tintuc/chitiet.aspx?tintucID=1&mode=print",
          "https://molisa.gov.vn/Pages/tintuc/chitiet.aspx?tintucID=1"),
         ("https://x.vn/tin-tuc/print.aspx?id=5", None),
+        ("https://x.vn/printer-friendly/lang-son-day-manh-123.html", "https://x.vn/lang-son-day-manh-123.html"),
+        ("https://x.vn/tin-tuc/123/print", "https://x.vn/tin-tuc/123"),
+        ("https://x.vn/index.php?option=com_content&id=5&tmpl=component&print=1",
+         "https://x.vn/index.php?id=5&option=com_content&tmpl=component"),
     ],
 )
 def test_print_views_are_recognised_with_their_article(url, target):
