@@ -92,6 +92,18 @@ _ANY_TERM = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(_GROUP_OF_TERM, key=len, reverse=True)) + r")(?!\w)"
 )
 LEAD_CHARS = 400
+_GROUP_PATTERNS = {
+    name: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)",
+                     re.IGNORECASE)
+    for name, terms in LEXICON.items()
+}
+
+
+def lexicon_pattern(group: str) -> re.Pattern[str]:
+    """The terms of one lexicon group as a case-insensitive pattern (explanations highlight them)."""
+    return _GROUP_PATTERNS[group]
+
+
 _VOCATIONAL_GROUPS = {index for index, name in enumerate(LEXICON) if name in ("strong", "levels", "skills")}
 
 

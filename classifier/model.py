@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -12,11 +13,13 @@ import joblib
 import numpy as np
 import sklearn
 
-from classifier.features import join_item
+from classifier.features import LEAD_CHARS, join_item, lexicon_pattern
 from classifier.keywords import infer_activity_group
 
 SHIPPED_MODEL = Path(__file__).resolve().parent / "gdnn_model.joblib"
 MAX_EXPLANATION = 5
+EXPLAIN_CANDIDATES = 25
+EXPLAIN_MIN_SHARE = 0.15
 _PREFIX = "t:"
 
 
@@ -64,9 +67,20 @@ class GdnnModel:
     thresholds: Thresholds
     version: str
     explain_weights: np.ndarray
-    feature_names: np.ndarray
     metrics: dict = field(default_factory=dict)
     sklearn_version: str = sklearn.__version__
+    _feature_names: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        """Feature names are rebuilt from the vectoriser on demand: not storing them keeps the file small."""
+        return {**self.__dict__, "_feature_names": None}
+
+    @property
+    def feature_names(self) -> np.ndarray:
+        if self._feature_names is None:
+            names = self.relevance.named_steps["features"].get_feature_names_out()
+            self._feature_names = np.array([n.split("__", 1)[1] if "__" in n else n for n in names], dtype=object)
+        return self._feature_names
 
     def scores(self, items: list[dict]) -> np.ndarray:
         """Calibrated GDNN probabilities for items with 'title' and 'text'."""
@@ -102,21 +116,27 @@ class GdnnModel:
         return themes
 
     def _explain(self, feature_row, title: str, text: str, positive: bool) -> list[str]:
-        """The n-grams that pushed the score most in the decided direction, as they are written in the item."""
+        """The phrases that pushed the score most in the decided direction, as written in the item (overlapping
+        n-grams are merged, so "trường", "trung cấp", "cấp nghề" become "trường trung cấp nghề")."""
         row = feature_row.tocsr() if hasattr(feature_row, "tocsr") else feature_row
-        indices, values = row.indices, row.data
-        contributions = values * self.explain_weights[indices]
+        contributions = row.data * self.explain_weights[row.indices]
         if not positive:
             contributions = -contributions
-        phrases: list[str] = []
-        for position in np.argsort(-contributions):
-            if contributions[position] <= 0 or len(phrases) >= MAX_EXPLANATION:
+        top = np.argsort(-contributions)[:EXPLAIN_CANDIDATES]
+        haystacks = (title, text)
+        lowered = (title.lower(), text.lower())
+        spans: list[tuple[int, int, int, float]] = []
+        for position in top:
+            if contributions[position] <= 0:
                 break
-            name = str(self.feature_names[indices[position]])
-            surface = _surface(name, title, text)
-            if surface and not any(surface.lower() in p.lower() or p.lower() in surface.lower() for p in phrases):
-                phrases.append(surface)
-        return phrases
+            found = _locate(str(self.feature_names[row.indices[position]]), title, text, lowered)
+            if found is not None:
+                spans.append((*found, float(contributions[position])))
+        phrases = _merge_spans(spans, haystacks)
+        if not phrases:
+            return []
+        floor = phrases[0][1] * EXPLAIN_MIN_SHARE
+        return [phrase for phrase, weight in phrases[:MAX_EXPLANATION] if weight >= floor]
 
     def save(self, path: Path) -> Path:
         path = Path(path)
@@ -129,20 +149,66 @@ def _document(item: dict) -> str:
     return join_item(item.get("title") or "", item.get("text") or "")
 
 
-def _surface(feature: str, title: str, text: str) -> str | None:
-    """Find a syllable n-gram feature in the item and return it with the item's own case and spacing."""
+@lru_cache(maxsize=4096)
+def _term_pattern(syllables: tuple[str, ...]) -> re.Pattern[str]:
+    """Syllables separated by any punctuation or spacing, case-insensitive."""
+    return re.compile(r"(?<!\w)" + r"[\W_]+".join(re.escape(s) for s in syllables) + r"(?!\w)", re.IGNORECASE)
+
+
+def _find(syllables: list[str], haystack: str, lowered: str) -> tuple[int, int] | None:
+    """Plain substring search on the lower-cased text first (fast); the regex only when punctuation intervenes."""
+    needle = " ".join(syllables)
+    start = lowered.find(needle)
+    while start != -1 and len(lowered) == len(haystack):
+        end = start + len(needle)
+        if (start == 0 or not lowered[start - 1].isalnum()) and (end == len(lowered) or not lowered[end].isalnum()):
+            return start, end
+        start = lowered.find(needle, start + 1)
+    match = _term_pattern(tuple(syllables)).search(haystack) if len(syllables) > 1 else None
+    return (match.start(), match.end()) if match else None
+
+
+def _locate(feature: str, title: str, text: str, lowered: tuple[str, str]) -> tuple[int, int, int] | None:
+    """(0 = title / 1 = text, start, end) of the first place the feature's words occur, or None."""
+    if feature.startswith("theme:"):
+        return None
     if feature.startswith("lex:"):
+        _, group, kind = feature.split(":")
+        pattern = lexicon_pattern(group)
+        places = ((0, title),) if kind == "title" else ((0, title), (1, text[:LEAD_CHARS] if kind == "lead" else text))
+        for where, haystack in places:
+            match = pattern.search(haystack)
+            if match:
+                return where, match.start(), match.end()
         return None
     in_title = feature.startswith(_PREFIX)
     syllables = feature[len(_PREFIX):].split(" ") if in_title else feature.split(" ")
     if "|" in syllables or any(s.isdigit() for s in syllables):
         return None
-    pattern = re.compile(r"(?<!\w)" + r"[\W_]+".join(re.escape(s) for s in syllables) + r"(?!\w)", re.IGNORECASE)
-    for haystack in ((title,) if in_title else (title, text)):
-        match = pattern.search(haystack)
-        if match:
-            return match.group(0)
+    for where in ((0,) if in_title else (0, 1)):
+        found = _find(syllables, (title, text)[where], lowered[where])
+        if found:
+            return where, *found
     return None
+
+
+def _merge_spans(spans: list[tuple[int, int, int, float]], haystacks: tuple[str, str]) -> list[tuple[str, float]]:
+    """Join spans that overlap or touch (only spaces/punctuation between), add their weights, strongest first."""
+    merged: list[list] = []
+    for where, start, end, weight in sorted(spans):
+        last = merged[-1] if merged else None
+        if last and last[0] == where and start <= last[2] + 1 and not haystacks[where][last[2]:start].strip(" -"):
+            last[2] = max(last[2], end)
+            last[3] += weight
+        else:
+            merged.append([where, start, end, weight])
+    best: dict[str, tuple[str, float]] = {}
+    for where, start, end, weight in merged:
+        phrase = haystacks[where][start:end].strip(" -,.")
+        key = phrase.lower()
+        if phrase and (key not in best or best[key][1] < weight):
+            best[key] = (phrase, weight)
+    return sorted(best.values(), key=lambda pair: -pair[1])
 
 
 _cache: dict[tuple[Path, float], GdnnModel] = {}
