@@ -27,7 +27,7 @@ GENRE_LABELS = {
     "broadcast": "Chương trình phát thanh - truyền hình",
     "print": "Bài trên báo in",
     "event": "Sự kiện",
-    "product": "Sản phẩm truyền thông (tờ rơi, áp phích, video clip…)",
+    "product": "Sản phẩm truyền thông",
 }
 THEME_LABELS = {
     "tuyen_sinh": "Tuyển sinh, hướng nghiệp",
@@ -88,10 +88,12 @@ class CountedRow:
 
 @dataclass(slots=True)
 class Tally:
-    """Placements (items), the number counted under the rule, and unique stories, for one bucket."""
+    """For one bucket: placements (items), the number counted under the rule (products by their quantity), units
+    (the same without quantities: one leaflet run is one unit, what charts show) and unique stories."""
 
     placements: int = 0
     counted: int = 0
+    units: int = 0
     stories: set[str] = field(default_factory=set)
 
     @property
@@ -164,7 +166,7 @@ class Summary:
 
 
 def summarise_facts(facts: Iterable[tuple], rule: str) -> Summary:
-    """Add up facts (story, month, genre, channel, theme, counted quantity) into every breakdown at once.
+    """Add up facts (story, month, genre, channel, theme, quantity, first placement of its unit?) at once.
 
     Unique stories are tracked for the total and the channel x genre table (what the report shows), not for the
     single-dimension breakdowns, which show placements and counted numbers only."""
@@ -175,13 +177,15 @@ def summarise_facts(facts: Iterable[tuple], rule: str) -> Summary:
     by_genre: dict = defaultdict(Tally)
     by_theme: dict = defaultdict(Tally)
     by_channel_genre: dict = defaultdict(Tally)
-    for story, month, genre, channel, theme, counted in facts:
+    for story, month, genre, channel, theme, quantity, first in facts:
         for tally in (total, by_channel_genre[(channel, genre)]):
             tally.stories.add(story)
+        counted = quantity if first else 0
         for tally in (total, by_metric[metric_of_genre(genre)], by_month[month], by_channel[channel],
                       by_genre[genre], by_theme[theme], by_channel_genre[(channel, genre)]):
             tally.placements += 1
             tally.counted += counted
+            tally.units += first
     return Summary(rule, total, dict(by_metric), dict(by_month), dict(by_channel), dict(by_genre), dict(by_theme),
                    dict(by_channel_genre))
 
@@ -189,7 +193,7 @@ def summarise_facts(facts: Iterable[tuple], rule: str) -> Summary:
 def summarise(rows: list[CountedRow], rule: str, tz: tzinfo) -> Summary:
     """The summary of rows already read (the report reads them anyway for its item list)."""
     return summarise_facts(((row.story, row.when.astimezone(tz).month, row.genre, row.channel, row.theme,
-                             row.quantity if row.in_total else 0) for row in rows), rule)
+                             row.quantity, row.in_total) for row in rows), rule)
 
 
 def _month_of(start: datetime, end: datetime, tz: tzinfo):
@@ -217,7 +221,7 @@ def period_summary(session: Session, start: datetime, end: datetime, rule: str, 
             first = key not in seen
             seen.add(key)
             yield (story, month, genre, channel or CHANNEL_OF_KIND.get(kinds.get(source_id, ""), "khac"),
-                   theme or NO_THEME, max(quantity or 1, 1) if first else 0)
+                   theme or NO_THEME, max(quantity or 1, 1), first)
 
     return summarise_facts(facts(), rule)
 

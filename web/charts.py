@@ -33,6 +33,10 @@ def column_chart(bars: list[tuple[str, int]], title: str, width: int = 640, heig
     return Markup("".join(parts))
 
 
+def _short(label: str, limit: int = 36) -> str:
+    return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
+
+
 def bar_chart(bars: list[tuple[str, int]], title: str, width: int = 640, row: int = 26) -> Markup:
     """Horizontal bars with the category name on the left (channels, genres, themes)."""
     label_width, side = 250, 8
@@ -47,7 +51,7 @@ def bar_chart(bars: list[tuple[str, int]], title: str, width: int = 640, row: in
         y = 4 + index * row
         length = room * value / peak
         parts.append(f'<text x="{label_width - 6}" y="{y + row * 0.62:.1f}" text-anchor="end" font-size="12" '
-                     f'fill="{TEXT_COLOUR}">{escape(label)}</text>')
+                     f'fill="{TEXT_COLOUR}">{escape(_short(label))}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" '
                      f'fill="{BAR_COLOUR}"><title>{escape(label)}: {_fmt(value)}</title></rect>')
         parts.append(f'<text x="{label_width + length + 6:.1f}" y="{y + row * 0.62:.1f}" font-size="12" '

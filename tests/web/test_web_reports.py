@@ -71,7 +71,9 @@ def test_dashboard_summary_equals_the_report_summary(web_env):
             lean = period_summary(session, *year_bounds(2024, tz), rule, tz)
             full = summarise(counted_rows(session, *year_bounds(2024, tz), rule), rule, tz)
             assert lean == full, rule
-    assert lean.by_metric["san_pham"].counted == 1000 and lean.by_month[6].counted == 1
+    assert lean.by_metric["san_pham"].counted == 1000 and lean.by_metric["san_pham"].units == 1
+    # May under unique_stories (the last rule above): the two copies of one story are one unit, plus TV and leaflets
+    assert lean.by_month[6].counted == 1 and lean.by_month[5].units == 3 and lean.by_month[5].placements == 4
 
 
 def test_dashboard_shows_progress_toward_the_targets(client, web_env):

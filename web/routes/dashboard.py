@@ -44,7 +44,7 @@ def _source_health() -> tuple[list, str | None]:
 def _labelled(tallies: dict, labels: dict, extra: dict | None = None) -> list[tuple[str, int]]:
     names = {**labels, **(extra or {})}
     ordered = [key for key in names if key in tallies] + sorted(k for k in tallies if k not in names)
-    return [(names.get(key, key), tallies[key].counted) for key in ordered]
+    return [(names.get(key, key), tallies[key].units) for key in ordered]
 
 
 @router.get("/", name="dashboard")
@@ -58,8 +58,8 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     health, health_error = _source_health()
     health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
     charts = {
-        "month": column_chart([(f"T{m}", summary.by_month[m].counted if m in summary.by_month else 0)
-                               for m in range(1, 13)], f"Số tin/bài theo tháng năm {year}"),
+        "month": column_chart([(f"T{m}", summary.by_month[m].units if m in summary.by_month else 0)
+                               for m in range(1, 13)], f"Số mục được tính theo tháng năm {year}"),
         "channel": bar_chart(_labelled(summary.by_channel, CHANNEL_LABELS), "Theo kênh"),
         "genre": bar_chart(_labelled(summary.by_genre, GENRE_LABELS), "Theo thể loại"),
         "theme": bar_chart(_labelled(summary.by_theme, THEME_LABELS, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
