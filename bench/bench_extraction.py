@@ -1,6 +1,6 @@
 """Extraction quality and speed on the stored CMS-family pages: our pipeline vs trafilatura alone, then ms/page.
 
-Run: python bench/bench_extraction.py [--repeat N]
+Run: python bench/bench_extraction.py [--repeat N] [--farm SCALE]
 """
 
 from __future__ import annotations
@@ -94,12 +94,49 @@ def _timed(html: str) -> float:
     return time.perf_counter() - started
 
 
+def farm_quality(scale: int) -> None:
+    """The crawl acceptance measured on the test farm's article pages (templates written independently of this
+    extractor by the crawler work), rendered in-process: title exact, body token F1 >= 0.95, time to the minute."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from tests.crawlers.farm.build import build_sites
+
+    results = []
+    for site in build_sites(scale):
+        site.base = f"http://{site.ip}:8000"
+        for expected in site.expected():
+            if not expected.url.startswith(site.base):
+                continue  # YouTube / Facebook items are not HTML pages
+            parts = urlsplit(expected.url)
+            reply = site.route(parts.path, dict(parse_qsl(parts.query)), {})
+            if getattr(reply, "status", 200) != 200:
+                reply = site.route(parts.path, dict(parse_qsl(parts.query)), {})  # the farm's deliberate 500s
+            body = reply.body.encode("utf-8") if isinstance(reply.body, str) else reply.body
+            started = time.perf_counter()
+            article = extract_article(body, expected.url, tz=TZ)
+            elapsed = time.perf_counter() - started
+            good_time = article is not None and article.published_at is not None and (
+                abs((article.published_at - expected.published).total_seconds()) < 60 if expected.has_time
+                else article.published_at.date() == expected.published.date())
+            results.append((article is not None and article.title == expected.title,
+                            token_f1(article and article.text, expected.body) >= 0.95, good_time, elapsed))
+    count = len(results)
+    print(f"\nfarm pages (scale {scale}): {count}; title exact {sum(r[0] for r in results)}, "
+          f"F1>=0.95 {sum(r[1] for r in results)}, time {sum(r[2] for r in results)}, "
+          f"all three {sum(all(r[:3]) for r in results)}/{count}; "
+          f"median {1000 * statistics.median(r[3] for r in results):.1f} ms/page")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--farm", type=int, default=0, metavar="SCALE",
+                        help="also score the test farm's article pages (needs the tests/ folder)")
     args = parser.parse_args()
     quality()
     speed(args.repeat)
+    if args.farm:
+        farm_quality(args.farm)
 
 
 if __name__ == "__main__":
