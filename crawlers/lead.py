@@ -19,6 +19,7 @@ _LEAD_WORD = re.compile(
 _NOT_LEAD = re.compile(r"item|list|thumb|related|other|box-?news|cate|widget|sidebar|footer|meta-?desc|seo", re.I)
 MIN_LEAD_CHARS = 30
 MAX_LEAD_CHARS = 1500
+LEAD_SEARCH_ELEMENTS = 400
 
 
 def _words(text: str) -> list[str]:
@@ -88,7 +89,13 @@ def _lead_by_description(tree, order: dict, start: int, description: str, total:
     if not description or len(description) < MIN_LEAD_CHARS:
         return "", None
     for element in tree.iter("p", "div", "h2", "h3", "strong", "b", "em", "span", "section"):
-        if order.get(element, 0) <= start or _in_boilerplate(element, total):
+        position = order.get(element, 0)
+        if position <= start:
+            continue
+        if start >= 0 and position > start + LEAD_SEARCH_ELEMENTS:
+            break  # the sapo sits right under the headline, not hundreds of elements further down
+        raw_length = len(" ".join(element.text_content().split()))
+        if not (MIN_LEAD_CHARS <= raw_length <= MAX_LEAD_CHARS * 2) or _in_boilerplate(element, total):
             continue
         text = _lead_text(element)
         if not (MIN_LEAD_CHARS <= len(text) <= MAX_LEAD_CHARS):
