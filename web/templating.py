@@ -94,7 +94,9 @@ def _context(request: Request) -> dict:
 def build_templates() -> Jinja2Templates:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(local_time=local_time, number=number, safe_link=safe_link)
+    from store.reviews import changes_of
+
+    env.filters.update(local_time=local_time, number=number, safe_link=safe_link, review_changes=changes_of)
     env.globals.update(CHANNEL_LABELS=CHANNEL_LABELS, GENRE_LABELS=GENRE_LABELS, THEME_LABELS=THEME_LABELS,
                        METRICS=METRICS, ZONE_LABELS=ZONE_LABELS, REVIEW_LABELS=REVIEW_LABELS,
                        ROLE_LABELS=ROLE_LABELS, query=_query, active="")

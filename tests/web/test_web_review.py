@@ -67,6 +67,8 @@ def test_confirm_from_the_item_page_counts_it_and_records_who_and_when(client, w
     assert trail[0].at.tzinfo is not None
     page = client.get(f"/items/{item_id}").text
     assert "Đã xác nhận" in page and "reviewer1" in page and "đúng chủ đề" in page
+    client.post(f"/items/{item_id}/decision", data={"decision": "corrected", "genre": "photo", "csrf_token": token})
+    assert "Thể loại → Ảnh, phóng sự ảnh" in client.get(f"/items/{item_id}").text
 
 
 def test_undo_restores_the_state_before_the_decision_and_is_audited(client, web_env):
