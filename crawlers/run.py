@@ -299,7 +299,14 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
         job = {"run_id": run_id, "sources": [s.model_dump() for s in to_crawl],
                "since": since_at.isoformat() if since_at else None, "distributed": distributed}
         started = time.monotonic()
-        report, crash = _run_child(job, progress)
+        try:
+            report, crash = _run_child(job, progress)
+        except BaseException as exc:  # Ctrl-C or a stop signal: the run is closed as failed, never left 'running'
+            summary.error = f"interrupted ({type(exc).__name__})"
+            summary.finished_at = utcnow()
+            summary.sources = [SourceResult(s.id, s.name, "failed", last_error=summary.error) for s in selected]
+            _close_run(summary)
+            raise
         logger.info("crawl %s: child finished in %.1fs", run_id, time.monotonic() - started)
     stats = report.get("sources", {})
     for source in selected:

@@ -51,3 +51,21 @@ def test_killing_the_crawler_loses_nothing_stored_and_the_next_crawl_completes(f
     quality = compare(stored(), farm.expected(set(SITES)))
     assert quality.recall == 1.0 and quality.duplicates == [] and quality.unexpected == []
     assert again.new_items == len(farm.expected(set(SITES))) - len(partial)
+
+
+def test_an_interrupted_crawl_is_recorded_as_failed_not_left_running(farm, farm_env):
+    def interrupt(event: dict) -> None:
+        if event.get("type") == "page":
+            raise KeyboardInterrupt
+
+    try:
+        run_crawl(["farm-cong-tt"], trigger="test", progress=interrupt)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the interruption was swallowed")
+    assert multiprocessing.active_children() == []
+    with session_scope() as session:
+        last = session.exec(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+        assert last.status == "failed" and "interrupted" in last.error and last.finished_at is not None
+        assert session.get(Source, "farm-cong-tt").consecutive_failures == 0
