@@ -349,6 +349,8 @@ class SourcesSpider(scrapy.Spider):
             return
         hint = response.meta.get("hint") or {}
         published = article.published_at or hint.get("published")
+        if published is not None and published.tzinfo is None:  # a page's local time without an offset
+            published = published.replace(tzinfo=self.options.tz)
         fresh = self._is_fresh(published)
         yield from self._article_done(response.meta, fresh=fresh)
         if fresh is False:
