@@ -70,6 +70,7 @@ def in_furniture(element, total: int, stop=None, extra: re.Pattern[str] | None =
 
 
 def text_length(element) -> int:
+    """Length of the element's visible text with whitespace collapsed."""
     try:
         return len(" ".join(element.text_content().split()))
     except ValueError:
@@ -77,6 +78,7 @@ def text_length(element) -> int:
 
 
 def link_text_length(element) -> int:
+    """Length of the text inside the element's links (for link density)."""
     return sum(text_length(a) for a in element.iter("a"))
 
 

@@ -55,6 +55,7 @@ def simhash(text: str) -> int:
 
 
 def hamming(first: int, second: int) -> int:
+    """Number of differing bits between two simhashes."""
     return (first ^ second).bit_count()
 
 
@@ -66,6 +67,7 @@ def content_fingerprint(title: str, text: str) -> tuple[str, str]:
 
 
 def title_key(title: str | None) -> str:
+    """Lower-case words of a title, for "same title" lookups that ignore case and punctuation."""
     return " ".join(_words(title or ""))
 
 

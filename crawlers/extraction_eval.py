@@ -30,6 +30,7 @@ def token_f1(predicted: str | None, expected: str | None) -> float:
 
 
 def same_minute(predicted: datetime | None, expected: str | None) -> bool:
+    """Publication time right to the minute (both missing counts as right)."""
     if expected is None or predicted is None:
         return expected is None and predicted is None
     wanted = datetime.fromisoformat(expected)

@@ -123,6 +123,7 @@ def registrable_domain(host: str) -> str:
 
 
 def same_site(first: str, second: str) -> bool:
+    """Both URLs belong to the same registrable domain (www./m. and subdomains count as the same site)."""
     try:
         a, b = urlsplit(first).hostname or "", urlsplit(second).hostname or ""
     except ValueError:
