@@ -293,6 +293,8 @@ def clean_body_lines(lines: list[str], title: str, lead: str, author: str | None
 _AUTHOR_PREFIX = re.compile(
     r"^(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|người viết|theo|by|bởi|author|posted by|đăng bởi)\s*[:\-]?\s*", re.IGNORECASE
 )
+_OUTLET = re.compile(r"^(?:báo|tạp chí|cổng thông tin|cổng ttđt|trang thông tin|trang tin|đài|tổng cục|cục|bộ|sở|ubnd|"
+                     r"ủy ban|ban biên tập|bbt|tòa soạn|toà soạn|website)\b", re.IGNORECASE)
 _NOT_SIGNATURE_START = {"theo", "nguồn", "ảnh", "bài", "video", "clip", "tin", "xem", "phóng", "pv", "ctv"}
 
 
@@ -354,6 +356,6 @@ def clean_author(value: str | None) -> str | None:
         return None
     if find_times_in_text(text, timezone.utc) or len(text.split()) > 6 or re.search(r"\d{2,}", text):
         return None
-    if re.match(r"^(?:admin|administrator|quản trị|quantri)$", text, re.IGNORECASE):
+    if re.match(r"^(?:admin|administrator|quản trị|quantri)$", text, re.IGNORECASE) or _OUTLET.match(text):
         return None
     return text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from crawlers.blocks import paragraphs
 from crawlers.boilerplate import in_furniture, is_boilerplate_class, page_text_length
 from crawlers.pagemeta import PageMeta
 from gdnn_monitor.textnorm import normalize_inline
@@ -109,10 +110,8 @@ def _is_teaser_link(heading) -> bool:
 
 
 def _text(element) -> str:
-    try:
-        return normalize_inline(element.text_content())
-    except ValueError:
-        return ""
+    """The heading as displayed: a <br> or an inner block is a space, not nothing."""
+    return " ".join(paragraphs(element))
 
 
 def find_headline(tree, meta: PageMeta, url: str) -> tuple[str, object | None]:

@@ -126,3 +126,14 @@ def test_comment_section_with_a_count_is_furniture():
                 "thời về đào tạo nghề.</p></div></div>")
     article = extract(article_page(body="".join(f"<p>{p}</p>" for p in PARAGRAPHS) + comments))
     assert "Bài viết rất hay" not in article.text and "Bình luận" not in article.text
+
+
+def test_headline_with_a_line_break_reads_as_displayed():
+    html = article_page().replace("<h1>Hỗ trợ đào tạo nghề cho lao động nông thôn</h1>",
+                                  "<h1>Hỗ trợ đào tạo nghề<br>cho lao động nông thôn</h1>")
+    assert extract(html).title == "Hỗ trợ đào tạo nghề cho lao động nông thôn"
+
+
+def test_outlet_named_as_author_is_not_an_author():
+    article = extract(article_page(head="<meta name='author' content='Báo Lạng Sơn'>"))
+    assert article.author is None
