@@ -60,8 +60,12 @@ def hamming(first: int, second: int) -> int:
 
 
 def content_fingerprint(title: str, text: str) -> tuple[str, str]:
-    """(content_hash, simhash hex): sha256 of the normalised body (the title when there is no body) and its simhash."""
-    basis = " ".join(_words(text)) or " ".join(_words(title))
+    """(content_hash, simhash hex): sha256 of the normalised body and its simhash. A short body (a video's one-line
+    description, a brief) is hashed with its title, so two clips sharing a stock description stay two items."""
+    words = _words(text)
+    if len(words) < MIN_WORDS_FOR_SIMHASH:
+        words = _words(title) + words
+    basis = " ".join(words)
     content_hash = hashlib.sha256(basis.encode("utf-8")).hexdigest()
     return content_hash, f"{simhash(basis):016x}"
 

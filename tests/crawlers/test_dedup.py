@@ -54,7 +54,7 @@ def session(db_env):
 
 def test_fingerprint_is_stable_and_ignores_case_and_spacing():
     first = content_fingerprint("Tiêu đề", "Đào tạo nghề  cho lao động\nnông thôn.")
-    second = content_fingerprint("Tiêu đề khác", "đào tạo nghề cho lao động nông thôn")
+    second = content_fingerprint("tiêu  ĐỀ", "đào tạo nghề cho lao động nông thôn")
     assert first == second
     assert len(first[0]) == 64 and len(first[1]) == 16
 
@@ -129,3 +129,16 @@ def test_index_is_rebuilt_when_the_items_table_is_emptied(session, articles):
     session.flush()
     other = store(session, "src-portal", "https://gdnn.gov.vn/n/3", articles["repost"].title, articles["repost"].text)
     assert other.story_id == "s" + other.content_hash[:31]
+
+
+def test_two_clips_with_the_same_stock_description_stay_two_stories(session):
+    stock = "Mời quý vị theo dõi bản tin thời sự của Đài Phát thanh và Truyền hình tỉnh."
+    first = store(session, "src-paper", "https://tv.vn/video/1", "Bản tin thời sự sáng 24/3/2020", stock)
+    second = store(session, "src-paper", "https://tv.vn/video/2", "Bản tin thời sự tối 24/3/2020", stock)
+    assert first.content_hash != second.content_hash
+    assert first.story_id != second.story_id
+
+
+def test_long_texts_are_fingerprinted_without_their_title():
+    text = " ".join(f"câu số {n} về đào tạo nghề cho lao động nông thôn" for n in range(20))
+    assert content_fingerprint("Tiêu đề một", text) == content_fingerprint("Tiêu đề khác hẳn", text)
