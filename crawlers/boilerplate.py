@@ -82,6 +82,22 @@ def link_text_length(element) -> int:
     return sum(text_length(a) for a in element.iter("a"))
 
 
+_COMMENTS_CLASS = re.compile(r"comment|binh-?luan|binhluan|y-?kien|ykien|feedback|reply", re.IGNORECASE)
+PROSE_PARAGRAPH_CHARS = 150
+
+
+def _holds_prose(element) -> bool:
+    """Three or more long, link-free paragraphs: article text, not furniture (related boxes are short links)."""
+    long_paragraphs = 0
+    for paragraph in element.iter("p"):
+        length = text_length(paragraph)
+        if length >= PROSE_PARAGRAPH_CHARS and link_text_length(paragraph) < 0.3 * length:
+            long_paragraphs += 1
+            if long_paragraphs >= 3:
+                return True
+    return False
+
+
 def _protected(element, keep: list) -> bool:
     return any(element is k or element in k.iterancestors() for k in keep if k is not None)
 
@@ -110,6 +126,8 @@ def remove_boilerplate(tree, keep: list | None = None) -> None:
         if not isinstance(element.tag, str) or element.getparent() is None or element is body:
             continue
         if is_boilerplate_class(element) and not _protected(element, keep) and text_length(element) < 0.4 * total:
+            if _holds_prose(element) and not _COMMENTS_CLASS.search(_class_words(element)):
+                continue  # 'article-body social-share-on' is the article, whatever its modifiers say
             _drop(element)
     _remove_headed_boxes(body, keep, total)
     _remove_link_lists(body, keep, total)

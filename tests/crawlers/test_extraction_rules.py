@@ -137,3 +137,12 @@ def test_headline_with_a_line_break_reads_as_displayed():
 def test_outlet_named_as_author_is_not_an_author():
     article = extract(article_page(head="<meta name='author' content='Báo Lạng Sơn'>"))
     assert article.author is None
+
+
+def test_article_body_whose_class_has_a_furniture_modifier_is_kept():
+    sidebar = "".join(f"<p>Bình luận số {n} của bạn đọc về bài viết, rất dài và chi tiết. " * 4 + "</p>" for n in range(8))
+    html = article_page(sidebar=f"<div class='comments-list'>{sidebar}</div>").replace(
+        "<div class='noi-dung'>", "<div class='noi-dung social-share-on'>")
+    article = extract(html)
+    assert PARAGRAPHS[0] in article.text and PARAGRAPHS[-1] in article.text
+    assert "Bình luận số" not in article.text
