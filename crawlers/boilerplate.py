@@ -157,7 +157,7 @@ def _remove_headed_boxes(body, keep: list, total: int) -> None:
                 parent = parent.getparent()
             else:
                 break
-        if _protected(box, keep) or text_length(box) >= 0.4 * total:
+        if _protected(box, keep) or _holds_prose(box) or (box is not heading and text_length(box) >= 0.9 * total):
             continue
         if box is heading:
             following = heading.getnext()
@@ -170,12 +170,13 @@ def _remove_headed_boxes(body, keep: list, total: int) -> None:
 
 
 def _remove_link_lists(body, keep: list, total: int) -> None:
-    """Lists and boxes that are mostly links (menus, 'other news') with at least three links."""
+    """Lists and boxes that are mostly links (menus, 'other news') with at least three links. Being mostly links,
+    they are never the article, however large their share of a short page."""
     for element in list(body.iter("ul", "ol", "table", "div", "section")):
         if element.getparent() is None or _protected(element, keep):
             continue
         length = text_length(element)
-        if length == 0 or length >= 0.4 * total:
+        if length == 0 or length >= 0.9 * total or _holds_prose(element):
             continue
         links = element.xpath(".//a[normalize-space()]")
         if len(links) >= 3 and link_text_length(element) >= 0.7 * length:

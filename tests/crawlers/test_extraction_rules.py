@@ -146,3 +146,12 @@ def test_article_body_whose_class_has_a_furniture_modifier_is_kept():
     article = extract(html)
     assert PARAGRAPHS[0] in article.text and PARAGRAPHS[-1] in article.text
     assert "Bình luận số" not in article.text
+
+
+def test_link_box_on_a_short_video_page_is_furniture_even_when_it_is_most_of_the_text():
+    other = ("<div class='other'><h3>Video khác</h3><ul>" + "".join(
+        f"<li><a href='/v/{n}'>Bản tin thời sự ngày {n}/3/2020 của đài tỉnh</a></li>" for n in range(1, 6)) + "</ul></div>")
+    body = f"<div class='player'><iframe src='https://www.youtube.com/embed/x'></iframe></div><p>{PARAGRAPHS[0]}</p>"
+    article = extract(article_page(body=body + other), url="https://tv.vn/video/12/345/ban-tin.html")
+    assert article.text == PARAGRAPHS[0]
+    assert article.genre == "video"
