@@ -29,7 +29,7 @@ from gdnn_monitor.textnorm import normalize_inline, normalize_text
 
 log = logging.getLogger(__name__)
 
-MIN_ARTICLE_CHARS = 250
+MIN_ARTICLE_CHARS = 150  # a two-sentence news brief ("tin") is an article; an error page is not
 LISTING_MIN_TEASERS = 6
 TAIL_LINK_CHARS = 160
 _TAIL_MARKERS = re.compile(

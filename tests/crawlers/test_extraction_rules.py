@@ -155,3 +155,11 @@ def test_link_box_on_a_short_video_page_is_furniture_even_when_it_is_most_of_the
     article = extract(article_page(body=body + other), url="https://tv.vn/video/12/345/ban-tin.html")
     assert article.text == PARAGRAPHS[0]
     assert article.genre == "video"
+
+
+def test_two_sentence_news_brief_is_an_article_but_an_error_page_is_not():
+    brief = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:1]) + "<p>Lớp học kéo dài ba tháng tại nhà văn hóa xã.</p>"
+    assert extract(article_page(body=brief)) is not None
+    error = article_page(body="<p>Xin lỗi, trang bạn tìm không tồn tại.</p>").replace(
+        "Hỗ trợ đào tạo nghề cho lao động nông thôn", "Không tìm thấy trang")
+    assert extract(error) is None
