@@ -7,9 +7,11 @@ import multiprocessing
 import os
 import signal
 
+import pytest
 from sqlmodel import select
 
 from crawlers.run import run_crawl
+from gdnn_monitor.settings import get_settings
 from store.db import session_scope
 from store.models import CrawlRun, Item, Source
 from tests.crawlers.quality import compare
@@ -35,7 +37,17 @@ def kill_crawler_after(items: int):
     return progress
 
 
-def test_killing_the_crawler_loses_nothing_stored_and_the_next_crawl_completes(farm, farm_env):
+@pytest.fixture
+def unhurried(monkeypatch):
+    """A small delay between requests, so the crawl is surely still running when the 10th item arrives."""
+    monkeypatch.setenv("GDNN_DOWNLOAD_DELAY", "0.1")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_killing_the_crawler_loses_nothing_stored_and_the_next_crawl_completes(farm, farm_env, unhurried):
     summary = run_crawl(SITES, trigger="test", progress=kill_crawler_after(10))
     assert summary.error and "without a report" in summary.error and summary.exit_code == 1
     partial = stored()
