@@ -343,12 +343,23 @@ def _crawl_step(crawl: CrawlFunction, trigger: str, result: PipelineResult) -> d
                  _describe_summary(result.crawl_summary),
                  extra={"crawl_run_id": getattr(result.crawl_summary, "run_id", None)})
         if status == FAILED:
-            result.status, result.error = FAILED, getattr(result.crawl_summary, "error", None) or "crawl failed"
+            result.status, result.error = FAILED, _failure_reason(result.crawl_summary)
     except Exception as exc:
         result.status, result.error = FAILED, f"{type(exc).__name__}: {exc}"
         log.exception("crawl failed")
         _step("record failure", lambda: record_crawl_failure(started, trigger, result.error), None)
     return started
+
+
+def _failure_reason(summary: object) -> str:
+    """The crawler's error, or why a crawl without one still failed (no source could be reached)."""
+    error = getattr(summary, "error", None)
+    if error:
+        return error
+    attempted = getattr(summary, "attempted", None)
+    if attempted is not None:
+        return f"không truy cập được nguồn nào (no source reachable: 0 of {len(attempted)})"
+    return "crawl failed"
 
 
 def _digest_step(since: datetime | None, result: PipelineResult) -> None:
