@@ -60,7 +60,9 @@ def tiny_sites(tmp_path, monkeypatch):
     delayed = TinySite("127.0.0.11", "farm-crawl-delay", "User-agent: *\nCrawl-delay: 0.6\nDisallow: /khong-co/\n")
     own_delay = TinySite("127.0.0.12", "farm-own-delay", "User-agent: *\nDisallow:\n", {"download_delay": 0.4})
     servers = [SiteServer(site, site.ip).start() for site in (delayed, own_delay)]
-    isolated_env(monkeypatch, tmp_path, None, GDNN_PAGE_TIMEOUT="1", GDNN_MAX_PAGE_BYTES="100000")
+    # a small global delay switches AutoThrottle on: it must never undercut Crawl-delay or a source's own delay
+    isolated_env(monkeypatch, tmp_path, None, GDNN_PAGE_TIMEOUT="1", GDNN_MAX_PAGE_BYTES="100000",
+                 GDNN_DOWNLOAD_DELAY="0.05")
     sources = tmp_path / "tiny.yaml"
     sources.write_text(yaml.safe_dump({"sources": [delayed.source_entry(), own_delay.source_entry()]},
                                       allow_unicode=True), encoding="utf-8")
