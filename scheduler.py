@@ -203,6 +203,7 @@ def build_digest(session: Session, since: datetime | None, run_id: str, result: 
     items, total = awaiting_review(session, since)
     new_count = _count_new(session, since)
     names = {source.id: source.name for source in session.exec(select(Source))}
+    base = settings.web_base_url.rstrip("/")
     today = utcnow().astimezone(settings.tz).strftime("%d/%m/%Y")
     lines = [f"Bản tin theo dõi GDNN ngày {today} (lần chạy {run_id}).", ""]
     summary = getattr(result, "crawl_summary", None) if result else None
@@ -218,7 +219,7 @@ def build_digest(session: Session, since: datetime | None, run_id: str, result: 
             lines.append(f"{number}. {item.title}")
             lines.append(f"   {names.get(item.source_id, item.source_id)} · {_local_time(item.published_at, settings)}"
                          f" · điểm GDNN {score}")
-            lines.append(f"   {item.url}")
+            lines.append(f"   Duyệt: {base}/items/{item.id} · Bài gốc: {item.url}")
         if new_count > len(items):
             lines.append(f"… và {new_count - len(items)} tin khác.")
     else:
@@ -230,7 +231,7 @@ def build_digest(session: Session, since: datetime | None, run_id: str, result: 
             until = f", tạm dừng đến {_local_time(source.backoff_until, settings)}" if source.backoff_until else ""
             lines.append(f"- {source.name} ({source.id}): lỗi {source.consecutive_failures} lần liên tiếp{until}"
                          f" — {(source.last_error or '')[:160]}")
-    lines += ["", f"Duyệt tin tại: {settings.web_base_url.rstrip('/')}/"]
+    lines += ["", f"Hàng chờ duyệt: {base}/queue"]
     subject = f"[GDNN] {new_count} tin mới chờ duyệt — {today}"
     return Digest(subject=subject, body="\n".join(lines) + "\n", new_items=new_count, waiting_total=total)
 

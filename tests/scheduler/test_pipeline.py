@@ -142,7 +142,11 @@ def test_the_digest_email_lists_the_new_items_awaiting_review_in_vietnamese(pipe
     first = body.index("Lạng Sơn tuyển sinh 2.000 học viên học nghề")
     assert first < body.index("Trường Cao đẳng nghề khai giảng khóa mới"), "most likely GDNN first"
     assert "Có 2 tin, bài mới đang chờ duyệt (tổng cộng 3 tin đang chờ duyệt)" in body
-    assert "http://127.0.0.2/a-1.html" in body and "Báo Mẫu · 22/11/2026 08:15 · điểm GDNN 0,71" in body
+    assert "Báo Mẫu · 22/11/2026 08:15 · điểm GDNN 0,71" in body
+    with session_scope() as session:
+        first_id = session.exec(select(Item.id).where(Item.url == "http://127.0.0.2/a-1.html")).one()
+    assert f"Duyệt: http://127.0.0.1:8000/items/{first_id} · Bài gốc: http://127.0.0.2/a-1.html" in body
+    assert "Hàng chờ duyệt: http://127.0.0.1:8000/queue" in body
     for absent in ("Giá vàng", "Đào tạo nghề cho lao động", "đã được duyệt", "Tin cũ chờ duyệt"):
         assert absent not in body
 
