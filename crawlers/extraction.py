@@ -112,7 +112,7 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
         published_at=published,
         author=body.author,
         genre=genre,
-        language=_language(tree),
+        language=detect_language(tree, text),
     )
 
 
@@ -136,7 +136,16 @@ def assemble_body(tree, meta: PageMeta, title: str, headline) -> Body:
     return Body(lead, lines, author, teasers)
 
 
-def _language(tree) -> str:
+_VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]",
+                                 re.IGNORECASE)
+
+
+def detect_language(tree, text: str) -> str:
+    """'vi' when the text is written in Vietnamese (many school sites keep WordPress's lang="en-US"), else the page's
+    declared language, else 'vi'."""
+    words = text.split()[:400]
+    if words and sum(1 for word in words if _VIETNAMESE_LETTERS.search(word)) >= 0.2 * len(words):
+        return "vi"
     lang = (tree.get("lang") or "").strip().lower()
     return lang.split("-")[0] if re.fullmatch(r"[a-z]{2}(?:-[a-z0-9]+)?", lang) else "vi"
 

@@ -163,3 +163,13 @@ def test_two_sentence_news_brief_is_an_article_but_an_error_page_is_not():
     error = article_page(body="<p>Xin lỗi, trang bạn tìm không tồn tại.</p>").replace(
         "Hỗ trợ đào tạo nghề cho lao động nông thôn", "Không tìm thấy trang")
     assert extract(error) is None
+
+
+def test_vietnamese_text_is_vietnamese_whatever_the_declared_lang():
+    html = article_page().replace("<html>", "<html lang='en-US'>")
+    assert extract(html).language == "vi"
+    english = ("<html lang='en'><head><title>Vocational training for rural workers</title></head><body>"
+               "<h1>Vocational training for rural workers</h1><div class='date'>10/10/2023 09:00</div>"
+               + "<p>The province opened forty vocational classes for rural workers this year, with support.</p>" * 3
+               + "</body></html>")
+    assert extract(english).language == "en"
