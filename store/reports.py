@@ -84,6 +84,7 @@ class CountedRow:
     reviewed_by: str | None = None
     origin: str = "crawl"
     in_total: bool = True
+    solo: bool = False  # not grouped into a story: the item is its own story
 
 
 @dataclass(slots=True)
@@ -95,10 +96,11 @@ class Tally:
     counted: int = 0
     units: int = 0
     stories: set[str] = field(default_factory=set)
+    solo: int = 0  # placements that belong to no story, each its own story
 
     @property
     def unique_stories(self) -> int:
-        return len(self.stories)
+        return len(self.stories) + self.solo
 
 
 def _unit_key(item_id: int, story: str, source_id: str, rule: str) -> tuple:
@@ -143,7 +145,7 @@ def counted_rows(session: Session, start: datetime | None, end: datetime | None,
         key = _unit_key(values[0], story, values[2], rule)
         row = CountedRow(values[0], story, values[2], values[3], values[4],
                          values[5] or CHANNEL_OF_KIND.get(kind, "khac"), values[6] or NO_THEME,
-                         max(values[7] or 1, 1), source_name=name, in_total=key not in seen)
+                         max(values[7] or 1, 1), source_name=name, in_total=key not in seen, solo=not values[1])
         seen.add(key)
         if detail:
             row.title, row.url, row.reviewed_by, row.origin = values[8], values[9], values[10], values[11]
@@ -166,10 +168,10 @@ class Summary:
 
 
 def summarise_facts(facts: Iterable[tuple], rule: str) -> Summary:
-    """Add up facts (story, month, genre, channel, theme, quantity, first placement of its unit?) at once.
+    """Add up facts (story or None for story-less items, month, genre, channel, theme, counted, units, placements).
 
-    Unique stories are tracked for the total and the channel x genre table (what the report shows), not for the
-    single-dimension breakdowns, which show placements and counted numbers only."""
+    A fact is one item, or (story None) a group of story-less items the database already added up. Unique stories
+    are tracked for the total and the channel x genre table (what the report shows)."""
     total = Tally()
     by_metric: dict = defaultdict(Tally)
     by_month: dict = defaultdict(Tally)
@@ -177,23 +179,28 @@ def summarise_facts(facts: Iterable[tuple], rule: str) -> Summary:
     by_genre: dict = defaultdict(Tally)
     by_theme: dict = defaultdict(Tally)
     by_channel_genre: dict = defaultdict(Tally)
-    for story, month, genre, channel, theme, quantity, first in facts:
-        for tally in (total, by_channel_genre[(channel, genre)]):
-            tally.stories.add(story)
-        counted = quantity if first else 0
+    for story, month, genre, channel, theme, counted, units, placements in facts:
+        cell = by_channel_genre[(channel, genre)]
+        if story is None:
+            total.solo += placements
+            cell.solo += placements
+        else:
+            total.stories.add(story)
+            cell.stories.add(story)
         for tally in (total, by_metric[metric_of_genre(genre)], by_month[month], by_channel[channel],
-                      by_genre[genre], by_theme[theme], by_channel_genre[(channel, genre)]):
-            tally.placements += 1
+                      by_genre[genre], by_theme[theme], cell):
+            tally.placements += placements
             tally.counted += counted
-            tally.units += first
+            tally.units += units
     return Summary(rule, total, dict(by_metric), dict(by_month), dict(by_channel), dict(by_genre), dict(by_theme),
                    dict(by_channel_genre))
 
 
 def summarise(rows: list[CountedRow], rule: str, tz: tzinfo) -> Summary:
     """The summary of rows already read (the report reads them anyway for its item list)."""
-    return summarise_facts(((row.story, row.when.astimezone(tz).month, row.genre, row.channel, row.theme,
-                             row.quantity, row.in_total) for row in rows), rule)
+    return summarise_facts(((None if row.solo else row.story, row.when.astimezone(tz).month, row.genre,
+                             row.channel, row.theme, row.quantity if row.in_total else 0, int(row.in_total), 1)
+                            for row in rows), rule)
 
 
 def _month_of(start: datetime, end: datetime, tz: tzinfo):
@@ -207,21 +214,35 @@ def _month_of(start: datetime, end: datetime, tz: tzinfo):
 
 
 def period_summary(session: Session, start: datetime, end: datetime, rule: str, tz: tzinfo) -> Summary:
-    """The same numbers as summarise(counted_rows(...)), read lean enough for the dashboard's every page view."""
+    """The same numbers as summarise(counted_rows(...)), read lean enough for the dashboard's every page view.
+
+    Story-less items are their own unit under every rule, so the database adds them up (GROUP BY); only items
+    that belong to a story come to Python, in time order, to find the first placement of each unit."""
     kinds = {row[0]: row[1] for row in session.exec(select(Source.id, Source.kind))}
-    columns = [Item.id, Item.story_id, Item.source_id, _month_of(start, end, tz), Item.genre, Item.channel,
-               Item.theme, Item.quantity]
+    month = _month_of(start, end, tz)
+    quantity = case((Item.quantity < 1, 1), else_=Item.quantity)
+    # Wrapped in coalesce so SQLite's planner keeps the covering counting index instead of the story_id index.
+    no_story = func.coalesce(Item.story_id, "") == ""
+    solo = (select(month, Item.genre, Item.channel, Item.theme, Item.source_id, func.sum(quantity), func.count())
+            .where(counted_clause(), *_time_window(start, end), no_story)
+            .group_by(month, Item.genre, Item.channel, Item.theme, Item.source_id))
+    grouped = _counted_query([Item.id, Item.story_id, Item.source_id, month, Item.genre, Item.channel, Item.theme,
+                              quantity], start, end).where(~no_story)
     seen: set[tuple] = set()
 
+    def channel_of(channel: str | None, source_id: str) -> str:
+        return channel or CHANNEL_OF_KIND.get(kinds.get(source_id, ""), "khac")
+
     def facts():
-        for item_id, story_id, source_id, month, genre, channel, theme, quantity in \
-                session.connection().execute(_counted_query(columns, start, end)):
-            story = story_id or f"item-{item_id}"
+        for month_number, genre, channel, theme, source_id, total, count in session.connection().execute(solo):
+            yield None, month_number, genre, channel_of(channel, source_id), theme or NO_THEME, total, count, count
+        for item_id, story, source_id, month_number, genre, channel, theme, amount in \
+                session.connection().execute(grouped):
             key = _unit_key(item_id, story, source_id, rule)
             first = key not in seen
             seen.add(key)
-            yield (story, month, genre, channel or CHANNEL_OF_KIND.get(kinds.get(source_id, ""), "khac"),
-                   theme or NO_THEME, max(quantity or 1, 1), first)
+            yield (story, month_number, genre, channel_of(channel, source_id), theme or NO_THEME,
+                   amount if first else 0, int(first), 1)
 
     return summarise_facts(facts(), rule)
 
