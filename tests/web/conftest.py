@@ -26,6 +26,17 @@ def web_env(settings_env, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
+def web_db_env(db_env, monkeypatch: pytest.MonkeyPatch):
+    """web_env on SQLite and on PostgreSQL (the production path)."""
+    from gdnn_monitor.settings import get_settings
+
+    monkeypatch.setenv("GDNN_SOURCES", str(FIXTURES / "sources.yaml"))
+    get_settings.cache_clear()
+    seed_accounts()
+    return seed_items()
+
+
+@pytest.fixture
 def client(web_env):
     from fastapi.testclient import TestClient
 

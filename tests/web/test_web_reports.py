@@ -171,3 +171,25 @@ def test_download_from_the_web_app_matches_the_command(client, web_env, tmp_path
     assert web_rows == cli_rows
     bad = client.get("/reports/download?month=5/2024")
     assert bad.status_code == 400 and "YYYY-MM" in bad.text
+
+
+def test_counting_reviews_and_queue_work_the_same_on_sqlite_and_postgresql(web_db_env):
+    from store.reviews import Decision, decide, undo_last
+    from web.queue import QueueFilter, queue_page
+
+    tz = get_settings().tz
+    with session_scope() as session:
+        decide(session, web_db_env["uncertain"], "reviewer1", Decision("confirmed", theme="co_so"))
+        decide(session, web_db_env["june"], "reviewer1", Decision("rejected"))
+        undo_last(session, web_db_env["june"], "reviewer1")
+        create_manual_entry(session, "reviewer1", ManualEntry("Tờ rơi", date(2024, 5, 2), "an_pham", "product",
+                                                             quantity=300))
+    with session_scope() as session:
+        for rule in ("distinct_outlets", "every_placement", "unique_stories"):
+            lean = period_summary(session, *year_bounds(2024, tz), rule, tz)
+            assert lean == summarise(counted_rows(session, *year_bounds(2024, tz), rule), rule, tz), rule
+        assert lean.by_metric["san_pham"].counted == 300 and lean.by_month[6].counted == 1
+        rows, total = queue_page(session, QueueFilter(month="2024-05"), tz)
+        assert total == 5 and rows[0].id == web_db_env["script"]
+        data = build_report(session, Period(2024), "distinct_outlets", tz)
+        assert len(data.rows) == 5
