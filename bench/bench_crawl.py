@@ -33,7 +33,7 @@ def main() -> None:
         "GDNN_DOWNLOAD_DELAY": str(args.delay), "GDNN_LISTING_DEPTH": "1000", "GDNN_MAX_PAGES_PER_SOURCE": "100000",
     })
     from tests.crawlers.farm.build import build_sites, start_farm
-    from tests.crawlers.farm.sites import GraphApi
+    from crawlers.farm.sites import GraphApi
 
     farm = start_farm(build_sites(scale=args.scale))
     os.environ["GDNN_SOURCES"] = str(farm.write_sources(folder / "sources.yaml", with_down=False))

@@ -123,26 +123,17 @@ def sources_list(show_all: bool) -> None:
 
 
 def _register_area_commands() -> None:
-    """Attach the commands each area defines; an area not built yet leaves an honest placeholder."""
-    placeholders = {"demo": 7}
-    for name, issue in placeholders.items():
-        cli.add_command(not_built(name, issue))
+    """Attach the commands each area defines in its own module."""
     from classifier.cli import classifier_group, classify_command
-
-    cli.add_command(classifier_group)
-    cli.add_command(classify_command)
     from crawlers.check import check_command
     from crawlers.cli import crawl_command
+    from gdnn_monitor.demo.cli import demo_command
     from scheduler import schedule_command
-
-    cli.add_command(crawl_command)
-
-    sources.add_command(check_command)
-    cli.add_command(schedule_command)
     from web.cli import COMMANDS as web_commands
 
-    for command in web_commands:
+    for command in (crawl_command, classify_command, classifier_group, schedule_command, demo_command, *web_commands):
         cli.add_command(command)
+    sources.add_command(check_command)
 
 
 _register_area_commands()

@@ -12,7 +12,7 @@ import click
 from gdnn_monitor.errors import EXIT_PORT_IN_USE, EXIT_USAGE, UserError
 
 
-def _check_port_free(host: str, port: int) -> None:
+def check_port_free(host: str, port: int) -> None:
     """Fail early with a clear message instead of uvicorn's traceback when something already listens there."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -37,7 +37,7 @@ def serve(host: str, port: int) -> None:
     from web.app import create_app
 
     get_engine()
-    _check_port_free(host, port)
+    check_port_free(host, port)
     app = create_app()
     click.echo(f"Ứng dụng web: http://{host}:{port}/  (Ctrl-C để dừng)")
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

@@ -12,7 +12,7 @@ import pytest
 from gdnn_monitor.settings import Settings, get_settings
 from store.db import reset_engines
 from tests.crawlers.farm.build import Farm, start_farm
-from tests.crawlers.farm.sites import GraphApi
+from crawlers.farm.sites import GraphApi
 
 
 @pytest.fixture(scope="module")

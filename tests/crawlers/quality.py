@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from gdnn_monitor.textnorm import normalize_text
 from store.models import Item
 from tests.crawlers.farm.corpus import TZ
-from tests.crawlers.farm.sites import Expected
+from crawlers.farm.sites import Expected
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

@@ -12,8 +12,8 @@ from crawlers.middlewares import backoff_delay
 from crawlers.run import run_crawl
 from tests.crawlers.conftest import isolated_env
 from tests.crawlers.farm.corpus import load_articles
-from tests.crawlers.farm.server import Reply, SiteServer
-from tests.crawlers.farm.sites import Site, page, paragraphs_html
+from crawlers.farm.server import Reply, SiteServer
+from crawlers.farm.sites import Site, page, paragraphs_html
 
 
 class TinySite(Site):

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from crawlers.farm.article import TZ, FarmArticle, slugify  # noqa: F401  (re-exported for the tests)
 from gdnn_monitor.textnorm import normalize_inline, normalize_text
 
 SHARED_CORPUS = Path(__file__).resolve().parents[4] / "shared" / "data" / "raw" / "baomoi_vn_news_magizbox" / \
@@ -18,36 +17,7 @@ SHARED_CORPUS = Path(__file__).resolve().parents[4] / "shared" / "data" / "raw" 
 FIXTURE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "farm" / "articles.jsonl"
 # GDNN_TEST_FARM_FIXTURES=1 runs the farm on the fixtures even where the shared corpus exists (to test that path).
 USE_SHARED = SHARED_CORPUS.exists() and not os.environ.get("GDNN_TEST_FARM_FIXTURES")
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
-_SLUG_DROP = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True)
-class FarmArticle:
-    key: int
-    title: str
-    sapo: str
-    paragraphs: tuple[str, ...]
-    published: datetime
-    author: str
-
-    @property
-    def body(self) -> str:
-        """The text a reader sees: lead, then paragraphs."""
-        return "\n".join((self.sapo, *self.paragraphs))
-
-    @property
-    def slug(self) -> str:
-        return slugify(self.title)
-
-
-def slugify(text: str) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return _SLUG_DROP.sub("-", text).strip("-")[:80].rstrip("-")
 
 
 def _paragraphs(text: str, max_chars: int) -> tuple[str, ...]:

@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 from protego import Protego
 
-from tests.crawlers.farm.corpus import TZ, FarmArticle
-from tests.crawlers.farm.server import Reply, gzipped
+from crawlers.farm.article import TZ, FarmArticle
+from crawlers.farm.server import Reply, gzipped
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
