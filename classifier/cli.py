@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gdnn_monitor.errors import UserError
+from gdnn_monitor.errors import EXIT_CONFIG, UserError
 
 PREDICT_BATCH = 64
 CLASSIFY_CHUNK = 500
@@ -20,7 +20,7 @@ def _load(model_path: Path | None):
     try:
         return load_model(model_path)
     except ModelError as exc:
-        raise UserError(str(exc)) from exc
+        raise UserError(str(exc), EXIT_CONFIG) from exc
 
 
 def default_output() -> Path:
