@@ -19,6 +19,8 @@ THEMES = ("tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghi
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 DEFAULT_DEV = SHARED_DATA / "labeled" / "dev.jsonl"
 DEFAULT_RAW = SHARED_DATA / "raw"
+# Labels (no texts) for raw-corpus items, each judged against GUIDE.md; texts are joined from DEFAULT_RAW by uid.
+GUIDE_CHECKED = Path(__file__).resolve().parent / "labels" / "guide_checked.jsonl"
 
 # Corpus file, the field holding the lead paragraph (if any), and the uid prefix dev.jsonl uses for that corpus.
 RAW_CORPORA = {
@@ -147,6 +149,49 @@ def sample_raw(raw_dir: Path, per_corpus: int, seed: int, exclude_uids: set[str]
                 sample.append(example)
                 taken += 1
     return sample
+
+
+def _read_label_rows(path: Path) -> dict[str, dict]:
+    """uid -> {"gdnn", "theme", "sure"} from a labels-only JSONL file; any bad line is an error."""
+    rows: dict[str, dict] = {}
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{where}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(row, dict) or not isinstance(row.get("uid"), str) or ":" not in row["uid"]:
+                raise DataError(f"{where}: expected an object with a '<corpus>:<id>' uid")
+            label = _parse_label(row.get("gdnn"), where)
+            theme = row.get("theme") if label else None
+            if label and theme not in THEMES:
+                raise DataError(f"{where}: a GDNN item needs a theme (one of {', '.join(THEMES)})")
+            rows[row["uid"]] = {"gdnn": label, "theme": theme, "sure": bool(row.get("sure", True))}
+    return rows
+
+
+def read_guide_checked(path: Path = GUIDE_CHECKED, raw_dir: Path | None = DEFAULT_RAW) -> list[Example]:
+    """Labelled raw-corpus items: labels from path, texts joined by uid from raw_dir. Items whose corpus is absent
+    (e.g. on a machine without ../shared) are skipped, so training still runs there."""
+    if raw_dir is None or not Path(path).is_file():
+        return []
+    labels = _read_label_rows(path)
+    wanted = {uid.split(":", 1)[0] for uid in labels} & set(RAW_CORPORA)
+    examples: list[Example] = []
+    for corpus in sorted(wanted):
+        for line in _corpus_lines(raw_dir, corpus):
+            row = json.loads(line)
+            label = labels.get(f"{corpus}:{row.get('id')}")
+            if label is None:
+                continue
+            example = _raw_example(corpus, row, RAW_CORPORA[corpus][1])
+            example.gdnn, example.theme, example.sure = label["gdnn"], label["theme"], label["sure"]
+            example.origin = "guide_checked"
+            examples.append(example)
+    return examples
 
 
 def read_reviews(session) -> list[Example]:

@@ -1,7 +1,8 @@
 """Training recipe, cross-validation, zone thresholds and the numbers that go into the model card.
 
-Recipe: hand-labelled items (borderline ones at half weight) + officers' reviews + a seeded random sample of
-unlabelled news with no strong GDNN term as negatives. Features: syllable n-grams (headline kept apart) and
+Recipe: hand-labelled items (borderline ones at half weight) + officers' reviews + raw-corpus items labelled
+against the guide (classifier/labels/guide_checked.jsonl, training-only) + a seeded random sample of unlabelled news
+with no strong GDNN term as negatives. Features: syllable n-grams (headline kept apart) and
 lexicon position/density features. Model: linear SVM with sigmoid calibration (CalibratedClassifierCV).
 """
 
@@ -23,7 +24,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from classifier.data import DEFAULT_DEV, DEFAULT_RAW, Example, read_labelled, sample_raw, title_key
+from classifier.data import (DEFAULT_DEV, DEFAULT_RAW, GUIDE_CHECKED, Example, read_guide_checked, read_labelled,
+                             sample_raw, title_key)
 from classifier.features import LexiconFeatures, ThemeCueFeatures, has_vocational_terms, join_item, syllable_analyzer, word_analyzer
 from classifier.keywords import keyword_baseline, strong_term_hits
 from classifier.model import GdnnModel, Thresholds
@@ -35,6 +37,10 @@ HARD_NEGATIVES_PER_CORPUS = 1000
 EDUCATION_JOBS_TOPICS = ("Giáo dục và Việc làm - Giáo dục", "Giáo dục và Việc làm - Việc làm")
 PROXY_PER_CORPUS = 500
 UNSURE_WEIGHT = 0.5
+GUIDE_CHECKED_WEIGHT = 1.0
+SVM_C = 10.0
+CLASS_WEIGHT: str | dict | None = "balanced"
+NGRAM_MIN_DF = 3
 ACCEPT_PRECISION = 0.95
 REJECT_MAX_LOST = 0.03
 CV_FOLDS = 5
@@ -50,12 +56,13 @@ class TrainingData:
     proxy: list[Example] = field(default_factory=list)
 
 
-def relevance_pipeline(analyzer=syllable_analyzer, svm_c: float = 10.0) -> Pipeline:
+def relevance_pipeline(analyzer=syllable_analyzer, svm_c: float | None = None) -> Pipeline:
     features = FeatureUnion([
-        ("ngrams", TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2, max_df=0.5, dtype=np.float32)),
+        ("ngrams", TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=NGRAM_MIN_DF, max_df=0.5,
+                                   dtype=np.float32)),
         ("lexicon", LexiconFeatures(weight=0.3)),
     ])
-    svm = LinearSVC(C=svm_c, class_weight="balanced")
+    svm = LinearSVC(C=svm_c or SVM_C, class_weight=CLASS_WEIGHT)
     return Pipeline([("features", features), ("svm", CalibratedClassifierCV(svm, method="sigmoid", cv=5))])
 
 
@@ -80,13 +87,18 @@ def _is_hard_negative(example: Example) -> bool:
 
 
 def gather_data(dev_path: Path = DEFAULT_DEV, raw_dir: Path | None = DEFAULT_RAW, reviews: list[Example] = (),
-                negatives_per_corpus: int = NEGATIVES_PER_CORPUS, seed: int = 13) -> TrainingData:
-    """Labelled data plus raw negatives that are neither dev items nor copies of them (no leak into CV folds)."""
+                negatives_per_corpus: int = NEGATIVES_PER_CORPUS, seed: int = 13,
+                guide_checked: Path | None = GUIDE_CHECKED) -> TrainingData:
+    """Labelled data plus training-only items (reviews, guide-checked raw items, raw negatives) that are neither
+    dev items nor copies of them, so nothing leaks into a CV fold."""
     labelled = read_labelled(dev_path)
     seen_uids = {e.uid for e in labelled}
     seen_titles = {title_key(e.title) for e in labelled}
     reviews = [r for r in reviews if title_key(r.title) not in seen_titles]
     seen_titles |= {title_key(r.title) for r in reviews}
+    checked = _unseen(read_guide_checked(guide_checked, raw_dir) if guide_checked else [], seen_uids, seen_titles)
+    seen_uids |= {e.uid for e in checked}
+    seen_titles |= {title_key(e.title) for e in checked}
     negatives, proxy = [], []
     if raw_dir is not None and Path(raw_dir).is_dir() and negatives_per_corpus:
         negatives = sample_raw(raw_dir, negatives_per_corpus, seed, seen_uids, seen_titles, _is_clean_negative)
@@ -99,13 +111,33 @@ def gather_data(dev_path: Path = DEFAULT_DEV, raw_dir: Path | None = DEFAULT_RAW
         seen_uids |= {e.uid for e in hard}
         seen_titles |= {title_key(e.title) for e in hard}
         proxy = sample_raw(raw_dir, PROXY_PER_CORPUS, seed + 1, seen_uids, seen_titles)
-    return TrainingData(labelled=labelled, extra=[*reviews, *negatives], proxy=proxy)
+    return TrainingData(labelled=labelled, extra=[*reviews, *checked, *negatives], proxy=proxy)
+
+
+def _unseen(examples: list[Example], uids: set[str], titles: set[str]) -> list[Example]:
+    """Drop items that are (copies of) items already taken, keeping the first of any duplicates among themselves."""
+    kept: list[Example] = []
+    uids, titles = set(uids), set(titles)
+    for example in examples:
+        key = title_key(example.title)
+        if example.uid in uids or key in titles:
+            continue
+        uids.add(example.uid)
+        titles.add(key)
+        kept.append(example)
+    return kept
+
+
+def sample_weight(example: Example) -> float:
+    """Borderline items count less; guide-checked raw items carry their own weight (labelled by a different hand)."""
+    weight = GUIDE_CHECKED_WEIGHT if example.origin == "guide_checked" else 1.0
+    return weight * (1.0 if example.sure else UNSURE_WEIGHT)
 
 
 def _arrays(examples: list[Example]) -> tuple[list[str], np.ndarray, np.ndarray]:
     documents = [join_item(e.title, e.text) for e in examples]
     labels = np.array([int(e.gdnn) for e in examples], dtype=int)
-    weights = np.array([1.0 if e.sure else UNSURE_WEIGHT for e in examples])
+    weights = np.array([sample_weight(e) for e in examples])
     return documents, labels, weights
 
 
@@ -199,9 +231,14 @@ def summarise_cv(data: TrainingData, cv: dict) -> tuple[Thresholds, dict]:
     summary = {
         "procedure": (f"{CV_FOLDS}-fold stratified CV on the labelled items, repeated {len(scores)}x with different "
                       "shuffles; every fold's model is trained on the other folds plus the training-only items "
-                      "(raw-corpus negatives with dev uids/titles removed, officers' reviews), never on the held-out "
+                      "(guide-checked raw-corpus items and raw-corpus negatives, all with dev uids/titles removed; "
+                      "officers' reviews), never on the held-out "
                       "fold. Thresholds are chosen on repeat 1's out-of-fold scores."),
         "n_labelled": int(len(labels)), "n_positive": int(labels.sum()), "n_extra": len(data.extra),
+        "n_guide_checked": sum(e.origin == "guide_checked" for e in data.extra),
+        "n_guide_checked_positive": sum(e.origin == "guide_checked" and e.gdnn == 1 for e in data.extra),
+        "training_weights": {"unsure": UNSURE_WEIGHT, "guide_checked": GUIDE_CHECKED_WEIGHT, "svm_c": SVM_C,
+                             "class_weight": CLASS_WEIGHT, "ngram_min_df": NGRAM_MIN_DF},
         "cv": per_repeat,
         "cv_at_0.5": [binary_metrics(labels, s >= 0.5) for s in scores],
         "cv_sure_only": [binary_metrics(labels[sure], s[sure] >= thresholds.gdnn) for s in scores],
@@ -239,7 +276,7 @@ def train_model(data: TrainingData, run_cv: bool = True) -> GdnnModel:
         metrics["note"] = "trained without cross-validation: default thresholds"
     relevance = compact(fit_relevance(everything))
     model = GdnnModel(
-        relevance=relevance, theme_model=fit_theme(everything), thresholds=thresholds,
+        relevance=relevance, theme_model=compact_theme(fit_theme(everything)), thresholds=thresholds,
         version=model_version(data), explain_weights=explain_weights(relevance), metrics=metrics,
     )
     if data.proxy:
@@ -253,6 +290,14 @@ def compact(pipeline: Pipeline) -> Pipeline:
     """Store the linear weights and IDF in float32: halves the shipped file, scores change below 1e-6."""
     for calibrated in pipeline.named_steps["svm"].calibrated_classifiers_:
         calibrated.estimator.coef_ = calibrated.estimator.coef_.astype(np.float32)
+    return pipeline
+
+
+def compact_theme(pipeline: Pipeline | None) -> Pipeline | None:
+    """The theme SVM's weights in float32 too (one row per theme): the predicted theme does not change."""
+    if pipeline is not None:
+        svm = pipeline.named_steps["svm"]
+        svm.coef_ = svm.coef_.astype(np.float32)
     return pipeline
 
 

@@ -16,10 +16,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "classifier" / "ex
 
 THEMES = {"tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep"}
 SHARED_DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "labeled" / "dev.jsonl"
-# Pinned at the first shipped model's cross-validated numbers minus a small margin: a retrained model that
-# does worse than this on dev.jsonl must not ship.
-MIN_CV_F1 = 0.78
-MIN_THEME_ACCURACY = 0.65
+# Pinned just under the shipped model's cross-validated numbers (F1 0.840 / 0.825, theme accuracy 0.782 on
+# dev.jsonl, see MODEL.md): a retrained model that does worse than this must not ship.
+MIN_CV_F1 = 0.82
+MIN_THEME_ACCURACY = 0.77
 
 
 def _items(examples: list[dict]) -> list[dict]:
@@ -280,3 +280,83 @@ def test_shipped_model_metrics_count_every_dev_item():
     metrics = load_model(SHIPPED_MODEL).metrics
     assert metrics["n_labelled"] == len(labelled)
     assert metrics["n_positive"] == sum(e.gdnn for e in labelled)
+
+
+# --- guide-checked raw-corpus labels --------------------------------------------------------------------------------
+
+def _write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def _tiny_raw_dir(root: Path) -> Path:
+    _write_jsonl(root / "tc201805_baomoi_25topics" / "tc201805.jsonl", [
+        {"id": "1", "title": "Trường cao đẳng nghề tuyển sinh", "text": "Trường tuyển 500 học sinh học nghề.",
+         "category": "Giáo dục và Việc làm - Giáo dục"},
+        {"id": "2", "title": "Giá vàng tăng", "text": "Giá vàng hôm nay tăng mạnh.", "category": "Kinh tế"},
+    ])
+    _write_jsonl(root / "vietnews_summarization" / "vietnews_subset.jsonl", [
+        {"id": "train/1.txt.seg", "title": "Làng_nghề gốm mùa Tết", "abstract": "Làng_nghề tất_bật .",
+         "text": "Những người thợ gốm làm việc suốt đêm ."},
+    ])
+    return root
+
+
+def test_guide_checked_labels_are_joined_to_raw_texts_by_uid_and_absent_corpora_are_skipped(tmp_path):
+    from classifier.data import read_guide_checked
+
+    raw = _tiny_raw_dir(tmp_path / "raw")
+    labels = _write_jsonl(tmp_path / "labels.jsonl", [
+        {"uid": "tc201805:1", "gdnn": 1, "theme": "tuyen_sinh", "sure": True},
+        {"uid": "vietnews:train/1.txt.seg", "gdnn": 0, "theme": None, "sure": False},
+        {"uid": "baomoi:99", "gdnn": 1, "theme": "co_so", "sure": True},
+        {"uid": "tc201805:404", "gdnn": 0, "theme": None, "sure": True},
+    ])
+    examples = {e.uid: e for e in read_guide_checked(labels, raw)}
+    assert set(examples) == {"tc201805:1", "vietnews:train/1.txt.seg"}
+    assert (examples["tc201805:1"].gdnn, examples["tc201805:1"].theme) == (1, "tuyen_sinh")
+    segmented = examples["vietnews:train/1.txt.seg"]
+    assert segmented.title == "Làng nghề gốm mùa Tết" and segmented.text.startswith("Làng nghề tất bật")
+    assert not segmented.sure and segmented.origin == "guide_checked"
+    assert read_guide_checked(labels, tmp_path / "no-corpora") == []
+
+
+def test_guide_checked_label_for_a_gdnn_item_without_theme_is_a_clear_error(tmp_path):
+    from classifier.data import DataError, read_guide_checked
+
+    labels = _write_jsonl(tmp_path / "labels.jsonl", [{"uid": "tc201805:1", "gdnn": 0, "theme": None},
+                                                      {"uid": "tc201805:2", "gdnn": 1, "theme": None}])
+    with pytest.raises(DataError, match="labels.jsonl:2"):
+        read_guide_checked(labels, _tiny_raw_dir(tmp_path / "raw"))
+
+
+def test_guide_checked_items_that_copy_a_labelled_item_are_not_trained_on(tmp_path):
+    from classifier.train import GUIDE_CHECKED_WEIGHT, gather_data, sample_weight
+
+    raw = _tiny_raw_dir(tmp_path / "raw")
+    dev = _write_jsonl(tmp_path / "dev.jsonl", [
+        {"uid": "dev:1", "title": "Trường Cao đẳng nghề tuyển sinh!", "text": "Bản sao.", "gdnn": 1,
+         "theme": "tuyen_sinh"},
+        {"uid": "dev:2", "title": "Mưa lớn", "text": "Trời mưa.", "gdnn": 0},
+    ])
+    labels = _write_jsonl(tmp_path / "labels.jsonl", [
+        {"uid": "tc201805:1", "gdnn": 1, "theme": "tuyen_sinh", "sure": True},
+        {"uid": "vietnews:train/1.txt.seg", "gdnn": 0, "theme": None, "sure": True},
+    ])
+    data = gather_data(dev, raw, negatives_per_corpus=0, guide_checked=labels)
+    assert [e.uid for e in data.labelled] == ["dev:1", "dev:2"]
+    assert [e.uid for e in data.extra] == ["vietnews:train/1.txt.seg"]
+    assert sample_weight(data.extra[0]) == GUIDE_CHECKED_WEIGHT
+
+
+def test_shipped_guide_checked_labels_hold_no_article_text_and_no_dev_item():
+    from classifier.data import GUIDE_CHECKED, THEMES as THEME_NAMES
+
+    rows = [json.loads(line) for line in GUIDE_CHECKED.read_text("utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 600 and len({r["uid"] for r in rows}) == len(rows)
+    assert all(set(r) == {"uid", "gdnn", "theme", "sure"} for r in rows)
+    assert all((r["theme"] in THEME_NAMES) if r["gdnn"] else r["theme"] is None for r in rows)
+    if SHARED_DEV.is_file():
+        dev_uids = {json.loads(line)["uid"] for line in SHARED_DEV.read_text("utf-8").splitlines() if line.strip()}
+        assert not dev_uids & {r["uid"] for r in rows}
