@@ -50,7 +50,9 @@ def train_command(with_reviews: bool, data_path: Path | None, raw_dir: Path | No
     """Huấn luyện mô hình. Trains the model, cross-validates it and stores thresholds and metrics with it."""
     from classifier.data import DEFAULT_DEV, DEFAULT_RAW, DataError, read_reviews
     from classifier.train import compare_tokenisers as compare, gather_data, train_model
+    from gdnn_monitor.logs import configure_logging
 
+    configure_logging()  # training takes minutes: each fold is reported as a log line on stderr
     reviews = []
     if with_reviews:
         from store.db import session_scope

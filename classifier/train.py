@@ -170,7 +170,8 @@ def cross_validate(data: TrainingData, analyzer=syllable_analyzer, folds: int = 
             if theme_model is not None:
                 for row, theme in zip(test_rows, theme_model.predict([documents[i] for i in test_rows])):
                     themes[repeat][row] = str(theme)
-            log.info("CV repeat %d fold %d done", repeat + 1, fold + 1)
+            log.info("cross-validation: fold %d/%d done (%.0f s)", repeat * folds + fold + 1, repeats * folds,
+                     time.perf_counter() - started)
     return {"scores": scores, "themes": themes, "labels": labels, "seconds": time.perf_counter() - started}
 
 
@@ -269,11 +270,14 @@ def train_model(data: TrainingData, run_cv: bool = True) -> GdnnModel:
     metrics: dict = {"trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     everything = data.labelled + data.extra
     if run_cv and sum(e.gdnn for e in data.labelled) >= CV_FOLDS:
+        log.info("cross-validation: %d folds x %d repeats on %d labelled items", CV_FOLDS, CV_REPEATS,
+                 len(data.labelled))
         thresholds, summary = summarise_cv(data, cross_validate(data))
         metrics.update(summary)
     else:
         thresholds = Thresholds(gdnn=0.5, accept_from=0.9, reject_below=0.1)
         metrics["note"] = "trained without cross-validation: default thresholds"
+    log.info("fitting the final model on %d items", len(everything))
     relevance = compact(fit_relevance(everything))
     model = GdnnModel(
         relevance=relevance, theme_model=compact_theme(fit_theme(everything)), thresholds=thresholds,
