@@ -114,6 +114,7 @@ def users_passwd(name: str, password: str | None) -> None:
               help="Tệp kết quả (mặc định: bao-cao-gdnn-<kỳ>.<định dạng> trong thư mục hiện tại).")
 def report(month: str | None, year: int | None, fmt: str, output: Path | None) -> None:
     """Xuất báo cáo tháng/năm (CSV hoặc XLSX). Exports the monthly or annual report."""
+    from gdnn_monitor.console import stage
     from gdnn_monitor.dates import parse_month
     from gdnn_monitor.settings import get_settings
     from store.db import session_scope
@@ -123,9 +124,10 @@ def report(month: str | None, year: int | None, fmt: str, output: Path | None) -
         raise UserError("Cần đúng một trong --month YYYY-MM hoặc --year YYYY (give --month or --year)", EXIT_USAGE)
     period = Period(*parse_month(month)) if month else Period(year)
     settings = get_settings()
-    with session_scope() as session:
+    with stage(f"Đang tổng hợp số liệu {period.title}"), session_scope() as session:
         data = build_report(session, period, settings.count_syndicated, settings.tz)
-    content = render_report(data, fmt, settings.tz)
+    with stage(f"Đang tạo tệp {fmt.upper()} ({data.summary.total.placements} lượt đăng)"):
+        content = render_report(data, fmt, settings.tz)
     target = output or Path(report_filename(period, fmt))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -151,6 +151,36 @@ def test_report_command_writes_xlsx_and_csv(web_env, tmp_path: Path):
     assert any("Thi kỹ năng nghề tỉnh năm 2024 có 120 thí sinh" in row for row in rows)
 
 
+def _run_cli_with_stderr_on_a_terminal(*args: str) -> tuple[int, str]:
+    """Run the command with stderr on a pseudo-terminal, as an officer at a console sees it."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", *args], stdout=subprocess.DEVNULL,
+                               stderr=follower, env=os.environ.copy())
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes when the child exits
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_report_command_shows_its_stages_on_a_terminal_and_stays_quiet_in_a_pipe(web_env, tmp_path: Path):
+    code, terminal = _run_cli_with_stderr_on_a_terminal("report", "--year", "2024", "-o", str(tmp_path / "a.xlsx"))
+    assert code == 0, terminal
+    assert "Đang tổng hợp số liệu năm 2024" in terminal and "Đang tạo tệp XLSX" in terminal
+    assert "✓" in terminal
+    piped = run_cli("report", "--year", "2024", "-o", str(tmp_path / "b.xlsx"))
+    assert piped.returncode == 0 and piped.stderr == ""
+
+
 @pytest.mark.parametrize("args", [("--month", "5/2024"), ("--month", "2024-13"), ()])
 def test_report_command_explains_a_bad_period_with_exit_code_2(web_env, args):
     result = run_cli("report", *args)
