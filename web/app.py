@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from gdnn_monitor.settings import get_settings
 from web.security import CsrfRefused, Forbidden, LoginRequired, csrf_protect, session_secret
 from web.templating import build_templates
+from web.throttle import LoginThrottle
 
 STATIC = Path(__file__).resolve().parent / "static"
 SESSION_MAX_AGE = 12 * 60 * 60
@@ -54,6 +55,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="GDNN Monitor", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(csrf_protect)])
     app.state.templates = build_templates()
+    app.state.login_throttle = LoginThrottle()
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie="gdnn_session",
                        max_age=SESSION_MAX_AGE, same_site="lax",
                        https_only=settings.web_base_url.startswith("https://"))

@@ -137,6 +137,46 @@ def test_wrong_password_and_disabled_account_cannot_log_in(client, web_env):
     assert refused.status_code == 401
 
 
+def _try_login(client, username: str, password: str):
+    token = csrf_of(client.get("/login").text)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
+                       follow_redirects=False)
+
+
+def test_repeated_wrong_passwords_lock_that_account_for_a_while_but_not_others(client, web_env):
+    from web.throttle import MAX_FAILURES
+
+    for _ in range(MAX_FAILURES):
+        assert _try_login(client, "reviewer1", "doan-mo").status_code == 401
+    locked = _try_login(client, "Reviewer1 ", PASSWORDS["reviewer"])  # even the right password, any spelling
+    assert locked.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in locked.text and "15 phút" in locked.text
+    assert _try_login(client, "admin1", PASSWORDS["admin"]).status_code == 303
+
+
+def test_a_login_lock_expires_and_a_success_clears_earlier_failures():
+    from web.throttle import LoginThrottle
+
+    now = [1000.0]
+    throttle = LoginThrottle(max_failures=3, window=60, lock=300, clock=lambda: now[0])
+    key = throttle.key("10.0.0.7", "lan")
+    throttle.failed(key)
+    throttle.failed(key)
+    throttle.succeeded(key)
+    throttle.failed(key)
+    throttle.failed(key)
+    assert throttle.seconds_locked(key) == 0  # the success reset the count: two failures since
+    now[0] += 61  # failures older than the window are forgotten
+    throttle.failed(key)
+    throttle.failed(key)
+    assert throttle.seconds_locked(key) == 0
+    throttle.failed(key)
+    assert throttle.seconds_locked(key) == 300
+    assert throttle.seconds_locked(throttle.key("10.0.0.8", "lan")) == 0
+    now[0] += 300
+    assert throttle.seconds_locked(key) == 0
+
+
 def test_a_deactivated_user_is_logged_out_at_the_next_request(client, web_env):
     from store.users import set_active
 

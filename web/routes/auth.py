@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -9,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from web.deps import DB
 from web.security import SESSION_USER, log_in, safe_next
+from web.throttle import LoginThrottle
 
 router = APIRouter()
 
@@ -26,14 +28,25 @@ def login(request: Request, session: DB, username: Annotated[str, Form()] = "",
           password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
     from store.users import verify_login
 
+    throttle: LoginThrottle = request.app.state.login_throttle
+    key = throttle.key(request.client.host if request.client else None, username)
+    if (wait := throttle.seconds_locked(key)) > 0:
+        return _login_error(request, next, f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {math.ceil(wait / 60)} "
+                                           "phút. Quên mật khẩu thì nhờ quản trị viên đặt lại.", 429)
     user = verify_login(session, username, password)
     if user is None:
-        return request.app.state.templates.TemplateResponse(
-            request, "login.html", {"next": safe_next(next), "error": "Sai tên đăng nhập hoặc mật khẩu."},
-            status_code=401)
+        throttle.failed(key)
+        return _login_error(request, next, "Sai tên đăng nhập hoặc mật khẩu.", 401)
+    throttle.succeeded(key)
     session.commit()
     log_in(request, user)
     return RedirectResponse(safe_next(next), status_code=303)
+
+
+def _login_error(request: Request, next: str, message: str, status: int) -> Response:
+    return request.app.state.templates.TemplateResponse(request, "login.html", {"next": safe_next(next),
+                                                                                 "error": message},
+                                                        status_code=status)
 
 
 @router.post("/logout", name="logout")
