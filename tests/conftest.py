@@ -15,12 +15,24 @@ from store.db import reset_engines
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 POSTGRES_ADMIN_URL = os.environ.get("GDNN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+UPDATE_SCREENSHOTS = os.environ.get("GDNN_TEST_UPDATE_SCREENSHOTS") == "1"
 
 
 def _clear_gdnn_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("GDNN_"):
             monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where browser tests save pictures: the README's docs/screenshots only with GDNN_TEST_UPDATE_SCREENSHOTS=1, so
+    an ordinary test run leaves the working tree clean."""
+    if UPDATE_SCREENSHOTS:
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return DOCS_SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ACCOUNT = re.compile(r"Tài khoản duyệt tin mẫu: (\S+) / mật khẩu: (\S+)")
@@ -61,7 +60,8 @@ def wait_until_serving(port: int) -> None:
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists() and shutil.which("chromium") is None,
                     reason="Debian's chromium is not installed; `make test` installs it")
-def test_demo_shows_a_filled_dashboard_and_queue_in_the_browser_and_leaves_the_real_database_alone(settings_env):
+def test_demo_shows_a_filled_dashboard_and_queue_in_the_browser_and_leaves_the_real_database_alone(
+        settings_env, screenshots: Path):
     from playwright.sync_api import sync_playwright
 
     real_database = Path(settings_env.database_url.removeprefix("sqlite:///"))
@@ -92,15 +92,15 @@ def test_demo_shows_a_filled_dashboard_and_queue_in_the_browser_and_leaves_the_r
             assert int(page.locator(".kpi[data-metric=tin_bai] .done").inner_text()) > 0
             assert page.locator(".kpi[data-metric=san_pham] .done").inner_text() == "600"
             assert page.locator("svg.chart").count() >= 4
-            page.screenshot(path=str(SCREENSHOTS / "demo-dashboard.png"), full_page=True)
+            page.screenshot(path=str(screenshots / "demo-dashboard.png"), full_page=True)
             page.goto("/queue")
             rows = page.locator("tr.queue-row")
             assert rows.count() > 0
-            page.screenshot(path=str(SCREENSHOTS / "demo-queue.png"), full_page=True)
+            page.screenshot(path=str(screenshots / "demo-queue.png"), full_page=True)
             page.locator("tr.queue-row td.title a").first.click()
             page.wait_for_url(re.compile(r"/items/\d+"))
             assert page.locator("mark").count() > 0  # the words that drove the decision are highlighted
-            page.screenshot(path=str(SCREENSHOTS / "demo-item.png"), full_page=True)
+            page.screenshot(path=str(screenshots / "demo-item.png"), full_page=True)
             browser.close()
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C

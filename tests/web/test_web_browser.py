@@ -1,5 +1,6 @@
 """The web app in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright; nothing downloaded):
-login, keyboard review with undo, manual entry, dashboard, report download. Takes the README's screenshots."""
+login, keyboard review with undo, manual entry, dashboard, report download. Takes the README's screenshots
+(written to docs/screenshots with GDNN_TEST_UPDATE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from store.reports import set_target
 from web_helpers import PASSWORDS
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -70,15 +70,14 @@ def test_login_is_required_and_a_wrong_password_is_told(page, web_env):
     assert page.url.endswith("/queue") and page.locator("h1").inner_text() == "Hàng đợi duyệt"
 
 
-def test_review_with_the_keyboard_then_undo(page, web_env):
+def test_review_with_the_keyboard_then_undo(page, web_env, screenshots: Path):
     log_in(page, "reviewer", "/queue")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "queue.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "queue.png"), full_page=True)
     page.keyboard.press("j")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/items/{web_env['uncertain']}?*")
     assert page.locator("#item-text mark").count() >= 2
-    page.screenshot(path=str(SCREENSHOTS / "item.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "item.png"), full_page=True)
     page.keyboard.press("c")
     page.wait_for_url(f"**/items/{web_env['script']}")  # the next most uncertain item opens
     assert _review(web_env["uncertain"]) == ("confirmed", "reviewer1")
@@ -131,7 +130,7 @@ def test_manual_entry_from_the_form(page, web_env):
                                                                                      True)
 
 
-def test_dashboard_shows_targets_charts_and_failing_sources(page, web_env):
+def test_dashboard_shows_targets_charts_and_failing_sources(page, web_env, screenshots: Path):
     with session_scope() as session:
         set_target(session, 2024, "tin_bai", 50)
         set_target(session, 2024, "san_pham", 1000)
@@ -146,7 +145,7 @@ def test_dashboard_shows_targets_charts_and_failing_sources(page, web_env):
     assert page.locator("svg.chart").count() == 4
     assert page.locator("tr.status-down").count() == 1
     assert "Trang Facebook Trường" in page.locator("tr.status-down").inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "dashboard.png"), full_page=True)
 
 
 def test_report_download_from_the_browser(page, web_env, tmp_path: Path):
