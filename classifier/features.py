@@ -15,7 +15,8 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 
 SEPARATOR = "\u241e"  # a character that never occurs in news text, between headline and body
-MAX_BODY_SYLLABLES = 1200
+MAX_BODY_SYLLABLES = 400  # Vietnamese news states its main subject in headline, sapo and first paragraphs
+THEME_BODY_SYLLABLES = 1200
 BODY_NGRAM = 2
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d")
@@ -53,9 +54,19 @@ def ngrams(tokens: list[str], low: int, high: int, prefix: str = "") -> list[str
 
 def syllable_analyzer(document: str) -> list[str]:
     """Headline 1-3-grams marked 't:' plus 1-2-grams of headline and body (first MAX_BODY_SYLLABLES syllables)."""
+    return _headline_and_body_ngrams(document, MAX_BODY_SYLLABLES)
+
+
+def theme_analyzer(document: str) -> list[str]:
+    """As syllable_analyzer but over a longer body: a theme (admissions, training, policy…) is often named only
+    further down, where relevance no longer needs to look."""
+    return _headline_and_body_ngrams(document, THEME_BODY_SYLLABLES)
+
+
+def _headline_and_body_ngrams(document: str, body_limit: int) -> list[str]:
     title, text = split_item(document)
     title_tokens = syllables(title)
-    body_tokens = syllables(text, MAX_BODY_SYLLABLES)
+    body_tokens = syllables(text, body_limit)
     return ngrams(title_tokens, 1, 3, "t:") + ngrams(title_tokens + ["|"] + body_tokens, 1, BODY_NGRAM)
 
 

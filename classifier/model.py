@@ -29,7 +29,8 @@ class ModelError(RuntimeError):
 
 @dataclass
 class Prediction:
-    """What the classifier says about one item (theme only for GDNN items)."""
+    """What the classifier says about one item. Theme and activity group are given for every item outside the reject
+    zone: for review-zone items they are the suggestion an officer confirms or corrects."""
 
     gdnn_score: float
     gdnn: bool
@@ -96,20 +97,21 @@ class GdnnModel:
         features = self.relevance.named_steps["features"].transform(documents)
         scores = self.relevance.named_steps["svm"].predict_proba(features)[:, 1]
         labels = scores >= self.thresholds.gdnn
-        themes = self._themes(documents, labels)
+        candidates = scores >= self.thresholds.reject_below
+        themes = self._themes(documents, candidates)
         predictions = []
         for row, (item, score, label) in enumerate(zip(items, scores, labels)):
             title, text = item.get("title") or "", item.get("text") or ""
             predictions.append(Prediction(
                 gdnn_score=round(float(score), 4), gdnn=bool(label), zone=self.thresholds.zone(float(score)),
-                theme=themes[row], activity_group=infer_activity_group(title, text) if label else None,
+                theme=themes[row], activity_group=infer_activity_group(title, text) if candidates[row] else None,
                 explanation=self._explain(features[row], title, text, positive=bool(label)),
             ))
         return predictions
 
-    def _themes(self, documents: list[str], labels: np.ndarray) -> list[str | None]:
+    def _themes(self, documents: list[str], wanted: np.ndarray) -> list[str | None]:
         themes: list[str | None] = [None] * len(documents)
-        chosen = np.flatnonzero(labels)
+        chosen = np.flatnonzero(wanted)
         if self.theme_model is not None and len(chosen):
             for row, theme in zip(chosen, self.theme_model.predict([documents[i] for i in chosen])):
                 themes[row] = str(theme)

@@ -16,9 +16,9 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "classifier" / "ex
 
 THEMES = {"tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep"}
 SHARED_DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "labeled" / "dev.jsonl"
-# Pinned just under the shipped model's cross-validated numbers (F1 0.840 / 0.825, theme accuracy 0.782 on
+# Pinned just under the shipped model's cross-validated numbers (F1 0.850 / 0.848, theme accuracy 0.782 on
 # dev.jsonl, see MODEL.md): a retrained model that does worse than this must not ship.
-MIN_CV_F1 = 0.82
+MIN_CV_F1 = 0.84
 MIN_THEME_ACCURACY = 0.77
 
 
@@ -36,9 +36,12 @@ def test_predict_returns_one_calibrated_prediction_per_item(shipped_model, examp
         assert prediction.zone in {"accept", "review", "reject"}
         assert prediction.zone == shipped_model.thresholds.zone(prediction.gdnn_score)
         assert prediction.gdnn == (prediction.gdnn_score >= shipped_model.thresholds.gdnn)
-        assert (prediction.theme in THEMES) if prediction.gdnn else prediction.theme is None
         assert prediction.activity_group is None or 1 <= prediction.activity_group <= 8
-        assert not prediction.gdnn or prediction.activity_group is None or prediction.zone != "reject"
+        if prediction.zone == "reject":
+            assert prediction.theme is None and prediction.activity_group is None
+        else:  # GDNN items and review-zone items (a suggestion for the officer) carry a theme
+            assert prediction.theme in THEMES
+    assert {p.zone for p in predictions} >= {"review", "reject"}, "the examples must exercise both branches"
 
 
 def test_thresholds_are_ordered_reject_below_gdnn_below_accept(shipped_model):
@@ -360,3 +363,13 @@ def test_shipped_guide_checked_labels_hold_no_article_text_and_no_dev_item():
     if SHARED_DEV.is_file():
         dev_uids = {json.loads(line)["uid"] for line in SHARED_DEV.read_text("utf-8").splitlines() if line.strip()}
         assert not dev_uids & {r["uid"] for r in rows}
+
+
+def test_a_retuned_recipe_gets_a_new_model_version_on_the_same_data(monkeypatch):
+    import classifier.train as train
+
+    data = train.TrainingData(labelled=[], extra=[])
+    before = train.model_version(data)
+    assert train.model_version(data) == before
+    monkeypatch.setattr(train, "LEXICON_WEIGHT", train.LEXICON_WEIGHT * 2)
+    assert train.model_version(data) != before
