@@ -29,8 +29,9 @@ class ModelError(RuntimeError):
 
 @dataclass
 class Prediction:
-    """What the classifier says about one item. Theme and activity group are given for every item outside the reject
-    zone: for review-zone items they are the suggestion an officer confirms or corrects."""
+    """What the classifier says about one item. Outside the reject zone, theme, activity group and explanation speak
+    for GDNN (for a review-zone item: the suggestion an officer weighs); in the reject zone the explanation says
+    what argued against it."""
 
     gdnn_score: float
     gdnn: bool
@@ -105,7 +106,7 @@ class GdnnModel:
             predictions.append(Prediction(
                 gdnn_score=round(float(score), 4), gdnn=bool(label), zone=self.thresholds.zone(float(score)),
                 theme=themes[row], activity_group=infer_activity_group(title, text) if candidates[row] else None,
-                explanation=self._explain(features[row], title, text, positive=bool(label)),
+                explanation=self._explain(features[row], title, text, positive=bool(candidates[row])),
             ))
         return predictions
 
@@ -118,8 +119,8 @@ class GdnnModel:
         return themes
 
     def _explain(self, feature_row, title: str, text: str, positive: bool) -> list[str]:
-        """The phrases that pushed the score most in the decided direction, as written in the item (overlapping
-        n-grams are merged, so "trường", "trung cấp", "cấp nghề" become "trường trung cấp nghề")."""
+        """The phrases that pushed the score most towards GDNN (positive) or away from it, as written in the item
+        (overlapping n-grams are merged, so "trường", "trung cấp", "cấp nghề" become "trường trung cấp nghề")."""
         row = feature_row.tocsr() if hasattr(feature_row, "tocsr") else feature_row
         contributions = row.data * self.explain_weights[row.indices]
         if not positive:

@@ -49,6 +49,19 @@ def test_thresholds_are_ordered_reject_below_gdnn_below_accept(shipped_model):
     assert 0.0 < t.reject_below <= t.gdnn <= t.accept_from <= 1.0
 
 
+def test_a_review_zone_item_is_explained_by_what_argues_for_gdnn(shipped_model, examples):
+    from classifier.features import join_item
+
+    items = _items(examples)
+    review = [(item, p) for item, p in zip(items, shipped_model.predict(items)) if p.zone == "review" and not p.gdnn]
+    assert review, "the examples must hold a review-zone item below the label cut"
+    for item, prediction in review:
+        features = shipped_model.relevance.named_steps["features"].transform([join_item(item["title"], item["text"])])
+        towards = shipped_model._explain(features[0], item["title"], item["text"], positive=True)
+        against = shipped_model._explain(features[0], item["title"], item["text"], positive=False)
+        assert prediction.explanation == towards != against
+
+
 def test_explanation_phrases_occur_verbatim_in_the_item(shipped_model, examples):
     for example, prediction in zip(examples, shipped_model.predict(_items(examples))):
         assert 1 <= len(prediction.explanation) <= 5
