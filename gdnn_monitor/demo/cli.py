@@ -17,6 +17,7 @@ def demo_command(host: str, port: int) -> None:
     import uvicorn
 
     from gdnn_monitor.demo.run import DEMO_USER, prepare_demo
+    from gdnn_monitor.demo.server import AnnouncingServer
     from gdnn_monitor.settings import get_settings
     from web.app import create_app
     from web.cli import check_port_free
@@ -24,8 +25,16 @@ def demo_command(host: str, port: int) -> None:
     check_port_free(host, port)
     setup = prepare_demo(get_settings().data_dir)
     click.echo(f"Cơ sở dữ liệu demo: {setup.database_url} — {setup.items} tin/bài, {setup.classified} đã phân loại.")
-    click.secho(f"\nMở trình duyệt: http://{host}:{port}/", bold=True)
-    click.secho(f"Tài khoản duyệt tin mẫu: {DEMO_USER} / mật khẩu: {setup.password}\n", bold=True)
-    click.echo("Nhấn Ctrl-C để dừng (press Ctrl-C to stop).")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
+
+    def announce() -> None:
+        click.secho(f"\nMở trình duyệt: http://{host}:{port}/", bold=True)
+        click.secho(f"Tài khoản duyệt tin mẫu: {DEMO_USER} / mật khẩu: {setup.password}\n", bold=True)
+        click.echo("Nhấn Ctrl-C để dừng (press Ctrl-C to stop).")
+
+    config = uvicorn.Config(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
+    try:
+        AnnouncingServer(config, announce).run()
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it has already handled by shutting down cleanly
+        pass
     click.echo("Đã dừng bản demo. Cơ sở dữ liệu thật không thay đổi.")
+
