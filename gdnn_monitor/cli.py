@@ -20,8 +20,12 @@ def _settings():
     try:
         return get_settings()
     except ValidationError as exc:
-        lines = [f"GDNN_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()]
-        raise UserError("Cấu hình không hợp lệ (invalid settings):\n  " + "\n  ".join(lines), EXIT_CONFIG) from exc
+        raise _settings_error(exc) from exc
+
+
+def _settings_error(exc: ValidationError) -> UserError:
+    lines = [f"GDNN_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()]
+    return UserError("Cấu hình không hợp lệ (invalid settings):\n  " + "\n  ".join(lines), EXIT_CONFIG)
 
 
 class FriendlyGroup(click.Group):
@@ -36,6 +40,11 @@ class FriendlyGroup(click.Group):
         except UserError as exc:
             click.secho(f"Lỗi: {exc}", fg="red", err=True)
             ctx.exit(exc.exit_code)
+        except ValidationError as exc:
+            if exc.title != "Settings":  # only a bad GDNN_* value is the user's to fix; anything else is a bug
+                raise
+            click.secho(f"Lỗi: {_settings_error(exc)}", fg="red", err=True)
+            ctx.exit(EXIT_CONFIG)
         except SourcesFileError as exc:
             click.secho(f"Lỗi trong tệp nguồn (sources file error):\n{exc}", fg="red", err=True)
             ctx.exit(EXIT_CONFIG)

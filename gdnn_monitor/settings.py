@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field, field_validator
@@ -54,7 +55,7 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     web_base_url: str = "http://127.0.0.1:8000"
     count_syndicated: str = "distinct_outlets"
-    log_format: str = "text"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("redis_url", "facebook_token", "smtp_host", "model_path", "secret_key", mode="before")
     @classmethod

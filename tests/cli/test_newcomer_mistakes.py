@@ -54,3 +54,11 @@ def test_a_month_typed_the_vietnamese_way_gets_the_expected_form(settings_env):
 def test_an_unknown_source_id_suggests_the_closest(settings_env):
     result = run_cli("crawl", "--source", "bao-lang-sonn")
     assert_clean_failure(result, 4, "bao-lang-sonn", "did you mean 'bao-lang-son'")
+
+
+@pytest.mark.parametrize("command", [["sources", "list"], ["report", "--year", "2026"], ["users", "list"],
+                                     ["targets", "list"], ["items"], ["crawl"]])
+def test_a_bad_setting_is_a_configuration_error_in_every_command(settings_env, monkeypatch, command):
+    monkeypatch.setenv("GDNN_LOG_FORMAT", "jsonl")
+    result = run_cli(*command)
+    assert_clean_failure(result, 4, "GDNN_LOG_FORMAT", "'text' or 'json'")
