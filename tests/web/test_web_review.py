@@ -136,4 +136,7 @@ def test_item_page_shows_copies_highlights_score_and_a_safe_link(client, web_env
     page = client.get(f"/items/{web_env['uncertain']}").text
     assert "Bản đăng lại cùng câu chuyện (1)" in page and f'/items/{web_env["copy"]}' in page
     assert "<mark>tư vấn tuyển sinh</mark>" in page and "<mark>học nghề</mark>" in page
+    assert "Từ ngữ nghiêng về GDNN" in page
     assert "0.520" in page and 'rel="noopener noreferrer"' in page
+    rejected = client.get(f"/items/{web_env['false-friend']}").text
+    assert "Từ ngữ khiến mô hình loại" in rejected and "<mark>làng nghề</mark>" in rejected.lower()
