@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import resource
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -42,9 +43,25 @@ def save_feed_states(updates: dict[str, dict[str, Any]], clean_sources: set[str]
 
 
 def _log_file(run_id: str) -> Path:
-    folder = Path(get_settings().data_dir) / "logs"
+    settings = get_settings()
+    folder = Path(settings.data_dir) / "logs"
     folder.mkdir(parents=True, exist_ok=True)
+    prune_crawl_logs(folder, settings.crawl_log_days)
     return folder / f"crawl-{run_id}.log"
+
+
+def prune_crawl_logs(folder: Path, keep_days: int) -> int:
+    """Delete crawl logs older than keep_days: a daily crawl writes one a day, and a provincial server's disk is small."""
+    cutoff = time.time() - keep_days * 86400
+    removed = 0
+    for path in folder.glob("crawl-*.log"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:  # another process pruned it first, or it is not ours to delete
+            continue
+    return removed
 
 
 def _peak_rss_bytes() -> int:

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     web_base_url: str = "http://127.0.0.1:8000"
     count_syndicated: str = "distinct_outlets"
     log_format: Literal["text", "json"] = "text"
+    crawl_log_days: int = Field(90, ge=1)
 
     @field_validator("redis_url", "facebook_token", "smtp_host", "model_path", "secret_key", mode="before")
     @classmethod
