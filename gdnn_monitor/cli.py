@@ -13,19 +13,10 @@ from gdnn_monitor import __version__
 from gdnn_monitor.errors import EXIT_CONFIG, EXIT_DATABASE, NotBuiltError, UserError
 
 
-def _settings():
-    """Settings, with a bad GDNN_* value reported as a configuration error."""
-    from gdnn_monitor.settings import get_settings
-
-    try:
-        return get_settings()
-    except ValidationError as exc:
-        raise _settings_error(exc) from exc
-
-
-def _settings_error(exc: ValidationError) -> UserError:
+def _settings_message(exc: ValidationError) -> str:
+    """One line per bad GDNN_* variable, named as the user typed it."""
     lines = [f"GDNN_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()]
-    return UserError("Cấu hình không hợp lệ (invalid settings):\n  " + "\n  ".join(lines), EXIT_CONFIG)
+    return "Cấu hình không hợp lệ (invalid settings):\n  " + "\n  ".join(lines)
 
 
 class FriendlyGroup(click.Group):
@@ -43,7 +34,7 @@ class FriendlyGroup(click.Group):
         except ValidationError as exc:
             if exc.title != "Settings":  # only a bad GDNN_* value is the user's to fix; anything else is a bug
                 raise
-            click.secho(f"Lỗi: {_settings_error(exc)}", fg="red", err=True)
+            click.secho(f"Lỗi: {_settings_message(exc)}", fg="red", err=True)
             ctx.exit(EXIT_CONFIG)
         except SourcesFileError as exc:
             click.secho(f"Lỗi trong tệp nguồn (sources file error):\n{exc}", fg="red", err=True)
@@ -81,9 +72,10 @@ def init() -> None:
     from store.db import session_scope
     from store.migrate import current_revision
     from store.db import get_engine
+    from gdnn_monitor.settings import get_settings
     from store.sources import sync_sources
 
-    settings = _settings()
+    settings = get_settings()
     registry = load_sources()
     with session_scope() as session:
         counts = sync_sources(session, registry)
@@ -100,10 +92,11 @@ def init() -> None:
 def items_command(fmt: str, since: str | None, until: str | None) -> None:
     """In các tin/bài đã lưu (mỗi dòng một JSON). Prints stored items, one JSON object per line."""
     from gdnn_monitor.dates import end_of_day, parse_day, start_of_day
+    from gdnn_monitor.settings import get_settings
     from store.db import session_scope
     from store.export import item_record, item_time, iter_items
 
-    tz = _settings().tz
+    tz = get_settings().tz
     start = start_of_day(parse_day(since), tz) if since else None
     end = end_of_day(parse_day(until), tz) if until else None
     out = click.get_text_stream("stdout")
