@@ -66,12 +66,8 @@ def _parse_label(value: object, where: str) -> int:
     raise DataError(f"{where}: 'gdnn' must be 0 or 1, got {value!r}")
 
 
-def read_labelled(path: Path) -> list[Example]:
-    """Read a labelled JSONL file ({"title","text","gdnn"[,"theme","uid","sure"]}); any bad line is an error."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    examples: list[Example] = []
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, str, object]]:
+    """(line number, "file:line", decoded value) for each non-blank line; a line that is not JSON is an error."""
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -81,22 +77,32 @@ def read_labelled(path: Path) -> list[Example]:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise DataError(f"{where}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict):
-                raise DataError(f"{where}: expected a JSON object")
-            if "gdnn" not in row:
-                raise DataError(f"{where}: missing field 'gdnn'")
-            title, text = row.get("title") or "", row.get("text") or ""
-            if not isinstance(title, str) or not isinstance(text, str) or not (title or text):
-                raise DataError(f"{where}: needs a non-empty 'title' or 'text' string")
-            label = _parse_label(row["gdnn"], where)
-            theme = row.get("theme") if label else None
-            if theme is not None and theme not in THEMES:
-                raise DataError(f"{where}: unknown theme {theme!r} (expected one of {', '.join(THEMES)})")
-            examples.append(Example(
-                uid=str(row.get("uid") or f"{path.name}:{number}"), title=normalize_inline(title),
-                text=normalize_text(text), gdnn=label, theme=theme, sure=bool(row.get("sure", True)),
-                origin=str(row.get("source") or "dev"),
-            ))
+            yield number, where, row
+
+
+def read_labelled(path: Path) -> list[Example]:
+    """Read a labelled JSONL file ({"title","text","gdnn"[,"theme","uid","sure"]}); any bad line is an error."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file")
+    examples: list[Example] = []
+    for number, where, row in _jsonl_rows(path):
+        if not isinstance(row, dict):
+            raise DataError(f"{where}: expected a JSON object")
+        if "gdnn" not in row:
+            raise DataError(f"{where}: missing field 'gdnn'")
+        title, text = row.get("title") or "", row.get("text") or ""
+        if not isinstance(title, str) or not isinstance(text, str) or not (title or text):
+            raise DataError(f"{where}: needs a non-empty 'title' or 'text' string")
+        label = _parse_label(row["gdnn"], where)
+        theme = row.get("theme") if label else None
+        if theme is not None and theme not in THEMES:
+            raise DataError(f"{where}: unknown theme {theme!r} (expected one of {', '.join(THEMES)})")
+        examples.append(Example(
+            uid=str(row.get("uid") or f"{path.name}:{number}"), title=normalize_inline(title),
+            text=normalize_text(text), gdnn=label, theme=theme, sure=bool(row.get("sure", True)),
+            origin=str(row.get("source") or "dev"),
+        ))
     if not examples:
         raise DataError(f"{path}: no labelled items")
     return examples
@@ -154,22 +160,14 @@ def sample_raw(raw_dir: Path, per_corpus: int, seed: int, exclude_uids: set[str]
 def _read_label_rows(path: Path) -> dict[str, dict]:
     """uid -> {"gdnn", "theme", "sure"} from a labels-only JSONL file; any bad line is an error."""
     rows: dict[str, dict] = {}
-    with Path(path).open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{where}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or not isinstance(row.get("uid"), str) or ":" not in row["uid"]:
-                raise DataError(f"{where}: expected an object with a '<corpus>:<id>' uid")
-            label = _parse_label(row.get("gdnn"), where)
-            theme = row.get("theme") if label else None
-            if label and theme not in THEMES:
-                raise DataError(f"{where}: a GDNN item needs a theme (one of {', '.join(THEMES)})")
-            rows[row["uid"]] = {"gdnn": label, "theme": theme, "sure": bool(row.get("sure", True))}
+    for _number, where, row in _jsonl_rows(Path(path)):
+        if not isinstance(row, dict) or not isinstance(row.get("uid"), str) or ":" not in row["uid"]:
+            raise DataError(f"{where}: expected an object with a '<corpus>:<id>' uid")
+        label = _parse_label(row.get("gdnn"), where)
+        theme = row.get("theme") if label else None
+        if label and theme not in THEMES:
+            raise DataError(f"{where}: a GDNN item needs a theme (one of {', '.join(THEMES)})")
+        rows[row["uid"]] = {"gdnn": label, "theme": theme, "sure": bool(row.get("sure", True))}
     return rows
 
 
