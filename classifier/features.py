@@ -145,22 +145,35 @@ def lexicon_features(document: str) -> list[float]:
     return row
 
 
-class LexiconFeatures(BaseEstimator, TransformerMixin):
-    """scikit-learn transformer for lexicon_features; weight scales them against the TF-IDF block."""
+class _HandFeatures(BaseEstimator, TransformerMixin):
+    """A block of hand-made features in a FeatureUnion: `row` per document, scaled by weight against TF-IDF."""
 
-    def __init__(self, weight: float = 0.3):
-        self.weight = weight
+    names: tuple[str, ...] = ()
+    weight: float
+
+    @staticmethod
+    def row(document: str) -> list[float]:
+        raise NotImplementedError
 
     def fit(self, documents, y=None):
         return self
 
     def transform(self, documents):
-        rows = np.array([lexicon_features(d) for d in documents], dtype=np.float32) * self.weight
-        return sparse.csr_matrix(rows.reshape(len(rows), 4 * len(LEXICON)))
+        rows = np.array([self.row(d) for d in documents], dtype=np.float32) * self.weight
+        return sparse.csr_matrix(rows.reshape(len(rows), len(self.names)))
 
     def get_feature_names_out(self, input_features=None):
-        kinds = ("title", "lead", "log_total", "density")
-        return np.array([f"lex:{name}:{kind}" for name in LEXICON for kind in kinds], dtype=object)
+        return np.array(self.names, dtype=object)
+
+
+class LexiconFeatures(_HandFeatures):
+    """lexicon_features as a transformer."""
+
+    names = tuple(f"lex:{name}:{kind}" for name in LEXICON for kind in ("title", "lead", "log_total", "density"))
+    row = staticmethod(lexicon_features)
+
+    def __init__(self, weight: float = 0.3):
+        self.weight = weight
 
 
 # Cues for the six themes, from the guide's theme definitions.
@@ -193,19 +206,11 @@ def theme_cue_features(document: str) -> list[float]:
     return row
 
 
-class ThemeCueFeatures(BaseEstimator, TransformerMixin):
-    """scikit-learn transformer for theme_cue_features."""
+class ThemeCueFeatures(_HandFeatures):
+    """theme_cue_features as a transformer."""
+
+    names = tuple(f"theme:{name}:{kind}" for name in THEME_CUES for kind in ("title", "lead", "density"))
+    row = staticmethod(theme_cue_features)
 
     def __init__(self, weight: float = 0.5):
         self.weight = weight
-
-    def fit(self, documents, y=None):
-        return self
-
-    def transform(self, documents):
-        rows = np.array([theme_cue_features(d) for d in documents], dtype=np.float32) * self.weight
-        return sparse.csr_matrix(rows.reshape(len(rows), 3 * len(THEME_CUES)))
-
-    def get_feature_names_out(self, input_features=None):
-        kinds = ("title", "lead", "density")
-        return np.array([f"theme:{name}:{kind}" for name in THEME_CUES for kind in kinds], dtype=object)
