@@ -98,13 +98,14 @@ class GdnnModel:
         features = self.relevance.named_steps["features"].transform(documents)
         scores = self.relevance.named_steps["svm"].predict_proba(features)[:, 1]
         labels = scores >= self.thresholds.gdnn
-        candidates = scores >= self.thresholds.reject_below
+        zones = [self.thresholds.zone(float(score)) for score in scores]
+        candidates = np.array([zone != "reject" for zone in zones], dtype=bool)
         themes = self._themes(documents, candidates)
         predictions = []
-        for row, (item, score, label) in enumerate(zip(items, scores, labels)):
+        for row, (item, score, label, zone) in enumerate(zip(items, scores, labels, zones)):
             title, text = item.get("title") or "", item.get("text") or ""
             predictions.append(Prediction(
-                gdnn_score=round(float(score), 4), gdnn=bool(label), zone=self.thresholds.zone(float(score)),
+                gdnn_score=round(float(score), 4), gdnn=bool(label), zone=zone,
                 theme=themes[row], activity_group=infer_activity_group(title, text) if candidates[row] else None,
                 explanation=self._explain(features[row], title, text, positive=bool(candidates[row])),
             ))
