@@ -181,7 +181,9 @@ class _progress:
         self.bar = None
 
     def __enter__(self):
-        if sys.stderr.isatty():
+        from gdnn_monitor.console import on_terminal
+
+        if on_terminal():
             from rich.progress import Progress
 
             self.bar = Progress(transient=True)
