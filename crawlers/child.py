@@ -50,18 +50,15 @@ def _log_file(run_id: str) -> Path:
     return folder / f"crawl-{run_id}.log"
 
 
-def prune_crawl_logs(folder: Path, keep_days: int) -> int:
+def prune_crawl_logs(folder: Path, keep_days: int) -> None:
     """Delete crawl logs older than keep_days: a daily crawl writes one a day, and a provincial server's disk is small."""
     cutoff = time.time() - keep_days * 86400
-    removed = 0
     for path in folder.glob("crawl-*.log"):
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()
-                removed += 1
         except OSError:  # another process pruned it first, or it is not ours to delete
             continue
-    return removed
 
 
 def _peak_rss_bytes() -> int:

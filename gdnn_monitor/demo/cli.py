@@ -37,4 +37,3 @@ def demo_command(host: str, port: int) -> None:
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it has already handled by shutting down cleanly
         pass
     click.echo("Đã dừng bản demo. Cơ sở dữ liệu thật không thay đổi.")
-

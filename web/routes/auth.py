@@ -19,8 +19,7 @@ router = APIRouter()
 def login_form(request: Request, next: str = "/") -> Response:
     if request.session.get(SESSION_USER):
         return RedirectResponse(safe_next(next), status_code=303)
-    return request.app.state.templates.TemplateResponse(request, "login.html", {"next": safe_next(next),
-                                                                                 "error": None})
+    return _login_page(request, next)
 
 
 @router.post("/login")
@@ -31,21 +30,21 @@ def login(request: Request, session: DB, username: Annotated[str, Form()] = "",
     throttle: LoginThrottle = request.app.state.login_throttle
     key = throttle.key(request.client.host if request.client else None, username)
     if (wait := throttle.seconds_locked(key)) > 0:
-        return _login_error(request, next, f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {math.ceil(wait / 60)} "
-                                           "phút. Quên mật khẩu thì nhờ quản trị viên đặt lại.", 429)
+        return _login_page(request, next, f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {math.ceil(wait / 60)} phút. "
+                                          "Quên mật khẩu thì nhờ quản trị viên đặt lại.", 429)
     user = verify_login(session, username, password)
     if user is None:
         throttle.failed(key)
-        return _login_error(request, next, "Sai tên đăng nhập hoặc mật khẩu.", 401)
+        return _login_page(request, next, "Sai tên đăng nhập hoặc mật khẩu.", 401)
     throttle.succeeded(key)
     session.commit()
     log_in(request, user)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
-def _login_error(request: Request, next: str, message: str, status: int) -> Response:
+def _login_page(request: Request, next: str, error: str | None = None, status: int = 200) -> Response:
     return request.app.state.templates.TemplateResponse(request, "login.html", {"next": safe_next(next),
-                                                                                 "error": message},
+                                                                                 "error": error},
                                                         status_code=status)
 
 
