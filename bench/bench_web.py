@@ -49,6 +49,7 @@ def _fill(count: int) -> None:
     from sqlalchemy import insert
 
     from crawlers.registry import load_sources
+    from gdnn_monitor.textnorm import search_index
     from store.db import session_scope
     from store.models import Item
     from store.sources import sync_sources
@@ -70,7 +71,7 @@ def _fill(count: int) -> None:
         title = " ".join(rng.choice(WORDS) for _ in range(12))
         batch.append({
             "url": f"http://127.0.0.1:9/{index}.html", "source_id": SOURCES[index % len(SOURCES)][0],
-            "origin": "crawl", "title": title.capitalize(), "summary": None,
+            "origin": "crawl", "title": title.capitalize(), "search_title": search_index(title), "summary": None,
             "text": " ".join(rng.choice(WORDS) for _ in range(300)),
             "published_at": start + timedelta(seconds=rng.random() * span), "fetched_at": now, "genre": "article",
             "language": "vi", "quantity": 1, "story_id": f"s{index // 3}" if (index // 3) % 4 == 0 else None,
@@ -147,6 +148,7 @@ def main() -> None:
             for label, path in [("queue (default, page 1)", "/queue"),
                                 ("queue (review zone, page 20)", "/queue?status=uncertain&page=20"),
                                 ("queue (month + source filter)", f"/queue?month={year}-03&source=bao-01&status=all"),
+                                ("queue (title search, 4 words)", "/queue?q=cao+dang+hoc+nghe&status=all"),
                                 ("dashboard (current year)", "/"),
                                 ("item view", "/items/12345")]:
                 print(f"{label:<34} median {_median_ms(client, path, args.requests):7.1f} ms "

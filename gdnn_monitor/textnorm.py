@@ -53,3 +53,24 @@ def normalize_text(text: str | None) -> str:
 def normalize_inline(text: str | None) -> str:
     """Like normalize_text but on one line: for titles, names and authors."""
     return " ".join(normalize_text(text).split())
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def search_words(text: str | None) -> list[str]:
+    """The lower-case words of a text (tone marks kept), without punctuation: what a search compares."""
+    return _NOT_WORD.sub(" ", normalize_text(text).lower()).split()
+
+
+def fold_diacritics(text: str) -> str:
+    """"Lạng Sơn" -> "lang son": officers on a keyboard without Vietnamese input type it that way."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def search_index(text: str | None) -> str:
+    """The text as searched: its words with tone marks, then the same words without, so that a word typed with
+    marks ("làng") matches only itself and one typed without ("lang") matches every marked form (làng, lạng)."""
+    words = " ".join(search_words(text))
+    return f"{words} | {fold_diacritics(words)}"

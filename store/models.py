@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from gdnn_monitor.textnorm import search_index
 from store.types import UTCDateTime, utcnow
 
 SOURCE_KINDS = ("newspaper", "tv", "school", "government", "portal", "youtube", "facebook", "manual")
@@ -56,6 +57,7 @@ class Item(SQLModel, table=True):
     source_id: str = Field(foreign_key="source.id", index=True, max_length=100)
     origin: str = Field(default="crawl", max_length=10)
     title: str = Field(sa_column=Column(Text, nullable=False))
+    search_title: Optional[str] = Field(default=None, sa_column=Column(Text))
     summary: Optional[str] = Field(default=None, sa_column=Column(Text))
     text: Optional[str] = Field(default=None, sa_column=Column(Text))
     published_at: Optional[datetime] = Field(default=None, sa_column=_time(index=True))
@@ -81,6 +83,13 @@ class Item(SQLModel, table=True):
     review: Optional[str] = Field(default=None, max_length=10, index=True)
     reviewed_by: Optional[str] = None
     reviewed_at: Optional[datetime] = Field(default=None, sa_column=_time())
+
+
+@event.listens_for(Item, "before_insert")
+@event.listens_for(Item, "before_update")
+def _keep_search_title(_mapper, _connection, item: Item) -> None:
+    """The queue's title search reads this lower-case copy of the title (with and without tone marks)."""
+    item.search_title = search_index(item.title)
 
 
 class Classification(SQLModel, table=True):

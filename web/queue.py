@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from gdnn_monitor.dates import month_bounds, parse_month
 from gdnn_monitor.errors import UserError
+from gdnn_monitor.textnorm import search_words
 from store.models import Item, Source
 
 PAGE_SIZE = 50
@@ -37,6 +38,7 @@ class QueueFilter:
     theme: str | None = None
     status: str = "pending"
     page: int = 1
+    text: str | None = None
 
     @classmethod
     def from_query(cls, params) -> "QueueFilter":
@@ -52,7 +54,8 @@ class QueueFilter:
             except UserError:
                 month = None
         return cls(source=params.get("source") or None, kind=params.get("kind") or None, month=month,
-                   theme=params.get("theme") or None, status=status if status in STATUSES else "pending", page=page)
+                   theme=params.get("theme") or None, status=status if status in STATUSES else "pending", page=page,
+                   text=" ".join((params.get("q") or "").split())[:200] or None)
 
 
 def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
@@ -72,6 +75,9 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
         conditions.append(Item.source_id.in_(ids))
     if chosen.theme:
         conditions.append(Item.theme == chosen.theme)
+    if chosen.text:
+        # every word of the search, in any order; see search_index for words typed without tone marks
+        conditions += [Item.search_title.like(f"%{word}%") for word in search_words(chosen.text)]
     if chosen.month:
         start, end = month_bounds(*parse_month(chosen.month), tz)
         conditions.append(or_(and_(Item.published_at >= start, Item.published_at < end),

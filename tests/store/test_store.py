@@ -45,6 +45,30 @@ def test_migrating_twice_is_harmless(database_url):
     assert current_revision(engine) == revision
 
 
+def test_upgrading_an_older_database_fills_the_search_titles_of_its_items(database_url):
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url)
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO source (id, name, kind, enabled, consecutive_failures) "
+                                "VALUES ('bao-mau', 'Báo Mẫu', 'newspaper', true, 0)"))
+        for index, title in enumerate(["Trường Cao đẳng nghề Lạng Sơn tuyển sinh", "Hội nghị Đảng bộ tỉnh"]):
+            connection.execute(text(
+                "INSERT INTO item (url, source_id, origin, title, fetched_at, genre, language, quantity) "
+                "VALUES (:url, 'bao-mau', 'crawl', :title, :at, 'article', 'vi', 1)"),
+                {"url": f"https://bao.vn/{index}", "title": title, "at": datetime(2024, 5, 1, tzinfo=timezone.utc)})
+    engine.dispose()
+    with session_scope(database_url) as session:
+        folded = sorted(session.exec(select(Item.search_title)))
+    assert folded == ["hội nghị đảng bộ tỉnh | hoi nghi dang bo tinh",
+                      "trường cao đẳng nghề lạng sơn tuyển sinh | truong cao dang nghe lang son tuyen sinh"]
+
+
 def test_published_time_keeps_its_instant_across_backends(database_url):
     published = datetime(2020, 3, 24, 8, 15, tzinfo=HCM)
     with session_scope(database_url) as session:

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from gdnn_monitor.textnorm import normalize_inline, normalize_text
+from gdnn_monitor.textnorm import normalize_inline, normalize_text, search_index, search_words
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -29,3 +29,15 @@ def test_spaces_are_folded_but_paragraphs_kept():
 
 def test_empty_input_is_an_empty_string():
     assert normalize_text(None) == "" and normalize_text("") == ""
+
+
+def test_search_index_holds_the_words_with_and_without_tone_marks():
+    assert search_index("Trường CĐ Nghề Lạng Sơn: tuyển sinh!") == (
+        "trường cđ nghề lạng sơn tuyển sinh | truong cd nghe lang son tuyen sinh")
+    assert search_index(unicodedata.normalize("NFD", "Hoà Bình")) == "hòa bình | hoa binh"
+    assert search_index(None) == " | "
+
+
+def test_search_words_are_normalised_like_stored_text():
+    assert search_words("ĐÀO TẠO, nghề…") == ["đào", "tạo", "nghề"]
+    assert search_words(unicodedata.normalize("NFD", "hoà")) == ["hòa"]

@@ -88,6 +88,19 @@ def test_review_with_the_keyboard_then_undo(page, web_env, screenshots: Path):
     assert "Đã hoàn tác" in page.locator(".flash").inner_text()
 
 
+def test_search_the_queue_typing_without_tone_marks_then_open_a_result(page, web_env):
+    log_in(page, "reviewer", "/queue")
+    page.fill("input[name=q]", "thi ky nang")  # "j" or "k" typed in the box must not move the selection
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    titles = page.locator("tr.queue-row td.title a").all_inner_texts()
+    assert titles == ["Thi kỹ năng nghề tỉnh năm 2024 có 120 thí sinh"]
+    assert page.input_value("input[name=q]") == "thi ky nang"
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/items/{web_env['june']}?*")
+
+
 def test_overturn_an_auto_accepted_item_with_a_click_and_a_note(page, web_env):
     log_in(page, "reviewer", f"/items/{web_env['auto']}")
     page.fill("#note", "Không nói về GDNN")

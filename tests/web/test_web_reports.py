@@ -221,5 +221,8 @@ def test_counting_reviews_and_queue_work_the_same_on_sqlite_and_postgresql(web_d
         assert lean.by_metric["san_pham"].counted == 300 and lean.by_month[6].counted == 1
         rows, total = queue_page(session, QueueFilter(month="2024-05"), tz)
         assert total == 5 and rows[0].id == web_db_env["script"]
+        searched, found = queue_page(session, QueueFilter(status="all", text="làng NGHỀ"), tz)
+        assert found == 1 and searched[0].id == web_db_env["false-friend"]
+        assert queue_page(session, QueueFilter(status="all", text="lang nghe"), tz)[1] == 2
         data = build_report(session, Period(2024), "distinct_outlets", tz)
         assert len(data.rows) == 5

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from urllib.parse import urlencode
 
 from sqlmodel import select
 
@@ -38,6 +40,33 @@ def test_queue_filters_by_source_kind_month_theme_and_status(client, web_env):
     assert set(_queue_ids(client, "?theme=ky_nang")) == {web_env["script"], web_env["june"]}
     assert set(_queue_ids(client, "?status=auto")) == {web_env["copy"], web_env["auto"], web_env["june"]}
     assert _queue_ids(client, "?month=5/2024&status=confirmed") == []
+
+
+def test_queue_search_finds_title_words_in_any_order_with_or_without_diacritics(client, web_env):
+    login(client, "reviewer")
+    both_copies = {web_env["uncertain"], web_env["copy"]}  # "Tư vấn tuyển sinh - hướng nghiệp … huyện Cao Lộc"
+    for query in ("cao lộc hướng nghiệp", "CAO LỘC HƯỚNG NGHIỆP", "cao loc huong nghiep", "Hướng nghiệp, Cao Lộc!",
+                  unicodedata.normalize("NFD", "cao lộc hướng nghiệp")):
+        assert set(_queue_ids(client, "?status=all&" + urlencode({"q": query}))) == both_copies, query
+    assert set(_queue_ids(client, "?status=all&q=tuyen+sinh")) == both_copies | {web_env["uncertain2"]}
+    # typed with tone marks a word matches only itself; typed without, every marked form of it
+    assert _queue_ids(client, "?status=all&" + urlencode({"q": "làng nghề"})) == [web_env["false-friend"]]
+    assert set(_queue_ids(client, "?status=all&q=lang+nghe")) == {web_env["false-friend"], web_env["auto"]}
+    page = client.get("/queue?" + urlencode({"q": "Cao Lộc đào tạo"})).text
+    assert "Không có tin/bài nào khớp bộ lọc." in page
+    assert 'value="Cao Lộc đào tạo"' in page  # the search stays in its box
+
+
+def test_a_search_keeps_the_other_filters_and_a_new_item_is_found_at_once(client, web_env):
+    login(client, "reviewer")
+    with session_scope() as session:
+        session.add(Item(url="http://127.0.0.1:9/moi.html", source_id="bao-tinh", zone="review", gdnn_score=0.55,
+                         title="Khai giảng lớp sơ cấp nghề hàn điện cho lao động nông thôn"))
+    with session_scope() as session:
+        new_id = session.exec(select(Item.id).where(Item.url == "http://127.0.0.1:9/moi.html")).one()
+    assert _queue_ids(client, "?q=han+dien") == [new_id]
+    assert _queue_ids(client, "?q=han+dien&status=confirmed") == []
+    assert _queue_ids(client, "?q=han+dien&source=fb-truong") == []
 
 
 def test_queue_pages_hold_fifty_items(web_env):

@@ -1,0 +1,38 @@
+"""item.search_title: lower-case titles, with and without tone marks, for the review queue's search
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23 15:10:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from gdnn_monitor.textnorm import search_index
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+BATCH = 1000
+
+
+def upgrade() -> None:
+    op.add_column('item', sa.Column('search_title', sa.Text(), nullable=True))
+    connection = op.get_bind()
+    item = sa.table('item', sa.column('id', sa.Integer), sa.column('title', sa.Text),
+                    sa.column('search_title', sa.Text))
+    last_id = 0
+    while True:
+        rows = connection.execute(sa.select(item.c.id, item.c.title).where(item.c.id > last_id)
+                                  .order_by(item.c.id).limit(BATCH)).all()
+        if not rows:
+            break
+        connection.execute(item.update().where(item.c.id == sa.bindparam('row_id'))
+                           .values(search_title=sa.bindparam('folded')),
+                           [{'row_id': row.id, 'folded': search_index(row.title)} for row in rows])
+        last_id = rows[-1].id
+
+
+def downgrade() -> None:
+    op.drop_column('item', 'search_title')
