@@ -69,8 +69,11 @@ def fold_diacritics(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+SEARCH_INDEX_CHARS = 400  # per half: keeps the entry well under PostgreSQL's limit for one B-tree index row
+
+
 def search_index(text: str | None) -> str:
     """The text as searched: its words with tone marks, then the same words without, so that a word typed with
     marks ("làng") matches only itself and one typed without ("lang") matches every marked form (làng, lạng)."""
-    words = " ".join(search_words(text))
+    words = " ".join(search_words(text))[:SEARCH_INDEX_CHARS]
     return f"{words} | {fold_diacritics(words)}"

@@ -46,8 +46,10 @@ class Item(SQLModel, table=True):
     __table_args__ = (
         Index("ix_item_published_source", "published_at", "source_id"),
         Index("ix_item_zone_score", "zone", "gdnn_score"),
-        # Covering indexes of the web app: the review queue's filters and order, and the counting rule by period.
-        Index("ix_item_queue", "review", "zone", "gdnn_score", "source_id", "theme", "published_at", "fetched_at"),
+        # Covering indexes of the web app: the review queue's filters, title search and order, and the counting rule
+        # by period.
+        Index("ix_item_queue", "review", "zone", "gdnn_score", "source_id", "theme", "published_at", "fetched_at",
+              "search_title"),
         Index("ix_item_counting", "review", "zone", "published_at", "fetched_at", "story_id", "source_id", "genre",
               "channel", "theme", "quantity"),
     )

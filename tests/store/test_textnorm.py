@@ -36,6 +36,8 @@ def test_search_index_holds_the_words_with_and_without_tone_marks():
         "trường cđ nghề lạng sơn tuyển sinh | truong cd nghe lang son tuyen sinh")
     assert search_index(unicodedata.normalize("NFD", "Hoà Bình")) == "hòa bình | hoa binh"
     assert search_index(None) == " | "
+    marked, bare = search_index("Đào tạo nghề " * 500).split(" | ")
+    assert len(marked) == len(bare) == 400 and bare.startswith("dao tao nghe")
 
 
 def test_search_words_are_normalised_like_stored_text():

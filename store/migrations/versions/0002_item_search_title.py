@@ -15,10 +15,18 @@ branch_labels = None
 depends_on = None
 
 BATCH = 1000
+QUEUE_COLUMNS = ['review', 'zone', 'gdnn_score', 'source_id', 'theme', 'published_at', 'fetched_at']
 
 
 def upgrade() -> None:
     op.add_column('item', sa.Column('search_title', sa.Text(), nullable=True))
+    _fill_search_titles()
+    # the queue's covering index also carries the search text, so a search never reads the article rows
+    op.drop_index('ix_item_queue', table_name='item')
+    op.create_index('ix_item_queue', 'item', QUEUE_COLUMNS + ['search_title'], unique=False)
+
+
+def _fill_search_titles() -> None:
     connection = op.get_bind()
     item = sa.table('item', sa.column('id', sa.Integer), sa.column('title', sa.Text),
                     sa.column('search_title', sa.Text))
@@ -35,4 +43,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_item_queue', table_name='item')
+    op.create_index('ix_item_queue', 'item', QUEUE_COLUMNS, unique=False)
     op.drop_column('item', 'search_title')
