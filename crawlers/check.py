@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -84,9 +85,10 @@ def start_urls(source: SourceConfig) -> list[tuple[str, str]]:
 
 
 def robots_for(url: str, settings: Settings, cache: dict[str, tuple[Protego | None, Check]],
-               source_id: str) -> tuple[Protego | None, Check]:
+               source_id: str, configured_sitemaps: Sequence[str] = ()) -> tuple[Protego | None, Check]:
     """The robots.txt of the URL's site, fetched once per site and read by Protego, the parser Scrapy obeys; a
-    missing robots.txt allows everything."""
+    missing robots.txt allows everything. Sitemaps it declares that the source does not list yet are named, so an
+    admin adding a source learns the site's own index of articles."""
     parts = urlsplit(url)
     robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
     if robots_url in cache:
@@ -97,7 +99,8 @@ def robots_for(url: str, settings: Settings, cache: dict[str, tuple[Protego | No
         parser = Protego.parse(fetched.body.decode("utf-8", "replace"))
         delay = parser.crawl_delay(ROBOTS_AGENT)
         check = Check(source_id, "robots.txt", robots_url, OK,
-                      "đọc được" + (f"; Crawl-delay {delay} s" if delay else ""))
+                      "đọc được" + (f"; Crawl-delay {delay} s" if delay else "")
+                      + _unused_sitemaps(parser, configured_sitemaps))
     elif fetched.status is not None and 400 <= fetched.status < 500:
         parser = Protego.parse("")
         check = Check(source_id, "robots.txt", robots_url, OK, f"không có (HTTP {fetched.status}): cho phép tất cả")
@@ -107,6 +110,14 @@ def robots_for(url: str, settings: Settings, cache: dict[str, tuple[Protego | No
                       f"không đọc được ({fetched.error}); trình thu thập sẽ thử lại")
     cache[robots_url] = (parser, check)
     return parser, check
+
+
+def _unused_sitemaps(parser: Protego, configured: Sequence[str]) -> str:
+    unused = [url for url in dict.fromkeys(parser.sitemaps) if url not in configured]
+    if not unused:
+        return ""
+    more = f" và {len(unused) - 1} sitemap khác" if len(unused) > 1 else ""
+    return f"; khai báo sitemap {unused[0]}{more} — nguồn chưa dùng, có thể thêm vào sitemaps:"
 
 
 def check_feed(source: SourceConfig, url: str, fetched: Fetched) -> Check:
@@ -183,7 +194,7 @@ def check_source(source: SourceConfig, settings: Settings | None = None) -> Sour
     if not urls:
         result.checks.append(Check(source.id, "cấu hình", "—", FAIL, "không có feed, sitemap, listing hay homepage"))
     for kind, url in urls:
-        parser, robots_check = robots_for(url, settings, robots_cache, source.id)
+        parser, robots_check = robots_for(url, settings, robots_cache, source.id, source.sitemaps)
         if robots_check not in result.checks:
             result.checks.append(robots_check)
         if parser is not None and not parser.can_fetch(url, ROBOTS_AGENT):

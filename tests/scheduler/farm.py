@@ -136,7 +136,7 @@ class Farm:
         path = parts.path
         if path == "/robots.txt":
             rules = "\n".join(f"Disallow: {p}" for p in self.disallow)
-            return 200, "text/plain", f"User-agent: *\n{rules}\n"
+            return 200, "text/plain", f"User-agent: *\n{rules}\nSitemap: {self.base}/sitemap.xml\n"
         if path in ("/", "/tin-tuc"):
             page = int((parse_qs(parts.query).get("page") or ["1"])[0])
             return self._listing(page)

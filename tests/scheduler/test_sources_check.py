@@ -65,6 +65,8 @@ def test_each_way_in_is_checked_and_explained(settings_env, farm, tmp_path):
     assert not any(path.startswith("/tim-kiem") for path in farm.requests), "a disallowed URL is never fetched"
 
     assert _outcomes(broken) == {"robots.txt": OK, "feed": FAIL, "listing": FAIL} and not broken.usable
+    assert "sitemap" not in good.checks[0].detail, "the sitemap robots.txt declares is already in the source"
+    assert f"khai báo sitemap {farm.base}/sitemap.xml — nguồn chưa dùng" in broken.checks[0].detail
     assert "404" in broken.checks[1].detail and "article_pattern" in broken.checks[2].detail
 
     assert _outcomes(facebook) == {"facebook": SKIP} and "GDNN_FACEBOOK_TOKEN" in facebook.checks[0].detail
