@@ -480,10 +480,70 @@ def pick_published(structured: list[FoundTime], visible: list[FoundTime]) -> dat
     return declared.value
 
 
-def find_published(page, tz: tzinfo, headline=None) -> datetime | None:
+_RELATIVE_UNITS = {"giây": timedelta(seconds=1), "phút": timedelta(minutes=1), "giờ": timedelta(hours=1),
+                   "tiếng": timedelta(hours=1), "ngày": timedelta(days=1), "tuần": timedelta(weeks=1)}
+_RELATIVE = re.compile(r"(?<![\w/.:])(?P<n>\d{1,3}|một)\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần)\s+trước"
+                       r"(?=\s*(?:$|[|·•,;()\-–—]))", re.IGNORECASE)
+_TODAY_OR_YESTERDAY = re.compile(r"(?<!\w)(?P<day>hôm nay|hôm qua)(?!\w)", re.IGNORECASE)
+RELATIVE_LINE_CHARS = 80
+
+
+def relative_time(text: str, now: datetime, tz: tzinfo) -> FoundTime | None:
+    """"2 giờ trước", "Hôm qua 08:15", "hôm nay lúc 9h30" in a short date line, counted back from `now` (the fetch
+    time): some CMS themes print only this. Longer text is prose ("3 ngày trước, huyện đã…"), not a date line."""
+    text = normalize_inline(text)
+    if not text or len(text) > RELATIVE_LINE_CHARS:
+        return None
+    local_now = now.astimezone(tz)
+    relative = _RELATIVE.search(text)
+    if relative:
+        count = 1 if relative["n"].lower() == "một" else int(relative["n"])
+        unit = relative["unit"].lower()
+        value = local_now - count * _RELATIVE_UNITS[unit]
+        if unit in ("ngày", "tuần"):  # a day, not a time of day: midnight, like any date printed without a time
+            return FoundTime(datetime.combine(value.date(), time(0, 0), tzinfo=tz), False, "neutral")
+        return FoundTime(value, True, "neutral")
+    day = _TODAY_OR_YESTERDAY.search(text)
+    clock = _TIME.search(text, day.end()) if day else None
+    if day is None or clock is None or clock.start() - day.end() > 8:
+        return None
+    value_time = _to_time(clock)
+    if value_time is None:
+        return None
+    when = local_now.date() - timedelta(days=1 if day["day"].lower() == "hôm qua" else 0)
+    return FoundTime(datetime.combine(when, value_time, tzinfo=tz), True, "neutral")
+
+
+def relative_times(tree, now: datetime, tz: tzinfo, headline=None) -> list[FoundTime]:
+    """Relative date lines in elements whose class says date/time, nearest to the headline first, then in the
+    first short blocks after the headline."""
+    headline = headline if headline is not None else _headline(tree)
+    body = tree.find("body") if tree.find("body") is not None else tree
+    hinted = [
+        element for element in body.iter()
+        if isinstance(element.tag, str) and element.tag not in ("script", "style", "a", "html", "body")
+        and _DATE_HINT.search((element.get("class") or "") + " " + (element.get("id") or ""))
+    ]
+    texts = [_element_text(element) for element in (_nearest_first(headline, hinted) if headline is not None
+                                                    else hinted)[:40]]
+    if headline is not None:
+        texts += blocks_after_headline(headline, 300)[:4]
+    for text in texts:
+        found = relative_time(text, now, tz)
+        if found is not None:
+            return [found]
+    return []
+
+
+def find_published(page, tz: tzinfo, headline=None, now: datetime | None = None) -> datetime | None:
     """Publication time of an article page (an lxml tree or HTML text), time-zone aware, or None. `headline` is the
-    page's title element when the caller knows it (else the first <h1>)."""
+    page's title element when the caller knows it (else the first <h1>). A page that prints only a relative time
+    ("2 giờ trước") is dated back from `now`, the moment it was fetched (default: the present)."""
     tree = _as_tree(page)
     if tree is None:
         return None
-    return pick_published(structured_times(tree, tz), visible_times(tree, tz, headline))
+    found = pick_published(structured_times(tree, tz), visible_times(tree, tz, headline))
+    if found is None:
+        relative = relative_times(tree, now or datetime.now(timezone.utc), tz, headline)
+        found = relative[0].value if relative else None
+    return found

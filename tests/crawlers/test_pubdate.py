@@ -124,3 +124,32 @@ def test_printed_published_label_beats_a_wrong_metadata_time():
     html = page('<meta property="article:published_time" content="2020-03-26T10:00:00+07:00">',
                 '<h1>Tiêu đề bài viết</h1><div class="meta">Ngày đăng: 24/03/2020 08:15</div>')
     assert find_published(html, TZ) == local(2020, 3, 24, 8, 15)
+
+
+FETCHED = datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)  # 10:00 in Hà Nội
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("2 giờ trước", local(2026, 11, 23, 8, 0)),
+        ("Cập nhật 15 phút trước", local(2026, 11, 23, 9, 45)),
+        ("(3 tiếng trước) | Giáo dục", local(2026, 11, 23, 7, 0)),
+        ("Hôm qua 08:15", local(2026, 11, 22, 8, 15)),
+        ("hôm nay lúc 9h30", local(2026, 11, 23, 9, 30)),
+        ("3 ngày trước", local(2026, 11, 20)),
+        ("một tuần trước", local(2026, 11, 16)),
+    ],
+)
+def test_a_page_that_prints_only_a_relative_time_is_dated_back_from_the_fetch(line, expected):
+    html = page("", f'<h1>Tiêu đề bài viết</h1><div class="post-time">{line}</div><p>Nội dung bài viết.</p>')
+    assert find_published(html, TZ, now=FETCHED) == expected
+
+
+def test_relative_words_in_prose_or_next_to_a_real_date_do_not_date_the_page():
+    prose = page("", "<h1>Tiêu đề bài viết</h1><p>Trước đó 3 ngày trước khi khai giảng, huyện đã họp bàn.</p>"
+                     "<p>Hôm qua 08:15 là giờ hẹn của cả lớp, theo lời cô giáo chủ nhiệm kể lại cho phóng viên.</p>")
+    assert find_published(prose, TZ, now=FETCHED) is None
+    dated = page("", '<h1>Tiêu đề bài viết</h1><div class="date">Thứ Hai, 24/03/2020 08:15</div><p>Nội dung.</p>'
+                     '<div class="tin-khac"><span class="time">2 giờ trước</span></div>')
+    assert find_published(dated, TZ, now=FETCHED) == local(2020, 3, 24, 8, 15)
