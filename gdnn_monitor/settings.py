@@ -54,11 +54,13 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     secret_key: str | None = None
     web_base_url: str = "http://127.0.0.1:8000"
+    trusted_proxies: str | None = None
     count_syndicated: str = "distinct_outlets"
     log_format: Literal["text", "json"] = "text"
     crawl_log_days: int = Field(90, ge=1)
 
-    @field_validator("redis_url", "facebook_token", "smtp_host", "model_path", "secret_key", mode="before")
+    @field_validator("redis_url", "facebook_token", "smtp_host", "model_path", "secret_key", "trusted_proxies",
+                     mode="before")
     @classmethod
     def empty_means_unset(cls, value: object) -> object:
         """An empty GDNN_X= line in .env means 'not set', not an empty string."""

@@ -59,3 +59,14 @@ def test_sqlite_file_and_its_folder_are_created_on_first_use(settings_env, monke
     target = tmp_path / "deep" / "er" / "db.sqlite3"
     get_engine(f"sqlite:///{target}")
     assert target.exists()
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from gdnn_monitor.settings import Settings
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = "\n".join(line for line in readme.splitlines() if line.startswith("| `GDNN_"))
+    missing = [f"GDNN_{name.upper()}" for name in Settings.model_fields if f"`GDNN_{name.upper()}`" not in table]
+    assert not missing, f"settings missing from the README's table: {missing}"

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 
 from click.testing import CliRunner
 from sqlmodel import select
@@ -14,6 +15,7 @@ from gdnn_monitor.cli import cli
 from store.db import session_scope
 from store.models import KpiTarget, User
 from store.users import verify_login
+from web_helpers import PASSWORDS, csrf_of
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -102,3 +104,59 @@ def test_serve_starts_the_app_and_answers(settings_env):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@contextmanager
+def _served(extra_env: dict[str, str]):
+    """`gdnn-monitor serve` in a child process on a free port; yields its base URL."""
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ | extra_env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(base + "/login", timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _login_from(base: str, address: str, password: str) -> int:
+    import httpx
+
+    with httpx.Client(base_url=base, headers={"X-Forwarded-For": address}) as browser:
+        token = csrf_of(browser.get("/login").text)
+        return browser.post("/login", data={"username": "reviewer1", "password": password, "csrf_token": token},
+                            follow_redirects=False).status_code
+
+
+def test_behind_a_trusted_proxy_the_login_lock_is_per_client_address(web_env):
+    from web.throttle import MAX_FAILURES
+
+    with _served({"GDNN_TRUSTED_PROXIES": "127.0.0.1"}) as base:
+        for _ in range(MAX_FAILURES):
+            assert _login_from(base, "10.0.0.7", "doan-mo") == 401
+        assert _login_from(base, "10.0.0.7", PASSWORDS["reviewer"]) == 429
+        assert _login_from(base, "10.0.0.8", PASSWORDS["reviewer"]) == 303  # the officer's own PC is not locked
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_address_does_not_dodge_the_lock(web_env):
+    from web.throttle import MAX_FAILURES
+
+    with _served({}) as base:
+        for attempt in range(MAX_FAILURES):
+            assert _login_from(base, f"10.0.0.{attempt}", "doan-mo") == 401
+        assert _login_from(base, "10.0.0.99", PASSWORDS["reviewer"]) == 429
