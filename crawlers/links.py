@@ -1,8 +1,9 @@
 """Which links on a listing page are articles, and which lead to the next listing page.
 
 A source's `article_pattern` decides when given. Otherwise a heuristic built on how Vietnamese CMSs shape
-article URLs (`-<digits>.html`, `/<id>-<slug>.html`, `?id=`, `newsid`, `tintucID`, WordPress `/YYYY/MM/slug/`,
-long title slugs) and on what is never an article (sections, tags, search, print views, static files).
+article URLs (`-<digits>.html`, `/<id>-<slug>.html`, `/<slug>-<digits>`, `?id=` incl. Joomla's `id=123:slug`,
+`newsid`, `tintucID`, WordPress `/YYYY/MM/slug/`, long title slugs) and on what is never an article (sections,
+tags, search, print views, static files).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ ARTICLE_PATHS = [
     re.compile(r"/\d{3,}-[a-z0-9-]+\.html?$", re.IGNORECASE),          # /section/12345-slug.html
     re.compile(r"-(?:a|d|n|post|tin|bv)\d{3,}(?:\.[a-z]{2,5})?$", re.IGNORECASE),  # -a12345.html, -post1234.vov
     re.compile(r"/node/\d+/?$", re.IGNORECASE),                        # Drupal
+    re.compile(r"/[a-z0-9]+(?:-[a-z0-9]+){2,}-\d{4,}/?$", re.IGNORECASE),  # /section/slug-of-title-778899
     re.compile(r"/-/asset_publisher/[^/]+/content/[^/]+", re.IGNORECASE),  # Liferay e-government portals
     re.compile(r"/newsid/\d+(?:/|$)", re.IGNORECASE),                   # gdnn.gov.vn DNN module
     re.compile(r"/(?:19|20)\d{2}/[01]?\d/(?:[0-3]?\d/)?[^/]*[a-z][^/]*/?$", re.IGNORECASE),  # WordPress dates
@@ -49,6 +51,7 @@ _DIGITS_ONLY = re.compile(r"^\d{1,4}$")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 MAX_SECTIONS = 40
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
+_ARTICLE_ID_VALUE = re.compile(r"^\d+(?::[\w-]*)?$")  # 123, or Joomla's 123:slug-of-the-title
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,9 @@ def looks_like_article(url: str) -> bool:
     query = _query(url)
     if any(name in PAGER_PARAMS - {"p"} for name in query) or "s" in query or "q" in query or "keyword" in query:
         return False
-    if any(name in ARTICLE_ID_PARAMS and value.isdigit() for name, value in query.items()):
+    if query.get("view", "").lower() in ("category", "categories", "section", "featured", "archive"):
+        return False  # Joomla lists carry a numeric id too
+    if any(name in ARTICLE_ID_PARAMS and _ARTICLE_ID_VALUE.match(value) for name, value in query.items()):
         return True
     if any(pattern.search(path) for pattern in ARTICLE_PATHS):
         return True

@@ -26,6 +26,9 @@ ARTICLES = [
     "https://truong.edu.vn/node/4521",
     "https://binhthuan.gov.vn/1/22/-/asset_publisher/abc123/content/hoi-nghi-tong-ket-cong-tac-giao-duc-nghe-nghiep",
     "https://truong.edu.vn/index.php?option=com_content&view=article&id=123&catid=4",
+    "https://truong.edu.vn/index.php?option=com_content&view=article&id=123:khai-giang-lop-han-dien&catid=4",
+    "https://www.qdnd.vn/xa-hoi/tin-tuc/truong-nghe-tuyen-sinh-778899",
+    "https://langson.gov.vn/tin-tuc/khai-giang-lop-nghe-12345/",
 ]
 NOT_ARTICLES = [
     "https://baolangson.vn/",
@@ -48,6 +51,8 @@ NOT_ARTICLES = [
     "https://dantri.com.vn/giao-duc-khuyen-hoc/tin-tuyen-sinh.htm",
     "https://baolangson.vn/gioi-thieu",
     "https://molisa.gov.vn/Pages/tintuc/chitiet.aspx?tintucID=234567&print=1",
+    "https://baolangson.vn/giao-duc-2024",
+    "https://truong.edu.vn/index.php?option=com_content&view=category&id=12",
 ]
 
 
