@@ -219,9 +219,9 @@ class SourcesSpider(scrapy.Spider):
         hosts = self.hosts[source_id] | {urlsplit(response.url).hostname or ""}
         depth = response.meta.get("depth", 0)
         max_depth = source.listing_depth if source.listing_depth is not None else self.options.listing_depth
-        next_pages = [(link.url, max(depth + 1, (link.page or 0) - 1))
-                      for link in pagination_links(response.body, response.url, hosts)]
-        next_pages = [(url, link_depth) for url, link_depth in next_pages if link_depth <= max_depth]
+        all_next_pages = [(link.url, max(depth + 1, (link.page or 0) - 1))
+                          for link in pagination_links(response.body, response.url, hosts)]
+        next_pages = [(url, link_depth) for url, link_depth in all_next_pages if link_depth <= max_depth]
         articles = article_links(response.body, response.url, source, hosts)
         homepage = response.meta.get("root") and urlsplit(response.url).path in ("", "/")
         # Articles in hand first, then wider and deeper: when the page budget runs out, it is spent on articles.
@@ -233,14 +233,13 @@ class SourcesSpider(scrapy.Spider):
             yield from self._listing_requests(source_id, next_pages)
             return
         # With --since the walk goes one page at a time, so it can stop at the first page of old articles.
-        page = ListingPage(pending=0, next_requests=[])
+        nearest = sorted(all_next_pages, key=lambda pair: pair[1])[:1]
+        page = ListingPage(pending=0, source_id=source_id, next_pages=nearest, max_depth=max_depth)
         self.listings[response.url] = page
         requests = []
         for url in articles:
             requests.extend(self._article_request(source_id, url, via="listing", page_key=response.url))
         page.pending = len(requests)
-        nearest = sorted(next_pages, key=lambda pair: pair[1])[:1]
-        page.next_requests = list(self._listing_requests(source_id, nearest))
         yield from requests
         if homepage:
             yield from self._homepage_discovery(response, source, hosts)
@@ -269,7 +268,8 @@ class SourcesSpider(scrapy.Spider):
         if page.old and not page.fresh:
             logger.info("listing %s reached articles older than --since; not paging further", page_key)
             return
-        yield from page.next_requests
+        yield from self._listing_requests(page.source_id, [(url, depth) for url, depth in page.next_pages
+                                                           if depth <= page.max_depth or page.fresh])
 
     def _article_done(self, meta: dict[str, Any], fresh: bool | None) -> Iterator[Request]:
         page_key = meta.get("page_key")

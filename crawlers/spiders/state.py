@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from scrapy.http import Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -37,10 +36,14 @@ class SourceStats:
 
 @dataclass
 class ListingPage:
-    """A listing page whose next pages wait until its articles show whether the walk has passed --since."""
+    """A listing page whose next pages wait until its articles show whether the walk has passed --since. The next
+    page is taken even beyond the listing depth while this page still holds articles newer than --since: a back-fill
+    ends where the articles get old, not after a fixed number of pages."""
 
     pending: int
-    next_requests: list[Request]
+    source_id: str
+    next_pages: list[tuple[str, int]]  # (URL, depth)
+    max_depth: int
     fresh: bool = False
     old: bool = False
 

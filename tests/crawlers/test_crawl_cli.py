@@ -49,6 +49,20 @@ def test_source_and_since_limit_the_crawl_and_stop_the_listing_walk(env, farm):
     assert [other.source_id for other in farm.sites if other is not site and other.hits] == []
 
 
+def test_a_since_back_fill_pages_past_the_listing_depth_while_articles_are_new(env, farm, monkeypatch):
+    monkeypatch.setenv("GDNN_LISTING_DEPTH", "1")  # a daily crawl would stop after page 2
+    site = farm.site("farm-cao-dang")
+    cutoff = site.articles[12].published.astimezone(TZ).date()
+    result = gdnn("crawl", "--source", "farm-cao-dang", "--since", cutoff.isoformat())
+    assert result.returncode == 0, result.stdout + result.stderr
+    with session_scope() as session:
+        stored = {item.url for item in session.exec(select(Item))}
+    wanted = {site.url(site.path_of(a)) for a in site.articles if a.published.astimezone(TZ).date() >= cutoff}
+    assert stored == wanted
+    requested = site.requested_paths()
+    assert "/page/4/" in requested and "/page/5/" not in requested  # page 4 is the first with only old articles
+
+
 def test_a_crawl_where_no_source_answers_exits_6(farm, tmp_path, monkeypatch):
     isolated_env(monkeypatch, tmp_path, None)
     sources = tmp_path / "down.yaml"
