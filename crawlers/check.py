@@ -150,7 +150,7 @@ def check_sitemap(source: SourceConfig, url: str, fetched: Fetched, settings: Se
 
 
 def check_listing(source: SourceConfig, url: str, fetched: Fetched) -> Check:
-    from crawlers.links import article_links, pagination_links
+    from crawlers.links import article_links, pagination_links, postback_next_page
     from crawlers.settings import source_hosts
 
     hosts = source_hosts(source) | {urlsplit(url).hostname or ""}
@@ -160,7 +160,12 @@ def check_listing(source: SourceConfig, url: str, fetched: Fetched) -> Check:
     if not articles:
         return Check(source.id, "listing", url, FAIL,
                      f"không thấy liên kết bài viết nào ({how}); kiểm tra article_pattern")
-    pager = f", có phân trang ({len(pages)} liên kết)" if pages else ", không thấy phân trang"
+    if pages:
+        pager = f", có phân trang ({len(pages)} liên kết)"
+    elif postback_next_page(fetched.body, 1) is not None:
+        pager = ", có phân trang kiểu ASP.NET (gửi lại biểu mẫu)"
+    else:
+        pager = ", không thấy phân trang"
     return Check(source.id, "listing", url, OK, f"{len(articles)} liên kết bài viết ({how}){pager}")
 
 

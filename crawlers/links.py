@@ -1,4 +1,5 @@
-"""Which links on a listing page are articles, and which lead to the next listing page.
+"""Which links on a listing page are articles, and which lead to the next listing page (a link, or an ASP.NET
+WebForms pager that posts the page's form back).
 
 A source's `article_pattern` decides when given. Otherwise a heuristic built on how Vietnamese CMSs shape
 article URLs (`-<digits>.html`, `/<id>-<slug>.html`, `/<slug>-<digits>`, `?id=` incl. Joomla's `id=123:slug`,
@@ -58,6 +59,20 @@ _ARTICLE_ID_VALUE = re.compile(r"^\d+(?::[\w-]*)?$")  # 123, or Joomla's 123:slu
 class PageLink:
     url: str
     page: int | None
+
+
+@dataclass(frozen=True)
+class PostBack:
+    """An ASP.NET WebForms pager link: the next page comes from posting the page's form back with these values."""
+
+    target: str
+    argument: str
+    page: int
+
+
+_POSTBACK = re.compile(r"""^javascript:\s*__doPostBack\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]*)['"]\s*\)""",
+                       re.IGNORECASE)
+_POSTBACK_PAGE = re.compile(r"(?:^|\$)(?:Page\$)?(\d{1,4})$", re.IGNORECASE)
 
 
 def same_site(url: str, hosts: set[str]) -> bool:
@@ -234,3 +249,29 @@ def feed_links(body: bytes | str, base_url: str, hosts: set[str]) -> list[str]:
             if element.get("href") and same_site(url, hosts) and url not in feeds:
                 feeds.append(url)
     return feeds
+
+
+def postback_next_page(body: bytes | str, current_page: int) -> PostBack | None:
+    """The next page of a WebForms listing whose pager is `javascript:__doPostBack('…pager','Page$2')` links (many
+    provincial portals): the link numbered current+1, else a 'Trang sau' / '»' postback link."""
+    try:
+        tree = lxml_html.fromstring(body)
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+    if not tree.xpath("//form//input[@name='__VIEWSTATE']"):
+        return None
+    following: PostBack | None = None
+    for element in tree.iter("a"):
+        match = _POSTBACK.match((element.get("href") or "").strip())
+        if not match:
+            continue
+        target, argument = match.groups()
+        text = normalize_inline(element.text_content()).lower()
+        if _DIGITS_ONLY.match(text) and int(text) == current_page + 1:
+            return PostBack(target, argument, current_page + 1)
+        if following is None and is_next_text(text):
+            numbered = _POSTBACK_PAGE.search(argument)
+            page = int(numbered.group(1)) if numbered else current_page + 1
+            if page > current_page:
+                following = PostBack(target, argument, page)
+    return following

@@ -42,9 +42,18 @@ def make_handler(site):
             pass
 
         def do_GET(self) -> None:
+            self._answer({})
+
+        def do_POST(self) -> None:
+            """A form posted back (ASP.NET pagers): its fields reach the site's route like query parameters."""
+            length = int(self.headers.get("Content-Length") or 0)
+            form = parse_qsl(self.rfile.read(length).decode("utf-8", "replace"), keep_blank_values=True)
+            self._answer(dict(form))
+
+        def _answer(self, form: dict[str, str]) -> None:
             site.hits.append(Hit(self.path, time.monotonic(), {k.lower(): v for k, v in self.headers.items()}))
             parts = urlsplit(self.path)
-            query = dict(parse_qsl(parts.query, keep_blank_values=True))
+            query = dict(parse_qsl(parts.query, keep_blank_values=True)) | form
             try:
                 reply = site.route(parts.path, query, self.headers)
             except Exception as exc:  # a bug in a farm page shows as a 500 with the reason, like a real site

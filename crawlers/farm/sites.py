@@ -7,6 +7,8 @@
 - TvStation: news and video listings with numbered pagers (/trang-N), video pages built around a player, JSON-LD.
 - WordPressCollege: /page/N/ with "Xem thêm", /YYYY/MM/slug/ posts, category/tag/search links.
 - GovPortal: ASP.NET ?tintucID= articles, "Trang sau", ?print=1 print views, a republished newspaper article.
+- WebFormsPortal: an ASP.NET WebForms listing whose pager posts the form back (__doPostBack, __VIEWSTATE); not in
+  the standard farm, its own tests start it.
 - YouTubeFeed, GraphApi: a channel's video feed and the Facebook Graph API's /{page}/posts with paging.next.
 """
 
@@ -616,6 +618,84 @@ class GovPortal(Site):
                         for a in self.articles[:4] if a is not article) +
                 f'</ul></div><div id="ctl00_footer">Cổng thông tin điện tử tỉnh.</div></form>')
         return page(article.title, canonical, body)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+class WebFormsPortal(Site):
+    ip = "127.0.0.31"
+    source_id = "farm-webforms"
+    name = "Cổng thông tin Sở (farm, WebForms)"
+    kind = "government"
+    PER_PAGE = 4
+    LISTING = "/TinTuc/DanhSach.aspx"
+
+    def __init__(self, articles: list[FarmArticle]) -> None:
+        super().__init__(articles)
+        self.by_id = {5000 + a.key: a for a in self.articles}
+        self.postbacks: list[int] = []  # page numbers asked for by posting the form back
+
+    def path_of(self, article: FarmArticle) -> str:
+        return f"/TinTuc/ChiTiet.aspx?ItemID={5000 + article.key}"
+
+    def source_entry(self) -> dict:
+        return {"id": self.source_id, "name": self.name, "kind": self.kind, "listings": [self.url(self.LISTING)]}
+
+    def expected(self) -> list[Expected]:
+        return [Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
+                for a in self.articles]
+
+    @property
+    def pages(self) -> int:
+        return (len(self.articles) + self.PER_PAGE - 1) // self.PER_PAGE
+
+    def route(self, path: str, query: dict[str, str], headers) -> Reply:
+        if path == "/robots.txt":
+            return self.robots()
+        if path == self.LISTING:
+            if "__EVENTTARGET" not in query:
+                return self.listing(1)
+            current = int(query.get("ctl00$main$hdPage") or 0)
+            if query.get("__VIEWSTATE") != f"/wEPDwUK-trang-{current}":  # what ASP.NET says to a forged post
+                return Reply(500, "Validation of viewstate MAC failed.", "text/plain")
+            argument = query.get("__EVENTARGUMENT", "")
+            number = int(argument.split("$")[1]) if argument.startswith("Page$") else current + 1
+            self.postbacks.append(number)
+            return self.listing(number)
+        if path == "/TinTuc/ChiTiet.aspx":
+            article = self.by_id.get(int(query.get("ItemID", "0") or 0))
+            if article:
+                return Reply(200, self.article_page(article))
+        return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
+
+    def listing(self, number: int) -> Reply:
+        chunk = self.articles[(number - 1) * self.PER_PAGE: number * self.PER_PAGE]
+        if not chunk:
+            return Reply(500, "Index was out of range.", "text/plain")
+        rows = "".join(f'<li><a href="ChiTiet.aspx?ItemID={5000 + a.key}">{escape(a.title)}</a> '
+                       f'<span class="date">({a.published:%d/%m/%Y})</span></li>' for a in chunk)
+        pager = "".join(f"<span>{n}</span>" if n == number else
+                        f"<a href=\"javascript:__doPostBack('ctl00$main$gvTin','Page${n}')\">{n}</a>"
+                        for n in range(max(1, number - 2), min(self.pages, number + 2) + 1))
+        if number < self.pages:
+            pager += "<a href=\"javascript:__doPostBack('ctl00$main$lnkNext','')\">Trang sau &raquo;</a>"
+        body = (f'<form name="aspnetForm" method="post" action="./DanhSach.aspx" id="aspnetForm">'
+                f'<input type="hidden" name="__EVENTTARGET" id="__EVENTTARGET" value="">'
+                f'<input type="hidden" name="__EVENTARGUMENT" id="__EVENTARGUMENT" value="">'
+                f'<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUK-trang-{number}">'
+                f'<input type="hidden" name="ctl00$main$hdPage" value="{number}">'
+                f'<div id="ctl00_menu"><a href="/">Trang chủ</a></div><h1>Tin hoạt động</h1>'
+                f'<ul class="list-news">{rows}</ul><div class="pager">{pager}</div>'
+                f'<input type="submit" name="ctl00$search$btnTim" value="Tìm">'
+                f'<div id="ctl00_footer">Sở Lao động (farm).</div></form>')
+        return Reply(200, page("Tin hoạt động", "", body))
+
+    def article_page(self, article: FarmArticle) -> str:
+        content = (f'<h1 class="title">{escape(article.title)}</h1>'
+                   f'<div class="date">Ngày đăng: {article.published:%H:%M - %d/%m/%Y}</div>'
+                   f'<div class="sapo"><b>{escape(article.sapo)}</b></div>'
+                   f'<div class="content">{paragraphs_html(article)}</div>')
+        return page(article.title, "", f'<form id="aspnetForm" method="post"><div class="article">{content}</div>'
+                                       f'<div id="ctl00_footer">Sở Lao động (farm).</div></form>')
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import FormRequest, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawlers.feeds import parse_feed
 from crawlers.items import CrawledItem
-from crawlers.links import article_links, feed_links, is_article_url, pagination_links, same_site, section_links
+from crawlers.links import (article_links, feed_links, is_article_url, pagination_links, postback_next_page,
+                            same_site, section_links)
 from crawlers.registry import SourceConfig
 from crawlers.settings import source_hosts
 from crawlers.sitemaps import newest_first, parse_sitemap, sitemap_body
@@ -222,6 +223,7 @@ class SourcesSpider(scrapy.Spider):
         all_next_pages = [(link.url, max(depth + 1, (link.page or 0) - 1))
                           for link in pagination_links(response.body, response.url, hosts)]
         next_pages = [(url, link_depth) for url, link_depth in all_next_pages if link_depth <= max_depth]
+        postback = None if all_next_pages else self._postback_request(response, source_id, depth + 1)
         articles = article_links(response.body, response.url, source, hosts)
         homepage = response.meta.get("root") and urlsplit(response.url).path in ("", "/")
         # Articles in hand first, then wider and deeper: when the page budget runs out, it is spent on articles.
@@ -231,19 +233,43 @@ class SourcesSpider(scrapy.Spider):
             if homepage:
                 yield from self._homepage_discovery(response, source, hosts)
             yield from self._listing_requests(source_id, next_pages)
+            if postback is not None and depth + 1 <= max_depth and self._budget_left(source_id):
+                yield postback
             return
         # With --since the walk goes one page at a time, so it can stop at the first page of old articles.
         nearest = sorted(all_next_pages, key=lambda pair: pair[1])[:1]
-        page = ListingPage(pending=0, source_id=source_id, next_pages=nearest, max_depth=max_depth)
-        self.listings[response.url] = page
+        page_key = response.meta.get("listing_key") or response.url
+        page = ListingPage(pending=0, source_id=source_id, next_pages=nearest, max_depth=max_depth,
+                           next_postback=postback)
+        self.listings[page_key] = page
         requests = []
         for url in articles:
-            requests.extend(self._article_request(source_id, url, via="listing", page_key=response.url))
+            requests.extend(self._article_request(source_id, url, via="listing", page_key=page_key))
         page.pending = len(requests)
         yield from requests
         if homepage:
             yield from self._homepage_discovery(response, source, hosts)
-        yield from self._release(response.url)
+        yield from self._release(page_key)
+
+    def _postback_request(self, response: Response, source_id: str, depth: int) -> Request | None:
+        """The next page of an ASP.NET WebForms listing, fetched by posting its form back as the pager link would."""
+        current = response.meta.get("postback_page", 1)
+        link = postback_next_page(response.body, current)
+        if link is None:
+            return None
+        try:
+            request = FormRequest.from_response(
+                response, formxpath="//form[.//input[@name='__VIEWSTATE']]", dont_click=True,
+                formdata={"__EVENTTARGET": link.target, "__EVENTARGUMENT": link.argument},
+                callback=self.parse_listing, errback=self.on_error,
+                meta={"source": source_id, "role": "listing", "root": False, "depth": depth,
+                      "postback_page": link.page, "listing_key": f"{response.url}#trang-{link.page}",
+                      "handle_httpstatus_list": []})
+        except ValueError as exc:  # no usable form after all: the pager is not followed
+            logger.info("[%s] pager of %s not followed: %s", source_id, response.url, exc)
+            return None
+        self.stats_by_source[source_id].requested += 1
+        return request
 
     def _homepage_discovery(self, response: Response, source: SourceConfig, hosts: set[str]) -> Iterator[Request]:
         """From a homepage, also walk its sections and read the feeds it announces (when none is configured)."""
@@ -270,6 +296,10 @@ class SourcesSpider(scrapy.Spider):
             return
         yield from self._listing_requests(page.source_id, [(url, depth) for url, depth in page.next_pages
                                                            if depth <= page.max_depth or page.fresh])
+        postback = page.next_postback
+        if postback is not None and (postback.meta["depth"] <= page.max_depth or page.fresh) \
+                and self._budget_left(page.source_id):
+            yield postback
 
     def _article_done(self, meta: dict[str, Any], fresh: bool | None) -> Iterator[Request]:
         page_key = meta.get("page_key")

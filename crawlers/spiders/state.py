@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from scrapy.http import Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -44,6 +45,7 @@ class ListingPage:
     source_id: str
     next_pages: list[tuple[str, int]]  # (URL, depth)
     max_depth: int
+    next_postback: Request | None = None  # the next page of a WebForms listing, when its pager posts back
     fresh: bool = False
     old: bool = False
 
