@@ -629,10 +629,11 @@ class WebFormsPortal(Site):
     PER_PAGE = 4
     LISTING = "/TinTuc/DanhSach.aspx"
 
-    def __init__(self, articles: list[FarmArticle]) -> None:
+    def __init__(self, articles: list[FarmArticle], endless: bool = False) -> None:
         super().__init__(articles)
         self.by_id = {5000 + a.key: a for a in self.articles}
         self.postbacks: list[int] = []  # page numbers asked for by posting the form back
+        self.endless = endless  # like some portals: past the end, the last page again, with a "Trang sau" link
 
     def path_of(self, article: FarmArticle) -> str:
         return f"/TinTuc/ChiTiet.aspx?ItemID={5000 + article.key}"
@@ -668,7 +669,8 @@ class WebFormsPortal(Site):
         return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
 
     def listing(self, number: int) -> Reply:
-        chunk = self.articles[(number - 1) * self.PER_PAGE: number * self.PER_PAGE]
+        shown = min(number, self.pages) if self.endless else number
+        chunk = self.articles[(shown - 1) * self.PER_PAGE: shown * self.PER_PAGE]
         if not chunk:
             return Reply(500, "Index was out of range.", "text/plain")
         rows = "".join(f'<li><a href="ChiTiet.aspx?ItemID={5000 + a.key}">{escape(a.title)}</a> '
@@ -676,7 +678,7 @@ class WebFormsPortal(Site):
         pager = "".join(f"<span>{n}</span>" if n == number else
                         f"<a href=\"javascript:__doPostBack('ctl00$main$gvTin','Page${n}')\">{n}</a>"
                         for n in range(max(1, number - 2), min(self.pages, number + 2) + 1))
-        if number < self.pages:
+        if number < self.pages or self.endless:
             pager += "<a href=\"javascript:__doPostBack('ctl00$main$lnkNext','')\">Trang sau &raquo;</a>"
         body = (f'<form name="aspnetForm" method="post" action="./DanhSach.aspx" id="aspnetForm">'
                 f'<input type="hidden" name="__EVENTTARGET" id="__EVENTTARGET" value="">'

@@ -51,6 +51,7 @@ class SourcesSpider(scrapy.Spider):
         self.stats_by_source = {source.id: SourceStats() for source in sources}
         self.requested_articles: set[str] = set()
         self.listings: dict[str, ListingPage] = {}
+        self.listing_contents: set[tuple[str, frozenset[str]]] = set()
         self.feed_updates: dict[str, dict[str, Any]] = {}
         self.extract_seconds = 0.0
         self.extract_count = 0
@@ -222,9 +223,15 @@ class SourcesSpider(scrapy.Spider):
         max_depth = source.listing_depth if source.listing_depth is not None else self.options.listing_depth
         all_next_pages = [(link.url, max(depth + 1, (link.page or 0) - 1))
                           for link in pagination_links(response.body, response.url, hosts)]
-        next_pages = [(url, link_depth) for url, link_depth in all_next_pages if link_depth <= max_depth]
-        postback = None if all_next_pages else self._postback_request(response, source_id, depth + 1)
         articles = article_links(response.body, response.url, source, hosts)
+        # a site that answers any page number (or any post-back) with the same list would be walked for ever
+        repeated = self._seen_listing_before(source_id, articles) and depth > 0
+        if repeated:
+            all_next_pages = []
+        next_pages = [(url, link_depth) for url, link_depth in all_next_pages if link_depth <= max_depth]
+        postback = None
+        if not all_next_pages and not repeated:
+            postback = self._postback_request(response, source_id, depth + 1)
         homepage = response.meta.get("root") and urlsplit(response.url).path in ("", "/")
         # Articles in hand first, then wider and deeper: when the page budget runs out, it is spent on articles.
         if not self.options.since or self.options.distributed:
@@ -250,6 +257,16 @@ class SourcesSpider(scrapy.Spider):
         if homepage:
             yield from self._homepage_discovery(response, source, hosts)
         yield from self._release(page_key)
+
+    def _seen_listing_before(self, source_id: str, articles: list[str]) -> bool:
+        """True when another listing page of this source in this crawl listed exactly these articles."""
+        if not articles:
+            return False
+        content = (source_id, frozenset(articles))
+        if content in self.listing_contents:
+            return True
+        self.listing_contents.add(content)
+        return False
 
     def _postback_request(self, response: Response, source_id: str, depth: int) -> Request | None:
         """The next page of an ASP.NET WebForms listing, fetched by posting its form back as the pager link would."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
@@ -73,3 +75,17 @@ def test_sources_check_recognises_the_postback_pager(env, portal):
     (result,) = check_sources(load_sources().sources)
     listing = next(check for check in result.checks if check.what == "listing")
     assert "4 liên kết bài viết" in listing.detail and "ASP.NET" in listing.detail and result.usable
+
+
+def test_a_portal_that_repeats_its_last_page_for_ever_is_not_walked_for_ever(tmp_path, monkeypatch):
+    site = WebFormsPortal(load_articles(8), endless=True)  # 2 pages; page 3, 4, … repeat page 2
+    farm = start_farm([site])
+    try:
+        sources = farm.write_sources(tmp_path / "sources.yaml", with_down=False)
+        isolated_env(monkeypatch, tmp_path, None, GDNN_SOURCES=str(sources), GDNN_MAX_PAGES_PER_SOURCE="40")
+        since = site.articles[-1].published - timedelta(days=365)  # every article is new: only repetition stops it
+        summary = run_crawl([site.source_id], since=since, trigger="test")
+    finally:
+        farm.stop()
+    assert summary.sources[0].new_items == 8
+    assert site.postbacks == [2, 3]  # page 3 shows page 2's list again: the walk ends there
