@@ -22,9 +22,26 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d")
 
 
+HEADLINE_FROM_TEXT_CHARS = 160
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+
+
 def join_item(title: str, text: str) -> str:
-    """One string per item, because scikit-learn vectorisers take one document each."""
-    return f"{title or ''}{SEPARATOR}{text or ''}"
+    """One string per item, because scikit-learn vectorisers take one document each. A post without a headline
+    lends its first sentence as one (as crawled posts do), so the headline features see it."""
+    title = (title or "").strip() or first_sentence(text or "")
+    return f"{title}{SEPARATOR}{text or ''}"
+
+
+def first_sentence(text: str) -> str:
+    """The first line of a text, cut after its first sentence or at a word when longer than a headline."""
+    first = " ".join(text.strip().split("\n", 1)[0].split())
+    if len(first) <= HEADLINE_FROM_TEXT_CHARS:
+        return first
+    ends = _SENTENCE_END.search(first, 0, HEADLINE_FROM_TEXT_CHARS)
+    if ends:
+        return first[:ends.start()]
+    return first[:HEADLINE_FROM_TEXT_CHARS].rsplit(" ", 1)[0]
 
 
 def split_item(document: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from classifier.cli import classifier_group, classify_command
+from classifier.features import first_sentence
 from classifier.model import SHIPPED_MODEL, Prediction, load_model
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "classifier" / "examples.jsonl"
@@ -90,6 +91,18 @@ def test_short_social_post_and_missing_text_are_classified(shipped_model):
         {"title": "Khai giảng lớp đào tạo nghề cho lao động nông thôn", "text": None},
     ])
     assert post.gdnn and headline_only.gdnn
+
+
+def test_a_post_without_headline_is_read_with_its_first_sentence_as_one(shipped_model):
+    text = ("🎉 Trường Cao đẳng Công nghệ và Nông lâm Đông Bắc thông báo tuyển sinh năm 2026: miễn 100% học phí cho "
+            "học sinh tốt nghiệp THCS có hộ khẩu trong tỉnh. Liên hệ phòng Đào tạo để được tư vấn.\nHotline: 0205…")
+    first = ("🎉 Trường Cao đẳng Công nghệ và Nông lâm Đông Bắc thông báo tuyển sinh năm 2026: miễn 100% học phí cho "
+             "học sinh tốt nghiệp THCS có hộ khẩu trong tỉnh.")
+    assert first_sentence(text) == first
+    untitled, titled = shipped_model.predict([{"title": "", "text": text}, {"title": first, "text": text}])
+    assert untitled.gdnn_score == titled.gdnn_score and untitled.gdnn
+    assert first_sentence("Một dòng ngắn\nDòng hai") == "Một dòng ngắn"
+    assert len(first_sentence("chữ " * 100)) <= 160
 
 
 def test_load_model_is_cached_and_missing_file_is_a_clear_error(tmp_path):
