@@ -383,11 +383,7 @@ def visible_times(tree, tz: tzinfo, headline=None) -> list[FoundTime]:
     headline = headline if headline is not None else _headline(tree)
     body = tree.find("body") if tree.find("body") is not None else tree
     total = page_text_length(body)
-    hinted = [
-        element for element in body.iter()
-        if isinstance(element.tag, str) and element.tag not in ("script", "style", "a", "html", "body")
-        and _DATE_HINT.search((element.get("class") or "") + " " + (element.get("id") or ""))
-    ]
+    hinted = _date_hinted(body)
     if headline is not None:
         hinted = _nearest_first(headline, hinted)
     checked = 0
@@ -410,6 +406,15 @@ def visible_times(tree, tz: tzinfo, headline=None) -> list[FoundTime]:
         return labelled
     date_lines = [found for block in blocks[:4] if is_date_line(block) for found in find_times_in_text(block, tz)]
     return date_lines or labelled_times(body, tz) or near
+
+
+def _date_hinted(body) -> list:
+    """Elements whose class or id says date/time (the CMS's date line, wherever it sits)."""
+    return [
+        element for element in body.iter()
+        if isinstance(element.tag, str) and element.tag not in ("script", "style", "a", "html", "body")
+        and _DATE_HINT.search((element.get("class") or "") + " " + (element.get("id") or ""))
+    ]
 
 
 def labelled_times(body, tz: tzinfo) -> list[FoundTime]:
@@ -514,25 +519,17 @@ def relative_time(text: str, now: datetime, tz: tzinfo) -> FoundTime | None:
     return FoundTime(datetime.combine(when, value_time, tzinfo=tz), True, "neutral")
 
 
-def relative_times(tree, now: datetime, tz: tzinfo, headline=None) -> list[FoundTime]:
-    """Relative date lines in elements whose class says date/time, nearest to the headline first, then in the
-    first short blocks after the headline."""
+def relative_time_near_headline(tree, now: datetime, tz: tzinfo, headline=None) -> FoundTime | None:
+    """The first relative date line in an element whose class says date/time (nearest to the headline first), else
+    in the first short blocks after the headline."""
     headline = headline if headline is not None else _headline(tree)
     body = tree.find("body") if tree.find("body") is not None else tree
-    hinted = [
-        element for element in body.iter()
-        if isinstance(element.tag, str) and element.tag not in ("script", "style", "a", "html", "body")
-        and _DATE_HINT.search((element.get("class") or "") + " " + (element.get("id") or ""))
-    ]
+    hinted = _date_hinted(body)
     texts = [_element_text(element) for element in (_nearest_first(headline, hinted) if headline is not None
                                                     else hinted)[:40]]
     if headline is not None:
         texts += blocks_after_headline(headline, 300)[:4]
-    for text in texts:
-        found = relative_time(text, now, tz)
-        if found is not None:
-            return [found]
-    return []
+    return next((found for found in (relative_time(text, now, tz) for text in texts) if found is not None), None)
 
 
 def find_published(page, tz: tzinfo, headline=None, now: datetime | None = None) -> datetime | None:
@@ -544,6 +541,6 @@ def find_published(page, tz: tzinfo, headline=None, now: datetime | None = None)
         return None
     found = pick_published(structured_times(tree, tz), visible_times(tree, tz, headline))
     if found is None:
-        relative = relative_times(tree, now or datetime.now(timezone.utc), tz, headline)
-        found = relative[0].value if relative else None
+        relative = relative_time_near_headline(tree, now or datetime.now(timezone.utc), tz, headline)
+        found = relative.value if relative else None
     return found

@@ -241,6 +241,7 @@ class SourcesSpider(scrapy.Spider):
                 yield from self._homepage_discovery(response, source, hosts)
             yield from self._listing_requests(source_id, next_pages)
             if postback is not None and depth + 1 <= max_depth and self._budget_left(source_id):
+                self.stats_by_source[source_id].requested += 1
                 yield postback
             return
         # With --since the walk goes one page at a time, so it can stop at the first page of old articles.
@@ -285,7 +286,6 @@ class SourcesSpider(scrapy.Spider):
         except ValueError as exc:  # no usable form after all: the pager is not followed
             logger.info("[%s] pager of %s not followed: %s", source_id, response.url, exc)
             return None
-        self.stats_by_source[source_id].requested += 1
         return request
 
     def _homepage_discovery(self, response: Response, source: SourceConfig, hosts: set[str]) -> Iterator[Request]:
@@ -316,6 +316,7 @@ class SourcesSpider(scrapy.Spider):
         postback = page.next_postback
         if postback is not None and (postback.meta["depth"] <= page.max_depth or page.fresh) \
                 and self._budget_left(page.source_id):
+            self.stats_by_source[page.source_id].requested += 1
             yield postback
 
     def _article_done(self, meta: dict[str, Any], fresh: bool | None) -> Iterator[Request]:
