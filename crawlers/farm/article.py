@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from gdnn_monitor.textnorm import fold_diacritics
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
@@ -32,6 +33,4 @@ class FarmArticle:
 
 
 def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return _SLUG_DROP.sub("-", text).strip("-")[:80].rstrip("-")
+    return _SLUG_DROP.sub("-", fold_diacritics(text)).strip("-")[:80].rstrip("-")
