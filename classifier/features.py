@@ -20,9 +20,7 @@ THEME_BODY_SYLLABLES = 1200
 BODY_NGRAM = 2
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _DIGITS = re.compile(r"\d")
-
-
-HEADLINE_FROM_TEXT_CHARS = 160
+HEADLINE_FROM_TEXT_CHARS = 160  # a headline-length first sentence stands in for a missing headline
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 
 
