@@ -26,7 +26,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
 
 def join_item(title: str, text: str) -> str:
     """One string per item, because scikit-learn vectorisers take one document each. A post without a headline
-    lends its first sentence as one (as crawled posts do), so the headline features see it."""
+    lends its first sentence as one (the crawler heads a Facebook post with its first line the same way), so the
+    headline features see it."""
     title = (title or "").strip() or first_sentence(text or "")
     return f"{title}{SEPARATOR}{text or ''}"
 
