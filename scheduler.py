@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from gdnn_monitor.logs import configure_logging, new_run_id, run_context
 from gdnn_monitor.settings import Settings, get_settings
+from store.counting import waiting_clause
 from store.locks import CRAWL_LOCK, LockBusy, hold_lock
 from store.models import CrawlRun, Item, Source
 from store.types import utcnow
@@ -172,7 +173,7 @@ def last_successful_run_start(session: Session, triggers: tuple[str, ...] = PIPE
 def awaiting_review(session: Session, since: datetime | None, limit: int = DIGEST_LIMIT) -> tuple[list[Item], int]:
     """New items (fetched since `since`) in the review zone that nobody decided yet, most likely first; plus the total
     of everything awaiting review."""
-    waiting = (Item.zone == "review") & Item.review.is_(None)
+    waiting = waiting_clause()
     query = select(Item).where(waiting).order_by(Item.gdnn_score.desc(), Item.id).limit(limit)
     if since is not None:
         query = query.where(Item.fetched_at >= since)
@@ -181,7 +182,7 @@ def awaiting_review(session: Session, since: datetime | None, limit: int = DIGES
 
 
 def _count_new(session: Session, since: datetime | None) -> int:
-    query = select(func.count()).select_from(Item).where(Item.zone == "review", Item.review.is_(None))
+    query = select(func.count()).select_from(Item).where(waiting_clause())
     if since is not None:
         query = query.where(Item.fetched_at >= since)
     return int(session.exec(query).one())

@@ -39,12 +39,29 @@ class SourceHealth:
         return "down" if utcnow() - since > FAILING_FOR else "failing"
 
 
+    def describe(self) -> str:
+        """What happened, in words an officer can check: how many failures in a row and since when (not a verdict
+        such as "for days" that four failures in a quarter of an hour would not deserve)."""
+        row = self.row
+        if self.status in ("off", "new", "ok") or row is None:
+            return STATUS_LABELS[self.status][0]
+        times = "lần" if row.consecutive_failures else ""
+        text = f"lỗi {row.consecutive_failures} {times} liên tiếp".replace("  ", " ")
+        if row.last_success_at is not None:
+            text += f", chưa thành công lại từ {_when(row.last_success_at)}"
+        else:
+            text += ", chưa lần nào thành công"
+        if row.backoff_until is not None and row.backoff_until > utcnow():
+            text += f"; tạm dừng thử đến {_when(row.backoff_until)}"
+        return text
+
+
 STATUS_LABELS = {
     "off": ("tắt", "dim"),
     "new": ("chưa thu thập", "yellow"),
     "ok": ("tốt", "green"),
     "failing": ("đang lỗi", "red"),
-    "down": ("lỗi nhiều ngày", "bold red"),
+    "down": ("lỗi lặp lại", "bold red"),
 }
 
 
@@ -72,7 +89,8 @@ def print_sources_table(show_all: bool = False) -> None:
     for column in ("id", "Tên", "Loại", "Tỉnh", "Tình trạng", "Thành công lần cuối", "Lỗi liên tiếp", "Lỗi gần nhất"):
         table.add_column(column, overflow="fold")
     for entry in health:
-        label, style = STATUS_LABELS[entry.status]
+        style = STATUS_LABELS[entry.status][1]
+        label = entry.describe()
         row = entry.row
         table.add_row(entry.config.id, entry.config.name, entry.config.kind, entry.config.province or "—",
                       f"[{style}]{label}[/]", _when(row.last_success_at if row else None),

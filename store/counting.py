@@ -27,3 +27,13 @@ def effective_gdnn(item: Item) -> bool | None:
     if item.review == "rejected":
         return False
     return item.gdnn
+
+
+def waiting_clause() -> ColumnElement[bool]:
+    """Waiting for review: nobody decided yet and the model was unsure (the review zone). The one definition used by
+    the dashboard's card, the queue's default view and the reports' "still waiting" line."""
+    return and_(Item.review.is_(None), Item.zone == "review")
+
+
+def is_waiting(item: Item) -> bool:
+    return item.review is None and item.zone == "review"

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from crawlers.registry import CHANNEL_OF_KIND
 from gdnn_monitor.errors import EXIT_USAGE, UserError
-from store.counting import counted_clause
+from store.counting import counted_clause, waiting_clause
 from store.manual import MANUAL_CHANNEL_LABELS
 from store.models import GENRES, Item, KpiTarget, Source
 from store.types import UTCDateTime
@@ -38,16 +38,33 @@ THEME_LABELS = {
     "doanh_nghiep": "Doanh nghiệp, việc làm",
 }
 NO_THEME = "chua_ro"
+KIND_LABELS = {"newspaper": "Báo", "tv": "Đài PT-TH", "school": "Trường", "government": "Cơ quan nhà nước",
+               "portal": "Cổng thông tin", "youtube": "YouTube", "facebook": "Facebook", "manual": "Nhập tay"}
 METRICS = {
     "tin_bai": "Tin/bài (tin, bài, ảnh, phóng sự, chương trình, video, bài đăng)",
     "san_pham": "Sản phẩm truyền thông (tờ rơi, sách, áp phích, video clip…)",
     "su_kien": "Sự kiện truyền thông",
 }
+METRIC_SHORT = {"tin_bai": "Tin/bài", "san_pham": "Sản phẩm truyền thông", "su_kien": "Sự kiện"}
+# The eight activity groups of the 2024 plan's appendix (../shared/docs/domain.md); 0: not known yet.
+ACTIVITY_GROUP_LABELS = {
+    1: "1. Ứng dụng CNTT trong truyền thông gắn với tuyển sinh, đào tạo",
+    2: "2. Xuất bản phẩm và số hóa (tờ rơi, cẩm nang, video clip)",
+    3: "3. Phối hợp với cơ quan báo chí (tin, bài, ảnh, phóng sự, chuyên mục)",
+    4: "4. Viễn thông, Internet (website, Facebook, YouTube, Zalo)",
+    5: "5. Sự kiện định hướng phân luồng (ngày hội tư vấn, Ngày Kỹ năng lao động)",
+    6: "6. Trường GDNN tham gia hướng nghiệp ở trường THCS, THPT",
+    7: "7. Xây dựng không gian, hệ sinh thái truyền thông GDNN",
+    8: "8. Truyền thông qua sự kiện của ngành (thi kỹ năng nghề, hội giảng)",
+}
+NO_GROUP = 0
+NO_GROUP_LABEL = "Chưa xác định nhóm hoạt động"
+NO_THEME_LABEL = "Chưa rõ chủ đề"
 RULE_TEXT = {
     "distinct_outlets": "mỗi lần đăng trên một cơ quan/kênh khác nhau được tính một lần; bản đăng lại trên cùng "
-                        "kênh không tính thêm (every placement on a distinct outlet counts once)",
-    "every_placement": "mọi lần đăng đều được tính, kể cả bản đăng lại (every placement counts)",
-    "unique_stories": "một câu chuyện chỉ tính một lần dù đăng ở nhiều nơi (each story counts once)",
+                        "kênh không tính thêm",
+    "every_placement": "mọi lần đăng đều được tính, kể cả bản đăng lại",
+    "unique_stories": "một câu chuyện chỉ tính một lần dù đăng ở nhiều nơi",
 }
 
 
@@ -63,7 +80,8 @@ def counting_rule_text(rule: str) -> str:
     """The rule as printed at the top of every report, so a reader knows exactly what the numbers mean."""
     return ("Được tính: tin/bài cán bộ đã xác nhận, tin/bài mô hình tự chấp nhận mà chưa ai từ chối, và mục nhập tay. "
             "Không tính: tin/bài bị từ chối, tin/bài đang chờ duyệt. Bản đăng lại (cùng câu chuyện): "
-            f"{RULE_TEXT[rule]}. Sản phẩm truyền thông tính theo số lượng.")
+            f"{RULE_TEXT[rule]}. Sản phẩm truyền thông tính theo số lượng. Mỗi chỉ tiêu (tin/bài, sản phẩm, sự kiện) "
+            "được cộng riêng, không bao giờ cộng lẫn với nhau.")
 
 
 @dataclass(slots=True)
@@ -81,8 +99,9 @@ class CountedRow:
     title: str = ""
     url: str = ""
     source_name: str = ""
-    reviewed_by: str | None = None
+    reviewed_by: str | None = None  # only when an officer confirmed it (an edit alone is no decision)
     origin: str = "crawl"
+    activity_group: int = NO_GROUP
     in_total: bool = True
     solo: bool = False  # not grouped into a story: the item is its own story
 
@@ -125,22 +144,30 @@ def _when():
     return type_coerce(func.coalesce(Item.published_at, Item.fetched_at), UTCDateTime())
 
 
-def _counted_query(columns: list, start: datetime | None, end: datetime | None):
+def _source_filter(sources: Iterable[str] | None) -> list:
+    """Limit to some sources (a school reporting its own results); None or empty: every source."""
+    chosen = sorted(set(sources or ()))
+    return [Item.source_id.in_(chosen)] if chosen else []
+
+
+def _counted_query(columns: list, start: datetime | None, end: datetime | None,
+                   sources: Iterable[str] | None = None):
     """Counted items of the window, oldest first (the first placement of a unit is the one that counts)."""
-    return select(*columns).where(counted_clause(), *_time_window(start, end)).order_by(_when(), Item.id)
+    return (select(*columns).where(counted_clause(), *_time_window(start, end), *_source_filter(sources))
+            .order_by(_when(), Item.id))
 
 
 def counted_rows(session: Session, start: datetime | None, end: datetime | None, rule: str,
-                 detail: bool = False) -> list[CountedRow]:
+                 detail: bool = False, sources: Iterable[str] | None = None) -> list[CountedRow]:
     """Every counted item in the window, oldest first; in_total marks the placements the rule adds to the totals."""
-    sources = {row.id: (row.kind, row.name) for row in session.exec(select(Source))}
+    names = {row.id: (row.kind, row.name) for row in session.exec(select(Source))}
     columns = [Item.id, Item.story_id, Item.source_id, _when(), Item.genre, Item.channel, Item.theme, Item.quantity]
     if detail:
-        columns += [Item.title, Item.url, Item.reviewed_by, Item.origin]
+        columns += [Item.title, Item.url, Item.reviewed_by, Item.origin, Item.review, Item.activity_group]
     rows: list[CountedRow] = []
     seen: set[tuple] = set()
-    for values in session.connection().execute(_counted_query(columns, start, end)):
-        kind, name = sources.get(values[2], ("", values[2]))
+    for values in session.connection().execute(_counted_query(columns, start, end, sources)):
+        kind, name = names.get(values[2], ("", values[2]))
         story = values[1] or f"item-{values[0]}"
         key = _unit_key(values[0], story, values[2], rule)
         row = CountedRow(values[0], story, values[2], values[3], values[4],
@@ -148,9 +175,19 @@ def counted_rows(session: Session, start: datetime | None, end: datetime | None,
                          max(values[7] or 1, 1), source_name=name, in_total=key not in seen, solo=not values[1])
         seen.add(key)
         if detail:
-            row.title, row.url, row.reviewed_by, row.origin = values[8], values[9], values[10], values[11]
+            row.title, row.url, row.origin = values[8], values[9], values[11]
+            row.reviewed_by = values[10] if values[12] == "confirmed" else None
+            row.activity_group = values[13] or NO_GROUP
         rows.append(row)
     return rows
+
+
+def waiting_count(session: Session, start: datetime | None = None, end: datetime | None = None,
+                  sources: Iterable[str] | None = None) -> int:
+    """Items of the window still waiting for an officer (store.counting.waiting_clause): not counted yet."""
+    query = (select(func.count()).select_from(Item)
+             .where(waiting_clause(), *_time_window(start, end), *_source_filter(sources)))
+    return session.exec(query).one()
 
 
 @dataclass
@@ -171,7 +208,8 @@ def summarise_facts(facts: Iterable[tuple], rule: str) -> Summary:
     """Add up facts (story or None for story-less items, month, genre, channel, theme, counted, units, placements).
 
     A fact is one item, or (story None) a group of story-less items the database already added up. Unique stories
-    are tracked for the total and the channel x genre table (what the report shows)."""
+    are tracked for the total, each metric and the channel x genre table (what the report shows). `total` mixes
+    metrics (a leaflet run and an article): show per-metric numbers to people, never total.counted."""
     total = Tally()
     by_metric: dict = defaultdict(Tally)
     by_month: dict = defaultdict(Tally)
@@ -181,14 +219,13 @@ def summarise_facts(facts: Iterable[tuple], rule: str) -> Summary:
     by_channel_genre: dict = defaultdict(Tally)
     for story, month, genre, channel, theme, counted, units, placements in facts:
         cell = by_channel_genre[(channel, genre)]
-        if story is None:
-            total.solo += placements
-            cell.solo += placements
-        else:
-            total.stories.add(story)
-            cell.stories.add(story)
-        for tally in (total, by_metric[metric_of_genre(genre)], by_month[month], by_channel[channel],
-                      by_genre[genre], by_theme[theme], cell):
+        metric = by_metric[metric_of_genre(genre)]
+        for tally in (total, metric, cell):
+            if story is None:
+                tally.solo += placements
+            else:
+                tally.stories.add(story)
+        for tally in (total, metric, by_month[month], by_channel[channel], by_genre[genre], by_theme[theme], cell):
             tally.placements += placements
             tally.counted += counted
             tally.units += units

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from gdnn_monitor import vnformat
+
 BAR_COLOUR = "#1f6f8b"
 TEXT_COLOUR = "#1d2733"
 
 
 def _fmt(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return vnformat.number(value)
 
 
 def column_chart(bars: list[tuple[str, int]], title: str, width: int = 640, height: int = 220) -> Markup:

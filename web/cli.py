@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from gdnn_monitor.errors import EXIT_PORT_IN_USE, EXIT_USAGE, UserError
+from gdnn_monitor.errors import EXIT_OUTPUT, EXIT_PORT_IN_USE, EXIT_USAGE, UserError
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -114,34 +114,58 @@ def users_passwd(name: str, password: str | None) -> None:
 @click.command("report")
 @click.option("--month", help="Tháng, dạng YYYY-MM (ví dụ 2024-05).")
 @click.option("--year", type=int, help="Năm, cho báo cáo cả năm (ví dụ 2024).")
+@click.option("--source", "sources", multiple=True, metavar="ID",
+              help="Chỉ tính các nguồn này (lặp lại được: --source truong-cd --source fb-truong). Mã nguồn: "
+                   "gdnn-monitor sources list --all.")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp kết quả (mặc định: bao-cao-gdnn-<kỳ>.<định dạng> trong thư mục hiện tại).")
-def report(month: str | None, year: int | None, fmt: str, output: Path | None) -> None:
+def report(month: str | None, year: int | None, sources: tuple[str, ...], fmt: str, output: Path | None) -> None:
     """Xuất báo cáo tháng/năm (CSV hoặc XLSX). Exports the monthly or annual report."""
     from gdnn_monitor.console import stage
     from gdnn_monitor.dates import parse_month
     from gdnn_monitor.settings import get_settings
     from store.db import session_scope
-    from web.report_files import Period, build_report, render_report, report_filename
+    from web.report_files import Period, build_report, render_report, report_filename, summary_line
 
     if bool(month) == bool(year):
         raise UserError("Cần đúng một trong --month YYYY-MM hoặc --year YYYY (give --month or --year)", EXIT_USAGE)
     period = Period(*parse_month(month)) if month else Period(year)
     settings = get_settings()
-    with stage(f"Đang tổng hợp số liệu {period.title}"), session_scope() as session:
-        data = build_report(session, period, settings.count_syndicated, settings.tz)
-    with stage(f"Đang tạo tệp {fmt.upper()} ({data.summary.total.placements} lượt đăng)"):
-        content = render_report(data, fmt, settings.tz)
     target = output or Path(report_filename(period, fmt))
+    check_writable(target)
+    with stage(f"Đang tổng hợp số liệu {period.title}"), session_scope() as session:
+        data = build_report(session, period, settings.count_syndicated, settings.tz, list(sources))
+    with stage(f"Đang tạo tệp {fmt.upper()}"):
+        content = render_report(data, fmt, settings.tz)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     except OSError as exc:
-        raise UserError(f"Không ghi được {target}: {exc.strerror}") from exc
-    total = data.summary.total
-    click.echo(f"Báo cáo {period.title}: {total.counted} tính vào chỉ tiêu, {total.placements} lượt đăng, "
-               f"{total.unique_stories} câu chuyện → {target}")
+        raise UserError(f"Không ghi được {target}: {os_reason(exc)}", EXIT_OUTPUT) from exc
+    click.echo(f"Báo cáo {period.title}: {summary_line(data)} → {target}")
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in Vietnamese (the system's English text follows for admins)."""
+    reasons = {errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi", errno.ENOSPC: "hết chỗ trên đĩa",
+               errno.EISDIR: "đó là một thư mục", errno.EROFS: "ổ đĩa chỉ đọc", errno.ENOTDIR: "đường dẫn đi qua một tệp",
+               errno.EEXIST: "đường dẫn đi qua một tệp"}
+    return f"{reasons.get(exc.errno or 0, 'lỗi hệ thống')} ({exc.strerror or exc})"
+
+
+def check_writable(target: Path) -> None:
+    """Before minutes of work: the output's folders can be made, and none of them is a file."""
+    for parent in reversed(target.parents):
+        if parent.exists() and not parent.is_dir():
+            raise UserError(f"Không ghi được {target}: {parent} là một tệp, không phải thư mục. Chọn đường dẫn khác "
+                            f"cho -o (a parent of the output is a file)", EXIT_OUTPUT)
+    if target.is_dir():
+        raise UserError(f"Không ghi được {target}: đó là một thư mục; -o cần tên tệp, ví dụ "
+                        f"{target / 'bao-cao.xlsx'}", EXIT_OUTPUT)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Không tạo được thư mục {target.parent}: {os_reason(exc)}", EXIT_OUTPUT) from exc
 
 
 @click.group("targets")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 
 from sqlalchemy import and_, case, func, or_
@@ -11,12 +11,14 @@ from sqlmodel import Session, select
 from gdnn_monitor.dates import month_bounds, parse_month
 from gdnn_monitor.errors import UserError
 from gdnn_monitor.textnorm import search_words
+from store.counting import waiting_clause
 from store.models import Item, Source
 
 PAGE_SIZE = 50
+DEFAULT_STATUS = "uncertain"
 STATUSES = {
-    "pending": "Chưa duyệt (mọi vùng)",
-    "uncertain": "Cần xem xét (chưa duyệt)",
+    "uncertain": "Chờ duyệt (chưa duyệt, mô hình còn phân vân)",
+    "pending": "Chưa duyệt (mọi vùng, kể cả tự chấp nhận/tự loại)",
     "auto": "Tự chấp nhận (chưa duyệt)",
     "confirmed": "Đã xác nhận",
     "rejected": "Đã từ chối",
@@ -30,32 +32,40 @@ LIST_COLUMNS = (Item.id, Item.title, Item.source_id, Item.published_at, Item.fet
 
 @dataclass
 class QueueFilter:
-    """The filters of the queue page, parsed from the query string (unknown values are ignored, not errors)."""
+    """The filters of the queue page, parsed from the query string; a value that cannot be used is ignored and named
+    in `ignored`, so the page can say what it did not apply instead of silently showing everything."""
 
     source: str | None = None
     kind: str | None = None
     month: str | None = None
     theme: str | None = None
-    status: str = "pending"
+    status: str = DEFAULT_STATUS
     page: int = 1
     text: str | None = None
+    ignored: list[str] = field(default_factory=list)
 
     @classmethod
     def from_query(cls, params) -> "QueueFilter":
-        status = params.get("status") or "pending"
+        ignored: list[str] = []
+        status = params.get("status") or DEFAULT_STATUS
+        if status not in STATUSES:
+            ignored.append(f"trạng thái {status!r} không có, đang hiện “{STATUSES[DEFAULT_STATUS]}”")
+            status = DEFAULT_STATUS
         try:
             page = max(int(params.get("page") or 1), 1)
         except ValueError:
+            ignored.append(f"trang {params.get('page')!r} không phải số, đang hiện trang 1")
             page = 1
         month = (params.get("month") or "").strip() or None
         if month:
             try:
                 parse_month(month)
             except UserError:
+                ignored.append(f"tháng {month!r} không hợp lệ (dạng YYYY-MM, tháng 01–12), đã bỏ lọc theo tháng")
                 month = None
         return cls(source=params.get("source") or None, kind=params.get("kind") or None, month=month,
-                   theme=params.get("theme") or None, status=status if status in STATUSES else "pending", page=page,
-                   text=" ".join((params.get("q") or "").split())[:200] or None)
+                   theme=params.get("theme") or None, status=status, page=page,
+                   text=" ".join((params.get("q") or "").split())[:200] or None, ignored=ignored)
 
 
 def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
@@ -63,7 +73,7 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
     if chosen.status == "pending":
         conditions.append(Item.review.is_(None))
     elif chosen.status == "uncertain":
-        conditions += [Item.review.is_(None), Item.zone == "review"]
+        conditions.append(waiting_clause())
     elif chosen.status == "auto":
         conditions += [Item.review.is_(None), Item.zone == "accept"]
     elif chosen.status in ("confirmed", "rejected"):

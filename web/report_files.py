@@ -6,22 +6,27 @@ Used by `gdnn-monitor report` and by the download in the web app, so both give t
 from __future__ import annotations
 
 import csv
+import difflib
 import io
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
 
 from sqlmodel import Session
 
+from gdnn_monitor import vnformat
 from gdnn_monitor.dates import month_bounds, year_bounds
-from store.reports import (CHANNEL_LABELS, GENRE_LABELS, METRICS, THEME_LABELS, CountedRow, Summary,
-                           counted_rows, counting_rule_text, ordered_channel_genre, summarise)
+from gdnn_monitor.errors import EXIT_USAGE, UserError
+from store.reports import (ACTIVITY_GROUP_LABELS, CHANNEL_LABELS, GENRE_LABELS, METRIC_SHORT, METRICS, NO_GROUP,
+                           NO_GROUP_LABEL, NO_THEME, NO_THEME_LABEL, THEME_LABELS, CountedRow, Progress, Summary,
+                           Tally, counted_rows, counting_rule_text, metric_of_genre, ordered_channel_genre, progress,
+                           summarise, waiting_count)
 
 FORMATS = ("xlsx", "csv")
 SUMMARY_HEADER = ["Kênh (channel)", "Thể loại (genre)", "Lượt đăng (placements)",
                   "Tính vào chỉ tiêu (counted)", "Câu chuyện duy nhất (unique stories)"]
 ITEM_HEADER = ["Ngày (date)", "Nguồn (source)", "Tiêu đề (title)", "Đường dẫn (link)", "Kênh (channel)",
-               "Thể loại (genre)", "Chủ đề (theme)", "Số lượng (quantity)", "Người duyệt (reviewed by)",
-               "Tính vào tổng (in total)", "Mã câu chuyện (story)"]
+               "Thể loại (genre)", "Chủ đề (theme)", "Nhóm hoạt động (activity group)", "Số lượng (quantity)",
+               "Người duyệt (reviewed by)", "Tính vào tổng (in total)", "Mã câu chuyện (story)"]
 AUTO_ACCEPTED = "tự động (mô hình)"
 
 
@@ -50,39 +55,161 @@ class ReportData:
     rule: str
     rows: list[CountedRow]
     summary: Summary
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (id, name) the report is limited to; [] = all
+    waiting: int = 0
+    targets: list[Progress] = field(default_factory=list)  # the year's targets, in the annual report only
 
 
-def build_report(session: Session, period: Period, rule: str, tz: tzinfo) -> ReportData:
+def build_report(session: Session, period: Period, rule: str, tz: tzinfo,
+                 sources: list[str] | None = None) -> ReportData:
+    """The numbers of one report; `sources` limits it to some sources (a school reports its own results)."""
     start, end = period.bounds(tz)
-    rows = counted_rows(session, start, end, rule, detail=True)
-    return ReportData(period, rule, rows, summarise(rows, rule, tz))
+    chosen = check_sources(session, sources or [])
+    ids = [source_id for source_id, _ in chosen]
+    rows = counted_rows(session, start, end, rule, detail=True, sources=ids)
+    summary = summarise(rows, rule, tz)
+    targets = progress(session, period.year, summary) if period.month is None and not ids else []
+    return ReportData(period, rule, rows, summary, chosen, waiting_count(session, start, end, ids), targets)
+
+
+def check_sources(session: Session, sources: list[str]) -> list[tuple[str, str]]:
+    """(id, name) of each requested source; an unknown id is refused with the closest known one suggested."""
+    from sqlmodel import select
+
+    from store.models import Source
+
+    known = {row.id: row.name for row in session.exec(select(Source))}
+    chosen = []
+    for source_id in dict.fromkeys(value.strip() for value in sources if value.strip()):
+        if source_id not in known:
+            close = difflib.get_close_matches(source_id, list(known), n=1)
+            hint = f" — có phải {close[0]!r}?" if close else ""
+            raise UserError(f"Không có nguồn {source_id!r}{hint} (xem: gdnn-monitor sources list --all)", EXIT_USAGE)
+        chosen.append((source_id, known[source_id]))
+    return chosen
+
+
+def _per_metric(tallies: dict[str, Tally]) -> list[int]:
+    return [tallies[metric].counted if metric in tallies else 0 for metric in METRICS]
 
 
 def _summary_rows(data: ReportData) -> list[list]:
+    """Channel x genre, then one total per metric: articles and leaflets are never added together."""
     rows = [[CHANNEL_LABELS.get(channel, channel), GENRE_LABELS.get(genre, genre), tally.placements, tally.counted,
              tally.unique_stories] for channel, genre, tally in ordered_channel_genre(data.summary)]
-    total = data.summary.total
-    rows.append(["Tổng cộng (total)", "", total.placements, total.counted, total.unique_stories])
+    for metric in METRICS:
+        tally = data.summary.by_metric.get(metric, Tally())
+        rows.append([f"Tổng — {METRIC_SHORT[metric]}", "", tally.placements, tally.counted, tally.unique_stories])
     return rows
 
 
-def _metric_rows(data: ReportData) -> list[list]:
-    return [[label, data.summary.by_metric[metric].counted if metric in data.summary.by_metric else 0]
-            for metric, label in METRICS.items()]
+def _metric_header(data: ReportData) -> list[str]:
+    header = ["Chỉ tiêu (metric)", "Lượt đăng (placements)", "Tính vào chỉ tiêu (counted)",
+              "Câu chuyện duy nhất (unique stories)"]
+    return header + (["Chỉ tiêu năm (target)", "Đạt (% chỉ tiêu)"] if data.targets else [])
+
+
+def _metric_rows(data: ReportData, percent_as_text: bool) -> list[list]:
+    """One row per metric; the annual report adds the year's target and how much of it is done (as the dashboard)."""
+    goals = {entry.metric: entry for entry in data.targets}
+    rows = []
+    for metric, label in METRICS.items():
+        tally = data.summary.by_metric.get(metric, Tally())
+        row: list = [label, tally.placements, tally.counted, tally.unique_stories]
+        if data.targets:
+            goal = goals[metric]
+            share = goal.percent
+            row += [goal.target if goal.target is not None else "chưa đặt",
+                    "" if share is None else (vnformat.percent(share) if percent_as_text else share / 100)]
+        rows.append(row)
+    return rows
+
+
+def _breakdown(rows: list[CountedRow], key, labels: dict, missing: tuple) -> list[list]:
+    """Counted numbers per metric for each value of `key` (activity group, theme), in the labels' order."""
+    tallies: dict = {}
+    for row in rows:
+        if row.in_total:
+            per_metric = tallies.setdefault(key(row), dict.fromkeys(METRICS, 0))
+            per_metric[metric_of_genre(row.genre)] += row.quantity
+    order = [value for value in labels if value in tallies] + [value for value in tallies if value not in labels]
+    names = {**labels, missing[0]: missing[1]}
+    return [[names.get(value, value), *tallies[value].values()] for value in order]
+
+
+def _group_rows(data: ReportData) -> list[list]:
+    return _breakdown(data.rows, lambda row: row.activity_group, ACTIVITY_GROUP_LABELS, (NO_GROUP, NO_GROUP_LABEL))
+
+
+def _theme_rows(data: ReportData) -> list[list]:
+    return _breakdown(data.rows, lambda row: row.theme, THEME_LABELS, (NO_THEME, NO_THEME_LABEL))
+
+
+BREAKDOWN_VALUES = [f"{METRIC_SHORT[metric]} (counted)" for metric in METRICS]
+GROUP_HEADER = ["Nhóm hoạt động của kế hoạch (activity group)", *BREAKDOWN_VALUES]
+THEME_HEADER = ["Chủ đề (theme)", *BREAKDOWN_VALUES]
+
+
+def metric_table(data: ReportData) -> tuple[list[str], list[list]]:
+    """(header, rows) of each table, for the web page that shows the report on screen."""
+    return _metric_header(data), _metric_rows(data, percent_as_text=True)
+
+
+def summary_table(data: ReportData) -> tuple[list[str], list[list]]:
+    return SUMMARY_HEADER, _summary_rows(data)
+
+
+def group_table(data: ReportData) -> tuple[list[str], list[list]]:
+    return GROUP_HEADER, _group_rows(data)
+
+
+def theme_table(data: ReportData) -> tuple[list[str], list[list]]:
+    return THEME_HEADER, _theme_rows(data)
 
 
 def _item_rows(data: ReportData, tz: tzinfo) -> list[list]:
-    return [[row.when.astimezone(tz).strftime("%d/%m/%Y"), row.source_name, row.title,
+    """The item list; the date is a date (formatted by the writer), the reviewer only for an officer's decision."""
+    return [[row.when.astimezone(tz).date(), row.source_name, row.title,
              "" if row.url.startswith("manual:") else row.url, CHANNEL_LABELS.get(row.channel, row.channel),
-             GENRE_LABELS.get(row.genre, row.genre), THEME_LABELS.get(row.theme, ""), row.quantity,
+             GENRE_LABELS.get(row.genre, row.genre), THEME_LABELS.get(row.theme, NO_THEME_LABEL),
+             ACTIVITY_GROUP_LABELS.get(row.activity_group, NO_GROUP_LABEL), row.quantity,
              row.reviewed_by or AUTO_ACCEPTED, "có" if row.in_total else "không (bản đăng lại)",
              "" if row.story.startswith("item-") else row.story] for row in data.rows]
 
 
+def summary_line(data: ReportData) -> str:
+    """The CLI's one-line result: each metric on its own (articles and leaflets are never added), and the queue."""
+    parts = []
+    for metric in METRICS:
+        tally = data.summary.by_metric.get(metric, Tally())
+        parts.append(f"{METRIC_SHORT[metric].lower()} {vnformat.number(tally.counted)}")
+    tin_bai = data.summary.by_metric.get("tin_bai", Tally())
+    waiting = f"{vnformat.number(data.waiting)} tin/bài đang chờ duyệt" if data.waiting else "không còn tin chờ duyệt"
+    return (f"tính vào chỉ tiêu: {'; '.join(parts)} (tin/bài: {vnformat.number(tin_bai.placements)} lượt đăng, "
+            f"{vnformat.number(tin_bai.unique_stories)} câu chuyện); {waiting}")
+
+
+def waiting_text(data: ReportData) -> str:
+    if not data.waiting:
+        return "Không còn tin/bài nào đang chờ duyệt trong kỳ."
+    return (f"Còn {vnformat.number(data.waiting)} tin/bài đang chờ duyệt trong kỳ (chưa được tính vào số liệu dưới "
+            "đây) — hãy duyệt hết trước khi ký báo cáo.")
+
+
+def sources_text(data: ReportData) -> str:
+    if not data.sources:
+        return "Phạm vi: mọi nguồn."
+    return "Phạm vi: chỉ các nguồn " + ", ".join(f"{name} ({source_id})" for source_id, name in data.sources) + "."
+
+
 def _heading(data: ReportData) -> list[list]:
-    return [[f"Báo cáo kết quả truyền thông về giáo dục nghề nghiệp — {data.period.title}"],
-            [f"Quy tắc đếm (counting rule): {counting_rule_text(data.rule)}"],
-            []]
+    lines = [[f"Báo cáo kết quả truyền thông về giáo dục nghề nghiệp — {data.period.title}"],
+             [sources_text(data)],
+             [f"Quy tắc đếm (counting rule): {counting_rule_text(data.rule)}"],
+             [f"Chờ duyệt: {waiting_text(data)}"]]
+    if data.sources and data.period.month is None:
+        lines.append(["Chỉ tiêu năm của tỉnh không áp dụng cho báo cáo giới hạn theo nguồn."])
+    return [*lines, []]
 
 
 def _csv_safe(value: object) -> object:
@@ -100,38 +227,55 @@ class _SafeWriter:
         self.writer.writerows([[_csv_safe(value) for value in row] for row in rows])
 
 
+def _csv_items(data: ReportData, tz: tzinfo) -> list[list]:
+    return [[vnformat.day(row[0]), *row[1:]] for row in _item_rows(data, tz)]
+
+
 def write_csv(data: ReportData, tz: tzinfo) -> bytes:
     """One UTF-8 file (with BOM, so spreadsheet programs read the Vietnamese right): summary, then the item list."""
     buffer = io.StringIO()
     writer = _SafeWriter(buffer)
     writer.writerows(_heading(data))
-    writer.writerows([["Chỉ tiêu (metric)", "Kết quả (counted)"], *_metric_rows(data), []])
+    writer.writerows([_metric_header(data), *_metric_rows(data, percent_as_text=True), []])
     writer.writerows([SUMMARY_HEADER, *_summary_rows(data), []])
-    writer.writerows([ITEM_HEADER, *_item_rows(data, tz)])
+    writer.writerows([GROUP_HEADER, *_group_rows(data), []])
+    writer.writerows([THEME_HEADER, *_theme_rows(data), []])
+    writer.writerows([ITEM_HEADER, *_csv_items(data, tz)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+LINK_COLUMN = ITEM_HEADER.index("Đường dẫn (link)")
+
+
 def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
-    """Two sheets, written in openpyxl's streaming mode so a year of items stays fast and small in memory."""
+    """Two sheets, written in openpyxl's streaming mode so a year of items stays fast and small in memory. Dates are
+    real dates shown dd/mm/yyyy, links are clickable, the share of a target is a percentage cell."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
 
-    def row_of(sheet, values):
+    def row_of(sheet, values, link: int | None = None, share: int | None = None):
         """Strings stay strings (never formulas) and lose the control characters XLSX cannot hold."""
         cells = []
-        for value in values:
+        for index, value in enumerate(values):
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str)
+                                 else value)
             if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
                 cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value)
+                if index == link and value:
+                    cell.hyperlink = value
+                    cell.style = "Hyperlink"
+            elif isinstance(value, date):
+                cell.number_format = vnformat.XLSX_DATE_FORMAT
+            elif index == share and isinstance(value, float):
+                cell.number_format = vnformat.XLSX_PERCENT_FORMAT
+            elif isinstance(value, int):
+                cell.number_format = vnformat.XLSX_NUMBER_FORMAT
+            cells.append(cell)
         return cells
 
     def header(sheet, values):
@@ -143,26 +287,29 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
             cells.append(cell)
         sheet.append(cells)
 
+    def table(sheet, head, lines, share: int | None = None):
+        header(sheet, head)
+        for line in lines:
+            sheet.append(row_of(sheet, line, share=share))
+        sheet.append([])
+
     summary = book.create_sheet("Tổng hợp")
-    for width, letter in zip((38, 44, 16, 18, 20), "ABCDE"):
+    for width, letter in zip((44, 44, 18, 20, 20, 16), "ABCDEF"):
         summary.column_dimensions[letter].width = width
     for line in _heading(data):
         summary.append(row_of(summary, line))
-    header(summary, ["Chỉ tiêu (metric)", "Kết quả (counted)"])
-    for line in _metric_rows(data):
-        summary.append(row_of(summary, line))
-    summary.append([])
-    header(summary, SUMMARY_HEADER)
-    for line in _summary_rows(data):
-        summary.append(row_of(summary, line))
+    table(summary, _metric_header(data), _metric_rows(data, percent_as_text=False), share=5)
+    table(summary, SUMMARY_HEADER, _summary_rows(data))
+    table(summary, GROUP_HEADER, _group_rows(data))
+    table(summary, THEME_HEADER, _theme_rows(data))
 
     items = book.create_sheet("Danh sách")
-    for width, letter in zip((12, 28, 60, 40, 22, 22, 22, 10, 18, 18, 18), "ABCDEFGHIJK"):
+    for width, letter in zip((12, 28, 60, 40, 22, 22, 22, 30, 10, 18, 18, 18), "ABCDEFGHIJKL"):
         items.column_dimensions[letter].width = width
     items.freeze_panes = "A2"
     header(items, ITEM_HEADER)
     for line in _item_rows(data, tz):
-        items.append(row_of(items, line))
+        items.append(row_of(items, line, link=LINK_COLUMN))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

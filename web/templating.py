@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from gdnn_monitor import vnformat
 from gdnn_monitor.settings import get_settings
 from store.reports import CHANNEL_LABELS, GENRE_LABELS, METRICS, THEME_LABELS
 from web.security import ROLE_LABELS, csrf_token
@@ -68,13 +69,6 @@ def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     return value.astimezone(get_settings().tz).strftime(fmt) if value else "—"
 
 
-def number(value: int | float | None) -> str:
-    """Vietnamese digit grouping: 1.000."""
-    if value is None:
-        return "—"
-    return f"{value:,.0f}".replace(",", ".")
-
-
 def _query(request: Request, **changes) -> str:
     """The current query string with some parameters changed (pagination and filter links)."""
     params = dict(request.query_params)
@@ -96,7 +90,7 @@ def build_templates() -> Jinja2Templates:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     from store.reviews import changes_of
 
-    env.filters.update(local_time=local_time, number=number, safe_link=safe_link, review_changes=changes_of)
+    env.filters.update(local_time=local_time, number=vnformat.number, percent=vnformat.percent, safe_link=safe_link, review_changes=changes_of)
     env.globals.update(CHANNEL_LABELS=CHANNEL_LABELS, GENRE_LABELS=GENRE_LABELS, THEME_LABELS=THEME_LABELS,
                        METRICS=METRICS, ZONE_LABELS=ZONE_LABELS, REVIEW_LABELS=REVIEW_LABELS,
                        ROLE_LABELS=ROLE_LABELS, query=_query, active="")

@@ -7,13 +7,10 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func
-from sqlmodel import select
-
 from gdnn_monitor.dates import year_bounds
 from gdnn_monitor.settings import get_settings
-from store.models import Item
-from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, period_summary, progress
+from store.reports import (CHANNEL_LABELS, GENRE_LABELS, KIND_LABELS, METRIC_SHORT, NO_THEME, NO_THEME_LABEL,
+                           THEME_LABELS, period_summary, progress, waiting_count)
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
 
@@ -53,8 +50,7 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     tz = settings.tz
     year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
     summary = period_summary(session, *year_bounds(year, tz), settings.count_syndicated, tz)
-    pending = session.exec(select(func.count()).select_from(Item).where(Item.review.is_(None),
-                                                                        Item.zone == "review")).one()
+    pending = waiting_count(session)
     health, health_error = _source_health()
     health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
     charts = {
@@ -62,9 +58,10 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
                                for m in range(1, 13)], f"Số mục được tính theo tháng năm {year}"),
         "channel": bar_chart(_labelled(summary.by_channel, CHANNEL_LABELS), "Theo kênh"),
         "genre": bar_chart(_labelled(summary.by_genre, GENRE_LABELS), "Theo thể loại"),
-        "theme": bar_chart(_labelled(summary.by_theme, THEME_LABELS, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
+        "theme": bar_chart(_labelled(summary.by_theme, THEME_LABELS, {NO_THEME: NO_THEME_LABEL}), "Theo chủ đề"),
     }
     return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
         "year": year, "summary": summary, "progress": progress(session, year, summary), "charts": charts,
-        "pending": pending, "health": health, "health_error": health_error,
+        "pending": pending, "health": health, "health_error": health_error, "kinds": KIND_LABELS,
+        "metric_short": METRIC_SHORT,
     })

@@ -8,13 +8,11 @@ from sqlmodel import select
 
 from gdnn_monitor.settings import get_settings
 from store.models import SOURCE_KINDS, Source
-from store.reports import THEME_LABELS
+from store.reports import KIND_LABELS, THEME_LABELS
 from web.deps import DB, AnyUser
 from web.queue import PAGE_SIZE, STATUSES, QueueFilter, queue_page
 
 router = APIRouter()
-KIND_LABELS = {"newspaper": "Báo", "tv": "Đài PT-TH", "school": "Trường", "government": "Cơ quan nhà nước",
-               "portal": "Cổng thông tin", "youtube": "YouTube", "facebook": "Facebook", "manual": "Nhập tay"}
 
 
 @router.get("/queue", name="queue")
