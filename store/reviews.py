@@ -1,4 +1,4 @@
-"""Officers' decisions on items: confirm, reject, correct theme/genre, undo.
+"""Officers' decisions on items: confirm, reject, correct theme/genre/activity group, undo.
 
 Every decision appends a Review row (the audit trail, never edited) and updates the Item's denormalised review
 fields, which the queue, dashboard and counting rule read. The row keeps the state before the decision, so an
@@ -19,7 +19,8 @@ from store.types import utcnow
 DECISIONS = ("confirmed", "rejected", "corrected")
 UNDO = "undo"
 MAX_NOTE = 2000
-_STATE_FIELDS = ("review", "reviewed_by", "reviewed_at", "theme", "genre")
+_STATE_FIELDS = ("review", "reviewed_by", "reviewed_at", "theme", "genre", "activity_group")
+ACTIVITY_GROUPS = range(1, 9)
 
 
 class ReviewError(UserError):
@@ -30,12 +31,14 @@ class ReviewError(UserError):
 
 @dataclass
 class Decision:
-    """What an officer chose: a verdict (or only a correction) with optional new theme/genre and a note."""
+    """What an officer chose: a verdict (or only a correction) with optional new theme/genre/activity group and a
+    note."""
 
     decision: str
     theme: str | None = None
     genre: str | None = None
     note: str | None = None
+    activity_group: int | None = None
 
 
 def _state(item: Item) -> dict:
@@ -48,7 +51,9 @@ def _restore(item: Item, state: dict) -> None:
     from datetime import datetime
 
     for name in _STATE_FIELDS:
-        value = state.get(name)
+        if name not in state:  # a decision recorded before the field existed left it unchanged
+            continue
+        value = state[name]
         if name == "reviewed_at" and value:
             value = datetime.fromisoformat(value)
         setattr(item, name, value)
@@ -68,30 +73,37 @@ def _check(choice: Decision, themes: tuple[str, ...] | None) -> None:
         raise ReviewError(f"Thể loại không hợp lệ: {choice.genre!r}")
     if choice.theme is not None and themes is not None and choice.theme not in themes:
         raise ReviewError(f"Chủ đề không hợp lệ: {choice.theme!r}")
+    if choice.activity_group is not None and choice.activity_group not in ACTIVITY_GROUPS:
+        raise ReviewError(f"Nhóm hoạt động không hợp lệ: {choice.activity_group!r} (từ 1 đến 8)")
     if choice.note is not None and len(choice.note) > MAX_NOTE:
         raise ReviewError(f"Ghi chú quá dài (tối đa {MAX_NOTE} ký tự)")
 
 
 def decide(session: Session, item_id: int, user: str, choice: Decision,
            themes: tuple[str, ...] | None = None) -> Review:
-    """Apply one decision and record it; 'corrected' changes theme/genre without changing the verdict."""
+    """Apply one decision and record it; 'corrected' changes theme/genre/activity group without changing the verdict
+    (and without making the officer its reviewer: only a verdict has one). Confirming needs a theme, so every counted
+    item has one in the reports."""
     _check(choice, themes)
     item = _load_item(session, item_id)
     before = _state(item)
-    changes: dict[str, str] = {}
-    if choice.theme is not None and choice.theme != item.theme:
-        changes["theme"] = choice.theme
-    if choice.genre is not None and choice.genre != item.genre:
-        changes["genre"] = choice.genre
+    changes: dict[str, str | int] = {}
+    for name in ("theme", "genre", "activity_group"):
+        value = getattr(choice, name)
+        if value is not None and value != getattr(item, name):
+            changes[name] = value
     if choice.decision == "corrected" and not changes:
-        raise ReviewError("Không có gì để sửa: chủ đề và thể loại không đổi (nothing to correct)")
+        raise ReviewError("Không có gì để sửa: chủ đề, thể loại và nhóm hoạt động không đổi (nothing to correct)")
+    if choice.decision == "confirmed" and not (choice.theme or item.theme) and item.origin != "manual":
+        raise ReviewError("Chọn chủ đề trước khi xác nhận: tin/bài được tính vào báo cáo theo chủ đề "
+                          "(a theme is needed to confirm)")
     now = utcnow()
     for name, value in changes.items():
         setattr(item, name, value)
     if choice.decision != "corrected":
         item.review = choice.decision
-    item.reviewed_by = user
-    item.reviewed_at = now
+        item.reviewed_by = user
+        item.reviewed_at = now
     session.add(item)
     note = (choice.note or "").strip() or None
     review = Review(item_id=item.id, user=user, at=now, decision=choice.decision, note=note,

@@ -20,7 +20,7 @@ from web.security import ROLE_LABELS, csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ZONE_LABELS = {"accept": "Tự chấp nhận", "review": "Cần xem xét", "reject": "Tự loại"}
-REVIEW_LABELS = {"confirmed": "Đã xác nhận", "rejected": "Đã từ chối", "corrected": "Sửa chủ đề/thể loại",
+REVIEW_LABELS = {"confirmed": "Đã xác nhận", "rejected": "Đã từ chối", "corrected": "Sửa chủ đề/nhóm/thể loại",
                  "undo": "Hoàn tác", None: "Chưa duyệt"}
 _SAFE_LINK = re.compile(r"^https?://", re.IGNORECASE)
 

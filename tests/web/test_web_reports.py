@@ -85,9 +85,9 @@ def test_dashboard_shows_progress_toward_the_targets(client, web_env):
     login(client, "viewer")
     page = client.get("/?year=2024").text
     assert 'data-metric="tin_bai"' in page and '<span class="done">3</span> / 50' in page
-    assert '<span class="done">250</span> / 1.000' in page and "25.0% chỉ tiêu năm" in page
+    assert '<span class="done">250</span> / 1.000' in page and "25,0 % chỉ tiêu năm" in page
     assert "<svg" in page and "Phát thanh - Truyền hình" in page and "Tuyển sinh, hướng nghiệp" in page
-    assert "lỗi nhiều ngày" in page and "HTTP 403 từ Graph API" in page
+    assert "lỗi 6 lần liên tiếp, chưa thành công lại từ" in page and "HTTP 403 từ Graph API" in page
     assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', page)  # nothing from the internet
 
 
@@ -108,17 +108,18 @@ def test_xlsx_report_has_a_summary_and_every_counted_item_in_vietnamese(web_env)
     assert book.sheetnames == ["Tổng hợp", "Danh sách"]
     summary = [tuple(row) for row in book["Tổng hợp"].iter_rows(values_only=True)]
     assert summary[0][0] == "Báo cáo kết quả truyền thông về giáo dục nghề nghiệp — tháng 05/2024"
-    assert "Quy tắc đếm" in summary[1][0] and "kênh khác nhau" in summary[1][0]
+    assert summary[1][0] == "Phạm vi: mọi nguồn."
+    assert "Quy tắc đếm" in summary[2][0] and "kênh khác nhau" in summary[2][0]
     table = {(row[0], row[1]): row[2:5] for row in summary if row and row[0] and len(row) > 4 and row[2] is not None}
     assert table[("Báo in/điện tử", "Tin, bài viết")] == (1, 1, 1)
     assert table[("Cổng thông tin", "Tin, bài viết")] == (1, 1, 1)
-    assert table[("Tổng cộng (total)", None)] == (3, 3, 2)
+    assert table[("Tổng — Tin/bài", None)] == (3, 3, 2)
     items = list(book["Danh sách"].iter_rows(values_only=True))
     assert items[0][0] == "Ngày (date)" and len(items) == 4
     titles = {row[2]: row for row in items[1:]}
     row = titles["Tư vấn tuyển sinh - hướng nghiệp cho học sinh lớp 9 tại huyện Cao Lộc"]
     assert row[1] in ("Báo Tỉnh Thử Nghiệm", "Cổng Thông tin điện tử Tỉnh") and row[6] == "Tuyển sinh, hướng nghiệp"
-    assert {r[8] for r in items[1:]} == {"reviewer1", "tự động (mô hình)"}
+    assert {r[9] for r in items[1:]} == {"reviewer1", "tự động (mô hình)"}
 
 
 def test_report_cells_never_become_formulas(web_env):
@@ -219,7 +220,7 @@ def test_counting_reviews_and_queue_work_the_same_on_sqlite_and_postgresql(web_d
             lean = period_summary(session, *year_bounds(2024, tz), rule, tz)
             assert lean == summarise(counted_rows(session, *year_bounds(2024, tz), rule), rule, tz), rule
         assert lean.by_metric["san_pham"].counted == 300 and lean.by_month[6].counted == 1
-        rows, total = queue_page(session, QueueFilter(month="2024-05"), tz)
+        rows, total = queue_page(session, QueueFilter(month="2024-05", status="pending"), tz)
         assert total == 5 and rows[0].id == web_db_env["script"]
         searched, found = queue_page(session, QueueFilter(status="all", text="làng NGHỀ"), tz)
         assert found == 1 and searched[0].id == web_db_env["false-friend"]

@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from gdnn_monitor.errors import UserError
 from gdnn_monitor.settings import get_settings
-from store.models import GENRES, Item, Source
-from store.reports import THEME_LABELS
+from store.models import GENRES, Item, Review, Source
+from store.reports import ACTIVITY_GROUP_LABELS, THEME_LABELS
 from store.reviews import Decision, decide, history, last_undoable, undo_last
 from web.deps import DB, AnyUser, Reviewer
 from web.queue import QueueFilter, neighbour, syndicated_copies
@@ -35,6 +35,11 @@ def _item_url(item_id: int, back: str) -> str:
     return f"/items/{item_id}" + (f"?{urlencode({'back': back})}" if back else "")
 
 
+def _undone(session, item_id: int) -> dict[int, Review]:
+    """The decisions that were undone, by id, so the history can say in words what each undo took back."""
+    return {entry.id: entry for entry in history(session, item_id)}
+
+
 @router.get("/items/{item_id}", name="item")
 def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: str = "") -> Response:
     item = _load(session, item_id)
@@ -48,6 +53,7 @@ def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: 
         "summary": highlight(item.summary, phrases) if item.summary and item.text else None,
         "copies": syndicated_copies(session, item), "history": history(session, item.id),
         "can_undo": last_undoable(session, item.id) is not None, "genres": GENRES, "themes": THEME_LABELS,
+        "groups": ACTIVITY_GROUP_LABELS, "undone": _undone(session, item.id),
         "back": back, "next_id": neighbour(session, chosen, item, tz, forward=True),
         "prev_id": neighbour(session, chosen, item, tz, forward=False),
     })
@@ -57,12 +63,14 @@ def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: 
 def item_decision(request: Request, item_id: int, session: DB, user: Reviewer,
                   decision: Annotated[str, Form()], theme: Annotated[str, Form()] = "",
                   genre: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
+                  activity_group: Annotated[str, Form()] = "",
                   back: Annotated[str, Form()] = "", stay: Annotated[str, Form()] = "") -> Response:
     item = _load(session, item_id)
     next_id = None if stay else neighbour(session, _filter_of(back), item, get_settings().tz)
     try:
         decide(session, item_id, user.username,
-               Decision(decision, theme=theme or None, genre=genre or None, note=note or None),
+               Decision(decision, theme=theme or None, genre=genre or None, note=note or None,
+                        activity_group=_group(activity_group)),
                themes=tuple(THEME_LABELS))
     except UserError as exc:
         session.rollback()
@@ -72,6 +80,15 @@ def item_decision(request: Request, item_id: int, session: DB, user: Reviewer,
     labels = {"confirmed": "Đã xác nhận", "rejected": "Đã từ chối", "corrected": "Đã sửa"}
     flash(request, f"{labels[decision]}: tin/bài số {item_id}.", undo_item=item_id)
     return RedirectResponse(_item_url(next_id or item_id, back), status_code=303)
+
+
+def _group(text: str) -> int | None:
+    """The activity group chosen in the form: '' keeps the current one; anything else must be 1..8."""
+    if not text.strip():
+        return None
+    if not text.strip().isdigit():
+        raise UserError(f"Nhóm hoạt động không hợp lệ: {text!r} (từ 1 đến 8)")
+    return int(text)
 
 
 @router.post("/items/{item_id}/undo", name="undo")
