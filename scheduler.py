@@ -478,7 +478,7 @@ def schedule_command(once: bool) -> None:
 
     Runs the daily pipeline on the cron schedule until SIGTERM; --once runs it now and exits.
     """
-    from gdnn_monitor.errors import UserError
+    from gdnn_monitor.errors import EXIT_BUSY, UserError
 
     settings = get_settings()
     configure_logging(settings.log_format)
@@ -487,7 +487,8 @@ def schedule_command(once: bool) -> None:
         return
     result = run_pipeline(trigger=ONCE_TRIGGER)
     if result.status == "skipped":
-        raise UserError(f"một lần thu thập khác đang chạy (another crawl is running): {result.error}")
+        raise UserError(f"một lần thu thập khác đang chạy, lần này không chạy (another crawl is running): "
+                        f"{result.error}", EXIT_BUSY)
     if result.status == FAILED:
         raise UserError(f"lần chạy {result.run_id} bị lỗi (the run failed): {result.error}")
     click.echo(f"Lần chạy {result.run_id}: xong; {result.digest_items} tin mới chờ duyệt"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gdnn_monitor.errors import EXIT_CONFIG, UserError
+from gdnn_monitor.errors import EXIT_CONFIG, EXIT_USAGE, UserError
 
 PREDICT_BATCH = 64
 CLASSIFY_CHUNK = 500
@@ -38,7 +38,8 @@ def classifier_group() -> None:
 @classifier_group.command("train")
 @click.option("--with-reviews", is_flag=True, help="Add officers' confirmed/rejected items from the database.")
 @click.option("--data", "data_path", type=click.Path(path_type=Path), default=None,
-              help="Labelled JSONL (default: ../shared/data/labeled/dev.jsonl).")
+              help="Tệp JSONL có nhãn, mỗi dòng {\"title\", \"text\", \"gdnn\": 0/1, \"theme\"} (mặc định: "
+                   "../shared/data/labeled/dev.jsonl của bộ mã nguồn). Labelled JSONL.")
 @click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=None,
               help="Folder of unlabelled corpora for negatives (default: ../shared/data/raw; skipped if absent).")
 @click.option("--no-cv", is_flag=True, help="Skip cross-validation (default thresholds, no metrics).")
@@ -60,10 +61,15 @@ def train_command(with_reviews: bool, data_path: Path | None, raw_dir: Path | No
         with session_scope() as session:
             reviews = read_reviews(session)
         click.echo(f"reviews from the database: {len(reviews)}", err=True)
+    if data_path is None and not DEFAULT_DEV.is_file():
+        raise UserError(f"Không có dữ liệu huấn luyện mặc định {DEFAULT_DEV} (chỉ có trong bộ mã nguồn đầy đủ). "
+                        "Chỉ định tệp có nhãn: gdnn-monitor classifier train --data TỆP.jsonl (mỗi dòng một JSON "
+                        "với title, text, gdnn 0/1, theme). Mô hình đi kèm đã được huấn luyện sẵn; không cần huấn "
+                        "luyện lại để dùng. (no default training data: pass --data FILE)", EXIT_USAGE)
     try:
         data = gather_data(data_path or DEFAULT_DEV, raw_dir or DEFAULT_RAW, reviews)
     except DataError as exc:
-        raise UserError(f"training data: {exc}") from exc
+        raise UserError(f"Dữ liệu huấn luyện không dùng được (training data): {exc}", EXIT_USAGE) from exc
     click.echo(f"labelled: {len(data.labelled)}, training-only: {len(data.extra)}, random-news check: "
                f"{len(data.proxy)}", err=True)
     model = train_model(data, run_cv=not no_cv)
@@ -92,7 +98,7 @@ def evaluate_command(data_path: Path, model_path: Path | None) -> None:
     try:
         examples = read_labelled(data_path)
     except DataError as exc:
-        raise UserError(f"evaluation data: {exc}") from exc
+        raise UserError(f"Dữ liệu đánh giá không dùng được (evaluation data): {exc}", EXIT_USAGE) from exc
     click.echo(format_report(evaluate(_load(model_path), examples)))
 
 
@@ -105,13 +111,13 @@ def _parse_predict_line(line: str) -> dict:
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
     if not isinstance(row, dict):
-        raise ValueError("expected a JSON object with 'id', 'title', 'text'")
+        raise ValueError("cần một đối tượng JSON có 'id', 'title', 'text' (expected a JSON object)")
     title, text = row.get("title"), row.get("text")
     for name, value in (("title", title), ("text", text)):
         if value is not None and not isinstance(value, str):
-            raise ValueError(f"'{name}' must be a string")
+            raise ValueError(f"'{name}' phải là chuỗi văn bản ('{name}' must be a string)")
     if not (title or text):
-        raise ValueError("needs a non-empty 'title' or 'text'")
+        raise ValueError("cần 'title' hoặc 'text' không rỗng (needs a non-empty 'title' or 'text')")
     return {"id": row.get("id"), "title": normalize_inline(title), "text": normalize_text(text)}
 
 
@@ -138,13 +144,14 @@ def predict_command(model_path: Path | None) -> None:
             batch.append(_parse_predict_line(line))
         except ValueError as exc:
             bad += 1
-            click.echo(f"line {number}: {exc}", err=True)
+            click.echo(f"dòng {number}: {exc}", err=True)
             continue
         if len(batch) >= PREDICT_BATCH:
             flush()
     flush()
     if bad:
-        raise UserError(f"{bad} line(s) could not be classified (see the messages above)")
+        raise UserError(f"{bad} dòng không phân loại được, xem thông báo ở trên ({bad} line(s) could not be "
+                        "classified)")
 
 
 @click.command("classify")

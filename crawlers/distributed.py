@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gdnn_monitor.errors import ConfigError
+from gdnn_monitor.errors import EXIT_BUSY, ConfigError
 from gdnn_monitor.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -335,6 +335,7 @@ def crawl_entry(worker: bool = False, wait_seconds: float = 3600) -> CrawlFuncti
         try:
             return run_crawl_locked(crawl, *args, **kwargs)
         except LockBusy as busy:
-            raise UserError(f"một lần thu thập khác đang chạy (another crawl is running): {busy}") from busy
+            raise UserError(f"một lần thu thập khác đang chạy (another crawl is running): {busy}",
+                            EXIT_BUSY) from busy
 
     return locked

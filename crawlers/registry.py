@@ -65,7 +65,7 @@ class SourceConfig(BaseModel):
     @classmethod
     def slug(cls, value: str) -> str:
         if not _SLUG.match(value):
-            raise ValueError("must be a slug of lower-case letters, digits and '-' (example: bao-lang-son)")
+            raise ValueError("chỉ gồm chữ thường không dấu, số và '-', ví dụ bao-lang-son (must be a slug)")
         return value
 
     @field_validator("name", "province")
@@ -77,7 +77,7 @@ class SourceConfig(BaseModel):
     @classmethod
     def homepage_is_url(cls, value: str | None) -> str | None:
         if value is not None and not _URL.match(value):
-            raise ValueError(f"{value!r} is not an http(s) URL")
+            raise ValueError(f"{value!r} không phải địa chỉ http(s) (not an http(s) URL)")
         return value
 
     @field_validator("feeds", "sitemaps", "listings", mode="before")
@@ -90,7 +90,7 @@ class SourceConfig(BaseModel):
         if isinstance(value, list):
             for url in value:
                 if not isinstance(url, str) or not _URL.match(url):
-                    raise ValueError(f"{url!r} is not an http(s) URL")
+                    raise ValueError(f"{url!r} không phải địa chỉ http(s) (not an http(s) URL)")
         return value
 
     @field_validator("article_pattern")
@@ -100,20 +100,20 @@ class SourceConfig(BaseModel):
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(f"is not a valid regular expression: {exc}") from exc
+                raise ValueError(f"không phải biểu thức chính quy hợp lệ (not a valid regular expression): {exc}") from exc
         return value
 
     @model_validator(mode="after")
     def has_a_way_in(self) -> "SourceConfig":
         """An enabled source must say where to start; a social source must say which channel or page."""
         if self.kind == "youtube" and self.enabled and not (self.youtube_channel_id or self.feeds):
-            raise ValueError("a youtube source needs youtube_channel_id (or a feed URL)")
+            raise ValueError("nguồn youtube cần youtube_channel_id (hoặc một địa chỉ feed)")
         if self.kind == "facebook" and self.enabled and not self.facebook_page_id:
-            raise ValueError("a facebook source needs facebook_page_id")
+            raise ValueError("nguồn facebook cần facebook_page_id")
         if self.kind not in ("youtube", "facebook") and self.enabled and not (
             self.homepage or self.feeds or self.sitemaps or self.listings
         ):
-            raise ValueError("an enabled source needs at least one of homepage, feeds, sitemaps, listings")
+            raise ValueError("nguồn đang bật cần ít nhất một trong homepage, feeds, sitemaps, listings")
         return self
 
     @property
@@ -146,7 +146,7 @@ class Registry(BaseModel):
                 return source
         hint = difflib.get_close_matches(source_id, [s.id for s in self.sources], n=1)
         raise SourcesFileError(
-            f"{self.path}: no source with id {source_id!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            f"{self.path}: không có nguồn mã {source_id!r}" + (f" — có phải {hint[0]!r}?" if hint else "")
         )
 
     def select(self, ids: list[str] | tuple[str, ...] | None) -> list[SourceConfig]:
@@ -156,21 +156,21 @@ class Registry(BaseModel):
 
 def _describe(error: dict, entry: object) -> str:
     location = [str(part) for part in error["loc"]]
-    field = location[0] if location else "(entry)"
+    field = location[0] if location else "(mục)"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         hint = difflib.get_close_matches(field, list(SourceConfig.model_fields), n=1)
-        message = "unknown key" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        message = "khóa không có trong danh sách khóa" + (f" — có phải {hint[0]!r}?" if hint else "")
     elif error["type"] == "missing":
-        message = "required key is missing"
+        message = "thiếu khóa bắt buộc"
     elif error["type"] == "literal_error":
-        message = f"must be one of {', '.join(SourceKind.__args__)}; got {error.get('input')!r}"
-    return f"field {'.'.join(location) or '(entry)'}: {message}"
+        message = f"phải là một trong {', '.join(SourceKind.__args__)}; đang là {error.get('input')!r}"
+    return f"trường {'.'.join(location) or '(mục)'}: {message}"
 
 
 def _entry_label(index: int, entry: object) -> str:
     entry_id = entry.get("id") if isinstance(entry, dict) else None
-    return f"entry {index + 1}" + (f" (id {entry_id!r})" if entry_id else "")
+    return f"mục {index + 1}" + (f" (id {entry_id!r})" if entry_id else "")
 
 
 def parse_sources(text: str, path: Path) -> Registry:
@@ -179,17 +179,18 @@ def parse_sources(text: str, path: Path) -> Registry:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise SourcesFileError(f"{path}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+        where = f" dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        raise SourcesFileError(f"{path}:{where}: sai cú pháp YAML (not valid YAML): "
+                               f"{getattr(exc, 'problem', exc)}") from exc
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
-        raise SourcesFileError(f"{path}: expected a top-level 'sources:' list")
+        raise SourcesFileError(f"{path}: cần một danh sách 'sources:' ở đầu tệp")
     problems: list[str] = []
     sources: list[SourceConfig] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(document["sources"]):
         label = _entry_label(index, entry)
         if not isinstance(entry, dict):
-            problems.append(f"{path}: {label}: expected a mapping of keys, got {type(entry).__name__}")
+            problems.append(f"{path}: {label}: cần các cặp khóa: giá trị, đang là {type(entry).__name__}")
             continue
         try:
             source = SourceConfig.model_validate(entry)
@@ -197,7 +198,7 @@ def parse_sources(text: str, path: Path) -> Registry:
             problems.extend(f"{path}: {label}: {_describe(error, entry)}" for error in exc.errors())
             continue
         if source.id in seen:
-            problems.append(f"{path}: {label}: field id: {source.id!r} is already used by entry {seen[source.id] + 1}")
+            problems.append(f"{path}: {label}: trường id: {source.id!r} đã dùng ở mục {seen[source.id] + 1}")
             continue
         seen[source.id] = index
         sources.append(source)
@@ -214,7 +215,8 @@ def load_sources(path: Path | str | None = None) -> Registry:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise SourcesFileError(f"{path}: sources file not found (set GDNN_SOURCES to its path)") from exc
+        raise SourcesFileError(f"{path}: không tìm thấy tệp nguồn (đặt GDNN_SOURCES là đường dẫn tệp)") from exc
     except UnicodeDecodeError as exc:
-        raise SourcesFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        raise SourcesFileError(f"{path}: không phải văn bản UTF-8 (byte {exc.start}: {exc.reason}); lưu lại tệp "
+                               "dạng UTF-8") from exc
     return parse_sources(text, path)

@@ -10,7 +10,7 @@ import click
 from pydantic import ValidationError
 
 from gdnn_monitor import __version__
-from gdnn_monitor.errors import EXIT_CONFIG, EXIT_DATABASE, NotBuiltError, UserError
+from gdnn_monitor.errors import EXIT_CONFIG, EXIT_DATABASE, EXIT_INTERRUPTED, NotBuiltError, UserError
 
 
 def _settings_message(exc: ValidationError) -> str:
@@ -20,7 +20,26 @@ def _settings_message(exc: ValidationError) -> str:
 
 
 class FriendlyGroup(click.Group):
-    """Prints user errors as one clear message with the documented exit code."""
+    """Prints user errors as one clear message with the documented exit code; click's own usage errors in
+    Vietnamese first (gdnn_monitor/usage_vi.py)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        from gdnn_monitor.usage_vi import show_usage_error
+
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            show_usage_error(exc)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo("\nĐã dừng theo yêu cầu (interrupted).", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context):
         from crawlers.registry import SourcesFileError
@@ -87,8 +106,9 @@ def init() -> None:
 
 @cli.command("items")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
-@click.option("--since", help="Từ ngày (YYYY-MM-DD), theo giờ địa phương.")
-@click.option("--until", help="Đến hết ngày (YYYY-MM-DD).")
+@click.option("--since", help="Từ ngày, theo giờ địa phương: DD/MM/YYYY (ngày trước, vd. 01/11/2026 là ngày 1 tháng "
+              "11) hoặc YYYY-MM-DD.")
+@click.option("--until", help="Đến hết ngày (DD/MM/YYYY hoặc YYYY-MM-DD).")
 def items_command(fmt: str, since: str | None, until: str | None) -> None:
     """In các tin/bài đã lưu (mỗi dòng một JSON). Prints stored items, one JSON object per line."""
     from gdnn_monitor.dates import end_of_day, parse_day, start_of_day

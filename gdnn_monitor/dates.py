@@ -14,18 +14,29 @@ _VN_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """'2024-05' -> (2024, 5); '5/2024' gets a message that shows the right form."""
+    """'2024-05' -> (2024, 5); '5/2024' gets a message that shows the right form (only a real month is suggested)."""
     match = _MONTH.match(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        loose = re.match(r"^(\d{1,2})[/.-](\d{4})$", text.strip())
-        hint = f" — bạn muốn nói {int(loose.group(2)):04d}-{int(loose.group(1)):02d}?" if loose else ""
-        raise UserError(f"Tháng không hợp lệ: {text!r}. Dùng dạng YYYY-MM, ví dụ 2024-05{hint} "
-                        f"(month must be YYYY-MM)", EXIT_USAGE)
+        raise UserError(f"Tháng không hợp lệ: {text!r}. Dùng dạng YYYY-MM (tháng 01–12), ví dụ 2024-05"
+                        f"{_month_hint(text)} (month must be YYYY-MM)", EXIT_USAGE)
     return int(match.group(1)), int(match.group(2))
 
 
+def _month_hint(text: str) -> str:
+    """' — bạn muốn nói 2024-05?' for 5/2024, 05.2024 or 2024/5; nothing when no valid month can be read."""
+    loose = re.match(r"^(\d{1,2})[/.-](\d{4})$", text.strip())
+    year_first = re.match(r"^(\d{4})[/.](\d{1,2})$", text.strip())
+    if loose:
+        month, year = int(loose.group(1)), int(loose.group(2))
+    elif year_first:
+        year, month = int(year_first.group(1)), int(year_first.group(2))
+    else:
+        return ""
+    return f" — bạn muốn nói {year:04d}-{month:02d}?" if 1 <= month <= 12 else ""
+
+
 def parse_day(text: str) -> date:
-    """'2024-05-01' (or the Vietnamese '01/05/2024') -> date."""
+    """'2024-05-01' or the Vietnamese '01/05/2024' (day first) -> date."""
     text = text.strip()
     try:
         if match := _DAY.match(text):
@@ -34,8 +45,8 @@ def parse_day(text: str) -> date:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
         pass
-    raise UserError(f"Ngày không hợp lệ: {text!r}. Dùng dạng YYYY-MM-DD, ví dụ 2024-05-01 (date must be YYYY-MM-DD)",
-                    EXIT_USAGE)
+    raise UserError(f"Ngày không hợp lệ: {text!r}. Dùng dạng DD/MM/YYYY (ngày trước, ví dụ 01/05/2024) hoặc "
+                    f"YYYY-MM-DD (2024-05-01) (date must be DD/MM/YYYY or YYYY-MM-DD)", EXIT_USAGE)
 
 
 def start_of_day(day: date, tz: ZoneInfo) -> datetime:

@@ -66,6 +66,20 @@ class Settings(BaseSettings):
         """An empty GDNN_X= line in .env means 'not set', not an empty string."""
         return None if value == "" else value
 
+    @field_validator("database_url")
+    @classmethod
+    def supported_database(cls, value: str) -> str:
+        """SQLite or PostgreSQL only; 'postgres://' (what Heroku-style tools print) is read as PostgreSQL."""
+        value = value.strip()
+        scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+        if scheme in ("postgres", "postgresql"):
+            return "postgresql://" + value.split("://", 1)[1]
+        if scheme.split("+", 1)[0] in ("sqlite", "postgresql"):
+            return value
+        raise ValueError(f"chỉ hỗ trợ SQLite và PostgreSQL, không dùng được {scheme or value!r}; ví dụ "
+                         "sqlite:////var/lib/gdnn-monitor/gdnn.sqlite3 hoặc postgresql://user:pass@host:5432/gdnn "
+                         "(only SQLite and PostgreSQL are supported)")
+
     @field_validator("timezone")
     @classmethod
     def known_timezone(cls, value: str) -> str:

@@ -145,7 +145,7 @@ def test_cli_predict_reports_bad_lines_with_their_number_and_keeps_the_good_ones
     assert [row["id"] for row in out] == ["a", "d"]
     assert set(out[0]) == {"id", "gdnn_score", "gdnn", "theme", "zone", "explanation"}
     assert out[0]["gdnn"] is True and out[1]["gdnn"] is False
-    assert "line 2" in result.stderr and "line 3" in result.stderr and "title" in result.stderr
+    assert "dòng 2" in result.stderr and "dòng 3" in result.stderr and "title" in result.stderr
 
 
 def test_cli_predict_exits_zero_when_every_line_is_good():

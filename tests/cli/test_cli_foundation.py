@@ -68,7 +68,7 @@ def test_bad_sources_file_exits_4_naming_file_entry_and_field(settings_env, monk
     monkeypatch.setenv("GDNN_SOURCES", str(FIXTURES / "typo_key.yaml"))
     result = run_cli("sources", "list")
     assert result.returncode == 4
-    assert "typo_key.yaml" in result.stderr and "field feed" in result.stderr
+    assert "typo_key.yaml" in result.stderr and "trường feed" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -43,7 +43,7 @@ def test_a_typo_in_the_sources_file_stops_the_crawl_before_any_request(settings_
                        "    homepage: http://127.0.0.2:9/\n", encoding="utf-8")
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
     result = run_cli("crawl")
-    assert_clean_failure(result, 4, "sources.yaml", "entry 1 (id 'bao-mau')", "field kind", "'newspapr'")
+    assert_clean_failure(result, 4, "sources.yaml", "mục 1 (id 'bao-mau')", "trường kind", "'newspapr'")
 
 
 def test_a_month_typed_the_vietnamese_way_gets_the_expected_form(settings_env):
@@ -53,7 +53,7 @@ def test_a_month_typed_the_vietnamese_way_gets_the_expected_form(settings_env):
 
 def test_an_unknown_source_id_suggests_the_closest(settings_env):
     result = run_cli("crawl", "--source", "bao-lang-sonn")
-    assert_clean_failure(result, 4, "bao-lang-sonn", "did you mean 'bao-lang-son'")
+    assert_clean_failure(result, 4, "bao-lang-sonn", "có phải 'bao-lang-son'")
 
 
 @pytest.mark.parametrize("command", [["sources", "list"], ["report", "--year", "2026"], ["users", "list"],

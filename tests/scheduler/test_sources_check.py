@@ -88,4 +88,4 @@ def test_the_command_prints_a_table_and_fails_when_a_named_source_is_not_usable(
 
     unknown = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "sources", "check", "hongg"],
                              capture_output=True, text=True, env=env, timeout=120)
-    assert unknown.returncode == 4 and "did you mean 'hong'" in unknown.stderr
+    assert unknown.returncode == 4 and "có phải 'hong'" in unknown.stderr

@@ -36,8 +36,8 @@ def test_unknown_key_is_refused_with_a_did_you_mean_hint():
         load_sources(FIXTURES / "typo_key.yaml")
     message = str(error.value)
     assert "typo_key.yaml" in message
-    assert "entry 1 (id 'bao-mau')" in message
-    assert "field feed" in message and "did you mean 'feeds'" in message
+    assert "mục 1 (id 'bao-mau')" in message
+    assert "trường feed" in message and "có phải 'feeds'" in message
 
 
 def test_every_problem_of_a_file_is_reported_at_once():
@@ -45,36 +45,36 @@ def test_every_problem_of_a_file_is_reported_at_once():
         load_sources(FIXTURES / "many_errors.yaml")
     lines = str(error.value).splitlines()
     text = "\n".join(lines)
-    assert "entry 1 (id 'Bao Mau'): field id: must be a slug" in text
-    assert "entry 1 (id 'Bao Mau'): field kind: must be one of" in text and "'magazine'" in text
-    assert "entry 1 (id 'Bao Mau'): field homepage" in text
-    assert "entry 2: field id: required key is missing" in text
-    assert "entry 4 (id 'dup'): field id: 'dup' is already used by entry 3" in text
-    assert "entry 5 (id 'bad-regex'): field article_pattern: is not a valid regular expression" in text
-    assert "entry 6 (id 'no-way-in')" in text and "needs at least one of homepage" in text
+    assert "mục 1 (id 'Bao Mau'): trường id: chỉ gồm chữ thường không dấu" in text
+    assert "mục 1 (id 'Bao Mau'): trường kind: phải là một trong" in text and "'magazine'" in text
+    assert "mục 1 (id 'Bao Mau'): trường homepage" in text
+    assert "mục 2: trường id: thiếu khóa bắt buộc" in text
+    assert "mục 4 (id 'dup'): trường id: 'dup' đã dùng ở mục 3" in text
+    assert "mục 5 (id 'bad-regex'): trường article_pattern: không phải biểu thức chính quy hợp lệ" in text
+    assert "mục 6 (id 'no-way-in')" in text and "cần ít nhất một trong homepage" in text
     assert all("many_errors.yaml" in line for line in lines)
 
 
 def test_broken_yaml_names_the_line():
-    with pytest.raises(SourcesFileError, match=r"broken_yaml\.yaml: line \d+, column \d+ is not valid YAML"):
+    with pytest.raises(SourcesFileError, match=r"broken_yaml\.yaml: dòng \d+, cột \d+: sai cú pháp YAML"):
         load_sources(FIXTURES / "broken_yaml.yaml")
 
 
 def test_missing_file_says_which_setting_to_change(tmp_path):
-    with pytest.raises(SourcesFileError, match="sources file not found .*GDNN_SOURCES"):
+    with pytest.raises(SourcesFileError, match="không tìm thấy tệp nguồn .*GDNN_SOURCES"):
         load_sources(tmp_path / "nope.yaml")
 
 
 def test_non_utf8_file_is_refused_clearly(tmp_path):
     path = tmp_path / "latin.yaml"
     path.write_bytes("sources:\n  - id: a\n    name: Báo\n".encode("cp1258", errors="replace") + b"\xff\xfe")
-    with pytest.raises(SourcesFileError, match="not UTF-8"):
+    with pytest.raises(SourcesFileError, match="không phải văn bản UTF-8"):
         load_sources(path)
 
 
 def test_unknown_source_id_suggests_the_closest():
     registry = load_sources(FIXTURES / "valid.yaml")
-    with pytest.raises(SourcesFileError, match="did you mean 'bao-mau'"):
+    with pytest.raises(SourcesFileError, match="có phải 'bao-mau'"):
         registry.select(["bao-mao"])
 
 

@@ -1,0 +1,77 @@
+"""Click's usage errors told in Vietnamese first, with click's English text after it in parentheses for admins.
+
+Click builds its messages in English; rather than patching its internals, the finished message is matched against
+the handful of forms click 8 writes (unknown option or command, missing option/argument, bad value) and retold.
+"""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+_VALUE_FORMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(?P<value>.+?) is not one of (?P<choices>.+?)\.?$"), "{value} không thuộc các giá trị {choices}"),
+    (re.compile(r"^(?P<value>.+?) is not (?P<choices>'[^']*')\.?$"), "{value} không phải {choices}"),
+    (re.compile(r"^(?P<value>.+?) is not a valid integer( range)?\.?$"), "{value} không phải số nguyên"),
+    (re.compile(r"^(?P<value>.+?) is not a valid float( range)?\.?$"), "{value} không phải một số"),
+    (re.compile(r"^(?P<value>.+?) is not a valid boolean\.?$"), "{value} không phải có/không (true/false)"),
+    (re.compile(r"^(?P<value>.+?) is not in the range (?P<range>.+?)\.?$"),
+     "{value} nằm ngoài khoảng cho phép ({range})"),
+    (re.compile(r"^(?:File|Directory|Path) (?P<value>.+?) does not exist\.?$"), "{value} không tồn tại"),
+    (re.compile(r"^(?:File|Path) (?P<value>.+?) is a directory\.?$"), "{value} là một thư mục, cần một tệp"),
+    (re.compile(r"^(?:Directory|Path) (?P<value>.+?) is a file\.?$"), "{value} là một tệp, cần một thư mục"),
+]
+
+_FORMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^No such option:? (?P<name>\S+?)\.?(?: Did you mean (?P<hint>\S+?)\?)?$"),
+     "Không có tùy chọn {name}"),
+    (re.compile(r"^No such option:? (?P<name>\S+?)\.? \(Possible options: (?P<hint>.+)\)$"),
+     "Không có tùy chọn {name}"),
+    (re.compile(r"^No such command (?P<name>\S+?)\.?(?: Did you mean (?P<hint>\S+?)\?)?$"),
+     "Không có lệnh {name}"),
+    (re.compile(r"^Missing option (?P<name>'[^']+')\.(?P<rest>.*)$", re.S), "Thiếu tùy chọn bắt buộc {name}"),
+    (re.compile(r"^Missing argument (?P<name>'[^']+')\.(?P<rest>.*)$", re.S), "Thiếu tham số bắt buộc {name}"),
+    (re.compile(r"^Missing parameter:? (?P<name>.+?)\.?$"), "Thiếu tham số {name}"),
+    (re.compile(r"^Option (?P<name>'[^']+') requires an argument\.?$"), "Tùy chọn {name} cần một giá trị"),
+    (re.compile(r"^Option (?P<name>'[^']+') requires (?P<count>\d+) arguments\.?$"),
+     "Tùy chọn {name} cần {count} giá trị"),
+    (re.compile(r"^Option (?P<name>'[^']+') does not take a value\.?$"), "Tùy chọn {name} không nhận giá trị"),
+    (re.compile(r"^Got unexpected extra arguments? \((?P<name>.+)\)$"), "Thừa tham số: {name}"),
+]
+_INVALID = re.compile(r"^Invalid value(?: for (?P<name>'[^']+'|[^:]+))?: (?P<detail>.+)$", re.S)
+
+
+def _value_text(detail: str) -> str:
+    for pattern, template in _VALUE_FORMS:
+        match = pattern.match(detail.strip())
+        if match:
+            return template.format(**match.groupdict())
+    return detail
+
+
+def vietnamese_message(english: str) -> str:
+    """The Vietnamese retelling of one click message (the English itself when no form matches)."""
+    english = english.strip()
+    invalid = _INVALID.match(english)
+    if invalid:
+        name = invalid.group("name")
+        return f"Giá trị không hợp lệ{f' cho {name}' if name else ''}: {_value_text(invalid.group('detail'))}"
+    for pattern, template in _FORMS:
+        match = pattern.match(english)
+        if match:
+            text = template.format(**match.groupdict())
+            hint = match.groupdict().get("hint")
+            return text + (f" — có phải {hint}?" if hint else "")
+    return "Sai cách gọi lệnh"
+
+
+def show_usage_error(exc: click.UsageError) -> None:
+    """Usage line, where to find help, then the error: Vietnamese first, click's English in parentheses."""
+    ctx = exc.ctx
+    if ctx is not None:
+        click.echo(f"Cách dùng: {ctx.get_usage().replace('Usage: ', '', 1)}", err=True)
+        help_option = next(iter(ctx.help_option_names), "--help")
+        click.echo(f"Xem '{ctx.command_path} {help_option}' để biết các tùy chọn.\n", err=True)
+    english = exc.format_message()
+    click.secho(f"Lỗi: {vietnamese_message(english)} ({english})", fg="red", err=True)
