@@ -16,6 +16,7 @@ from typing import BinaryIO
 from sqlmodel import Session, select
 
 from crawlers.registry import CHANNEL_LABELS
+from gdnn_monitor import vnformat
 from gdnn_monitor.dates import start_of_day
 from gdnn_monitor.errors import EXIT_USAGE, UserError
 from gdnn_monitor.settings import get_settings
@@ -78,7 +79,7 @@ def _validate(entry: ManualEntry) -> tuple[str, str | None]:
     if entry.genre not in GENRES:
         raise ManualEntryError(f"Thể loại không hợp lệ: {entry.genre!r}")
     if not 1 <= entry.quantity <= MAX_QUANTITY:
-        raise ManualEntryError(f"Số lượng phải từ 1 đến {MAX_QUANTITY:,} (quantity out of range)")
+        raise ManualEntryError(f"Số lượng phải từ 1 đến {vnformat.number(MAX_QUANTITY)} (quantity out of range)")
     if entry.day > date.today().replace(year=date.today().year + 1):
         raise ManualEntryError(f"Ngày {entry.day:%d/%m/%Y} quá xa trong tương lai")
     link = (entry.link or "").strip() or None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from gdnn_monitor import vnformat
 from gdnn_monitor.errors import EXIT_OUTPUT, EXIT_PORT_IN_USE, EXIT_USAGE, UserError
 
 
@@ -58,12 +59,21 @@ def _interactive() -> bool:
 
 
 def _read_password() -> str:
-    """Asked twice with hidden input on a terminal; read as one line from a pipe (scripts)."""
+    """Asked twice with hidden input on a terminal; from a pipe (scripts) two lines, the password and its repeat,
+    which must match like the second prompt."""
     if not _interactive():
-        line = sys.stdin.readline().rstrip("\n")
-        if not line:
+        password = sys.stdin.readline().rstrip("\r\n")
+        repeat = sys.stdin.readline()
+        if not password:
             raise UserError("Cần mật khẩu: dùng --password hoặc nhập qua bàn phím (password required)", EXIT_USAGE)
-        return line
+        if not repeat:
+            raise UserError("Thiếu dòng nhập lại mật khẩu: khi chuyển qua ống (pipe), gửi hai dòng — mật khẩu rồi "
+                            "nhập lại, ví dụ printf '%s\\n%s\\n' \"$MK\" \"$MK\" | gdnn-monitor users add … "
+                            "(a piped password needs its confirmation line)", EXIT_USAGE)
+        if repeat.rstrip("\r\n") != password:
+            raise UserError("Hai dòng mật khẩu không khớp, chưa tạo/đổi gì (the two password lines differ)",
+                            EXIT_USAGE)
+        return password
     return click.prompt("Mật khẩu (password)", hide_input=True, confirmation_prompt="Nhập lại (repeat)")
 
 
@@ -185,7 +195,7 @@ def targets_set(year: int, metric: str, target: int) -> None:
 
     with session_scope() as session:
         set_target(session, year, metric, target)
-    click.echo(f"Chỉ tiêu {metric} năm {year}: {target}")
+    click.echo(f"Chỉ tiêu {metric} năm {year}: {vnformat.number(target)}")
 
 
 @targets.command("list")
@@ -198,7 +208,7 @@ def targets_list(year: int | None) -> None:
     with session_scope() as session:
         rows = list_targets(session, year)
         for row in rows:
-            click.echo(f"{row.year}  {row.metric:<9} {row.target:>8}  {METRICS.get(row.metric, '')}")
+            click.echo(f"{row.year}  {row.metric:<9} {vnformat.number(row.target):>10}  {METRICS.get(row.metric, '')}")
     if not rows:
         click.echo("Chưa có chỉ tiêu nào (no targets).")
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+from datetime import datetime
+
 import click
 
 
@@ -16,24 +19,30 @@ def demo_command(host: str, port: int) -> None:
     """
     import uvicorn
 
-    from gdnn_monitor.demo.run import DEMO_USER, prepare_demo
+    from gdnn_monitor.demo.run import DEMO_ADMIN, DEMO_USER, prepare_demo
     from gdnn_monitor.demo.server import AnnouncingServer
     from gdnn_monitor.settings import get_settings
     from web.app import create_app
     from web.cli import check_port_free
 
     check_port_free(host, port)
-    setup = prepare_demo(get_settings().data_dir)
-    click.echo(f"Cơ sở dữ liệu demo: {setup.database_url} — {setup.items} tin/bài, {setup.classified} đã phân loại.")
+    with ExitStack() as stack:  # the demo sites serve until the demo stops, so "Bản gốc" links open
+        setup = prepare_demo(get_settings().data_dir, stack)
+        click.echo(f"Cơ sở dữ liệu demo: {setup.database_url} — {setup.items} tin/bài, "
+                   f"{setup.classified} đã phân loại.")
 
-    def announce() -> None:
-        click.secho(f"\nMở trình duyệt: http://{host}:{port}/", bold=True)
-        click.secho(f"Tài khoản duyệt tin mẫu: {DEMO_USER} / mật khẩu: {setup.password}\n", bold=True)
-        click.echo("Nhấn Ctrl-C để dừng (press Ctrl-C to stop).")
+        def announce() -> None:
+            click.secho(f"\nMở trình duyệt: http://{host}:{port}/", bold=True)
+            click.secho(f"Tài khoản duyệt tin mẫu: {DEMO_USER} / mật khẩu: {setup.password}", bold=True)
+            click.secho(f"Tài khoản quản trị mẫu: {DEMO_ADMIN} / mật khẩu: {setup.admin_password}\n", bold=True)
+            click.echo("Dùng dòng lệnh với bản demo (trong một cửa sổ lệnh khác, dán dòng sau rồi chạy lệnh, ví dụ "
+                       "gdnn-monitor report --year " + str(datetime.now().year) + "):")
+            click.echo(f"  {setup.cli_environment()}")
+            click.echo("Nhấn Ctrl-C để dừng (press Ctrl-C to stop).")
 
-    config = uvicorn.Config(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
-    try:
-        AnnouncingServer(config, announce).run()
-    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it has already handled by shutting down cleanly
-        pass
+        config = uvicorn.Config(create_app(), host=host, port=port, log_level="warning", proxy_headers=False)
+        try:
+            AnnouncingServer(config, announce).run()
+        except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it has already handled by shutting down cleanly
+            pass
     click.echo("Đã dừng bản demo. Cơ sở dữ liệu thật không thay đổi.")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import shutil
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,6 +18,9 @@ import yaml
 DEMO_USER = "canbo"
 
 
+DEMO_ADMIN = "quantri"
+
+
 @dataclass
 class DemoSetup:
     database_url: str
@@ -24,6 +28,16 @@ class DemoSetup:
     password: str
     items: int
     classified: int
+    admin_password: str = ""
+    data_dir: Path | None = None
+
+    def cli_environment(self) -> str:
+        """One line to paste into another terminal so `gdnn-monitor report`, `items`… read the demo database."""
+        values = {"GDNN_DATABASE_URL": self.database_url, "GDNN_SOURCES": str(self.sources_file),
+                  "GDNN_DATA_DIR": str(self.data_dir or self.sources_file.parent)}
+        if os.name == "nt":
+            return " & ".join(f'set "{name}={value}"' for name, value in values.items())
+        return "export " + " ".join(f"{name}={shlex.quote(value)}" for name, value in values.items())
 
 
 def demo_sites(now: datetime, tz):
@@ -74,7 +88,7 @@ def fresh_demo_dir(base: Path) -> Path:
     return demo_dir
 
 
-def fill_officer_data(now: datetime, tz) -> str:
+def fill_officer_data(now: datetime, tz) -> tuple[str, str]:
     """A reviewer account, this year's targets, a few reviews and manual entries, as an officer would have made."""
     from sqlmodel import select
 
@@ -84,17 +98,18 @@ def fill_officer_data(now: datetime, tz) -> str:
     from store.reviews import Decision, decide
     from store.users import create_user
 
-    password = secrets.token_urlsafe(9)
+    password, admin_password = secrets.token_urlsafe(9), secrets.token_urlsafe(12)
     year = now.astimezone(tz).year
     with session_scope() as session:
         create_user(session, DEMO_USER, "reviewer", password)
-        create_user(session, "quantri", "admin", secrets.token_urlsafe(12))
+        create_user(session, DEMO_ADMIN, "admin", admin_password)
         session.add(KpiTarget(year=year, metric="tin_bai", target=50, label="Tin, bài, ảnh, phóng sự về GDNN"))
         session.add(KpiTarget(year=year, metric="san_pham", target=1000, label="Sản phẩm truyền thông"))
     with session_scope() as session:
         queue = session.exec(select(Item).where(Item.zone == "review").order_by(Item.gdnn_score.desc())).all()
         for item in queue[:2]:
-            decide(session, item.id, DEMO_USER, Decision("confirmed", note="Đã xem bài gốc (demo)"))
+            decide(session, item.id, DEMO_USER, Decision("confirmed", theme=item.theme or "tuyen_sinh",
+                                                         note="Đã xem bài gốc (demo)"))
     today = now.astimezone(tz).date()
     entries = [
         ManualEntry(title="Tờ rơi tuyển sinh trung cấp, cao đẳng năm học mới", day=today - timedelta(days=12),
@@ -106,11 +121,12 @@ def fill_officer_data(now: datetime, tz) -> str:
     with session_scope() as session:
         for entry in entries:
             create_manual_entry(session, DEMO_USER, entry)
-    return password
+    return password, admin_password
 
 
-def prepare_demo(base: Path, echo=click.echo) -> DemoSetup:
-    """Everything before the web app starts: sites up, crawl, classify, officer data. Returns what to print."""
+def prepare_demo(base: Path, stack: ExitStack, echo=click.echo) -> DemoSetup:
+    """Everything before the web app starts: sites up, crawl, classify, officer data. The demo sites keep serving
+    until `stack` closes (when the demo stops), so the items' "Bản gốc" links open. Returns what to print."""
     from crawlers.run import run_crawl
     from gdnn_monitor.settings import get_settings
     from sqlmodel import func, select
@@ -121,20 +137,20 @@ def prepare_demo(base: Path, echo=click.echo) -> DemoSetup:
     now = datetime.now(timezone.utc)
     demo_dir = fresh_demo_dir(base)
     sites = demo_sites(now, tz)
-    with running_sites(sites):
-        sources_file = demo_dir / "sources.yaml"
-        sources_file.write_text(yaml.safe_dump({"sources": [site.source_entry() for site in sites]},
-                                               allow_unicode=True, sort_keys=False), encoding="utf-8")
-        database_url = use_demo_environment(demo_dir, sources_file)
-        echo(f"Đã dựng {len(sites)} trang tin mẫu trên máy: " + ", ".join(site.base for site in sites))
-        echo("Đang thu thập và phân loại (crawling and classifying)…")
-        summary = run_crawl(trigger="demo")
+    stack.enter_context(running_sites(sites))
+    sources_file = demo_dir / "sources.yaml"
+    sources_file.write_text(yaml.safe_dump({"sources": [site.source_entry() for site in sites]},
+                                           allow_unicode=True, sort_keys=False), encoding="utf-8")
+    database_url = use_demo_environment(demo_dir, sources_file)
+    echo(f"Đã dựng {len(sites)} trang tin mẫu trên máy: " + ", ".join(site.base for site in sites))
+    echo("Đang thu thập và phân loại (crawling and classifying)…")
+    summary = run_crawl(trigger="demo")
     for result in summary.sources:
         echo(f"  {result.source_id:<24} {result.pages:>4} trang  {result.new_items:>3} tin mới  {result.errors} lỗi")
     if summary.classify_note:
         echo(f"  {summary.classify_note}")
-    password = fill_officer_data(now, tz)
+    password, admin_password = fill_officer_data(now, tz)
     with session_scope() as session:
         items = session.exec(select(func.count()).select_from(Item)).one()
         classified = session.exec(select(func.count()).select_from(Item).where(Item.zone.is_not(None))).one()
-    return DemoSetup(database_url, sources_file, password, items, classified)
+    return DemoSetup(database_url, sources_file, password, items, classified, admin_password, demo_dir)

@@ -67,6 +67,11 @@ def manual_create(request: Request, session: DB, user: Reviewer, title: Annotate
         return _render(request, session, values, error=str(exc), status=400)
     session.commit()
     flash(request, f"Đã lưu mục nhập tay số {item.id}: {item.title}", undo_item=item.id)
+    today = datetime.now(get_settings().tz).date()
+    if entry.day > today:
+        flash(request, f"Lưu ý: ngày {entry.day:%d/%m/%Y} của mục số {item.id} ở tương lai (hôm nay là "
+                       f"{today:%d/%m/%Y}); mục được tính vào tháng {entry.day:%m/%Y}. Nếu gõ nhầm ngày, bấm Hoàn tác "
+                       "(mục sẽ không được tính) rồi nhập lại.", "warn")
     return RedirectResponse("/manual", status_code=303)
 
 
