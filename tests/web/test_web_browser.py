@@ -176,3 +176,70 @@ def test_report_download_from_the_browser(page, web_env, tmp_path: Path):
     book = load_workbook(io.BytesIO(target.read_bytes()))
     titles = [row[2] for row in book["Danh sách"].iter_rows(min_row=2, values_only=True)]
     assert "Phóng sự: Đào tạo nghề cho lao động nông thôn ở Lạng Sơn" in titles
+
+
+def test_the_dashboard_and_the_queue_agree_on_what_waits_in_vietnamese_numbers(page, web_env, screenshots: Path):
+    with session_scope() as session:
+        set_target(session, 2024, "tin_bai", 12)
+    log_in(page, "reviewer", "/?year=2024")
+    waiting = page.locator("#waiting-count").inner_text()
+    assert page.locator(".kpi[data-metric=tin_bai] .muted").inner_text() == "25,0 % chỉ tiêu năm"
+    assert "Báo" in page.locator("table.health").inner_text()
+    assert "newspaper" not in page.locator("table.health").inner_text()
+    with page.expect_navigation():
+        page.click("#open-queue")
+    assert page.locator("tr.queue-row").count() == int(waiting) == 3
+    assert page.locator(".heading .muted").inner_text().startswith(f"{waiting} tin/bài")
+
+
+def test_confirming_needs_a_theme_and_the_activity_group_is_set_in_review(page, web_env, screenshots: Path):
+    log_in(page, "reviewer", f"/items/{web_env['false-friend']}")
+    with page.expect_navigation():
+        page.keyboard.press("c")
+    assert "Chọn chủ đề trước khi xác nhận" in page.locator(".flash.error").inner_text()
+    assert _review(web_env["false-friend"]) == (None, None)
+    page.select_option("#theme", "dao_tao")
+    page.select_option("#activity-group", "3")
+    with page.expect_navigation():
+        page.click("#btn-confirm")
+    with session_scope() as session:
+        item = session.get(Item, web_env["false-friend"])
+        assert (item.review, item.theme, item.activity_group) == ("confirmed", "dao_tao", 3)
+    page.goto(f"/items/{web_env['false-friend']}")
+    assert page.locator("#item-group").inner_text().startswith("3. Phối hợp với cơ quan báo chí")
+    with page.expect_navigation():
+        page.click("#btn-undo")
+    history = page.locator(".history").inner_text()
+    assert "bỏ quyết định “Đã xác nhận” của reviewer1" in history and "#" not in history
+    assert _review(web_env["false-friend"]) == (None, None)
+
+
+def test_an_edit_without_a_verdict_shows_no_reviewer(page, web_env):
+    log_in(page, "reviewer", f"/items/{web_env['auto']}")
+    page.select_option("#theme", "co_so")
+    with page.expect_navigation():
+        page.click("#btn-correct")
+    page.goto(f"/items/{web_env['auto']}")
+    assert page.locator("#review-state").inner_text().strip() == "Chưa duyệt"
+
+
+def test_the_report_on_screen_for_one_source_names_the_waiting_items(page, web_env, screenshots: Path):
+    log_in(page, "viewer", "/reports")
+    page.fill("#report-month input[name=month]", "2024-05")
+    page.select_option("#report-month-sources", ["fb-truong", "bao-tinh"])
+    with page.expect_navigation():
+        page.click("#report-month button.view")
+    assert "Báo Tỉnh Thử Nghiệm" in page.locator("#report-scope").inner_text()
+    assert "Còn 2 tin/bài đang chờ duyệt trong kỳ" in page.locator("#report-waiting").inner_text()
+    assert page.locator("table.groups").count() == 1 and page.locator("table.themes").count() == 1
+    metrics = page.locator("table.metrics tbody tr").all_inner_texts()
+    assert len(metrics) == 3 and metrics[0].startswith("Tin/bài")
+    page.screenshot(path=str(screenshots / "report.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.click("#download-xlsx")
+    assert download_info.value.suggested_filename == "bao-cao-gdnn-2024-05.xlsx"
+
+
+def test_the_queue_says_which_month_it_could_not_use(page, web_env):
+    log_in(page, "reviewer", "/queue?month=2026-13")
+    assert "tháng '2026-13' không hợp lệ" in page.locator("#ignored-filters").inner_text()
