@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ACCOUNT = re.compile(r"Tài khoản duyệt tin mẫu: (\S+) / mật khẩu: (\S+)")
+ADMIN = re.compile(r"Tài khoản quản trị mẫu: (\S+) / mật khẩu: (\S+)")
+CLI_LINE = re.compile(r"^\s+export (GDNN_DATABASE_URL=.+)$")
 START_LIMIT_SECONDS = 120
 
 
@@ -33,7 +37,8 @@ def start_demo(port: int) -> subprocess.Popen:
 
 
 def wait_for_account(process: subprocess.Popen) -> tuple[str, str, list[str]]:
-    """Read the demo's output until it prints the account (it is ready then), within the two-minute promise."""
+    """Read the demo's output until it prints the line for the CLI (the last of its announcement; it is ready then),
+    within the two-minute promise."""
     lines: list[str] = []
     deadline = time.monotonic() + START_LIMIT_SECONDS
     while time.monotonic() < deadline:
@@ -41,7 +46,8 @@ def wait_for_account(process: subprocess.Popen) -> tuple[str, str, list[str]]:
         if not line:
             break
         lines.append(line.rstrip())
-        if match := ACCOUNT.search(line):
+        if CLI_LINE.search(line):
+            match = next(ACCOUNT.search(text) for text in lines if ACCOUNT.search(text))
             return match.group(1), match.group(2), lines
     process.kill()
     raise AssertionError("the demo did not become ready:\n" + "\n".join(lines))
@@ -97,7 +103,27 @@ def test_demo_shows_a_filled_dashboard_and_queue_in_the_browser_and_leaves_the_r
             page.wait_for_url(re.compile(r"/items/\d+"))
             assert page.locator("mark").count() > 0  # the words that drove the decision are highlighted
             page.screenshot(path=str(screenshots / "demo-item.png"), full_page=True)
+            original = page.locator("a[target=_blank]").first.get_attribute("href")
+            with urllib.request.urlopen(original, timeout=10) as response:  # "Bản gốc" still opens after the crawl
+                assert response.status == 200
+            admin, admin_password = ADMIN.search("\n".join(lines)).groups()
+            context.clear_cookies()
+            page.goto("/login?next=/admin/targets")
+            page.fill("input[name=username]", admin)
+            page.fill("input[name=password]", admin_password)
+            with page.expect_navigation():
+                page.click("button[type=submit]")
+            assert page.url.endswith("/admin/targets")
             browser.close()
+        demo_env = dict(part.split("=", 1) for part in shlex.split(
+            next(CLI_LINE.search(line).group(1) for line in lines if CLI_LINE.search(line))))
+        report = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "report", "--year",
+                                 str(time.localtime().tm_year), "--format", "csv", "-o",
+                                 str(settings_env.data_dir / "demo-report.csv")], capture_output=True, text=True,
+                                env={**os.environ, **demo_env}, timeout=120)
+        assert report.returncode == 0, report.stderr
+        assert int(re.search(r"tin/bài (\d+)", report.stdout).group(1)) > 0
+        assert "sản phẩm truyền thông 600" in report.stdout
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C
         try:
