@@ -106,6 +106,9 @@ def test_demo_shows_a_filled_dashboard_and_queue_in_the_browser_and_leaves_the_r
             original = page.locator("a[target=_blank]").first.get_attribute("href")
             with urllib.request.urlopen(original, timeout=10) as response:  # "Bản gốc" still opens after the crawl
                 assert response.status == 200
+            page.goto(f"/reports/view?year={time.localtime().tm_year}")
+            assert page.locator("table.groups tbody tr").count() >= 1
+            page.screenshot(path=str(screenshots / "demo-report.png"), full_page=True)
             admin, admin_password = ADMIN.search("\n".join(lines)).groups()
             context.clear_cookies()
             page.goto("/login?next=/admin/targets")
