@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from gdnn_monitor import vnformat
+from gdnn_monitor.core import vnformat
 
 BAR_COLOUR = "#1f6f8b"
 TEXT_COLOUR = "#1d2733"

@@ -13,9 +13,9 @@ from datetime import date, datetime, tzinfo
 
 from sqlmodel import Session
 
-from gdnn_monitor import vnformat
-from gdnn_monitor.dates import month_bounds, year_bounds
-from gdnn_monitor.errors import EXIT_USAGE, UserError
+from gdnn_monitor.core import vnformat
+from gdnn_monitor.core.dates import month_bounds, year_bounds
+from gdnn_monitor.core.errors import EXIT_USAGE, UserError
 from store.reports import (ACTIVITY_GROUP_LABELS, CHANNEL_LABELS, GENRE_LABELS, METRIC_SHORT, METRICS, NO_GROUP,
                            NO_GROUP_LABEL, NO_THEME, NO_THEME_LABEL, THEME_LABELS, CountedRow, Progress, Summary,
                            Tally, counted_rows, counting_rule_text, metric_of_genre, ordered_channel_genre, progress,

@@ -63,7 +63,7 @@ def test_the_counting_rule_is_vietnamese_without_an_english_aside():
 
 
 def test_numbers_and_percentages_are_written_the_vietnamese_way():
-    from gdnn_monitor import vnformat
+    from gdnn_monitor.core import vnformat
 
     assert vnformat.number(10_000_000) == "10.000.000" and vnformat.number(1000) == "1.000"
     assert vnformat.percent(28.0) == "28,0 %" and vnformat.percent(1234.56) == "1.234,6 %"
@@ -138,7 +138,7 @@ def _documented_codes() -> dict[int, str]:
 
 
 def test_every_exit_code_of_the_program_is_in_the_readme_table():
-    from gdnn_monitor import errors
+    from gdnn_monitor.core import errors
 
     codes = {value for name, value in vars(errors).items() if name.startswith("EXIT_")}
     assert codes == set(_documented_codes())

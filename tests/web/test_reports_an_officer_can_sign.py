@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.manual import ManualEntry, create_manual_entry
 from store.models import Item
@@ -188,7 +188,7 @@ def test_the_report_says_how_many_items_still_wait_for_review(web_env, tmp_path:
 def test_a_source_failing_four_times_in_a_quarter_hour_is_not_called_failing_for_days(client, web_env):
     from datetime import timedelta
 
-    from crawlers.backoff import update_backoff
+    from gdnn_monitor.pipeline.backoff import update_backoff
     from store.models import Source
     from store.types import utcnow
 

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from gdnn_monitor.dates import year_bounds
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.dates import year_bounds
+from gdnn_monitor.core.settings import get_settings
 from store.reports import (CHANNEL_LABELS, GENRE_LABELS, KIND_LABELS, METRIC_SHORT, NO_THEME, NO_THEME_LABEL,
                            THEME_LABELS, period_summary, progress, waiting_count)
 from web.charts import bar_chart, column_chart
@@ -22,8 +22,8 @@ _health_cache: dict[str, tuple[float, object]] = {}
 
 def _source_health() -> tuple[list, str | None]:
     """Source health changes only when a crawl runs; reading the sources file once a minute is plenty."""
-    from crawlers.health import source_health
-    from crawlers.registry import SourcesFileError
+    from gdnn_monitor.pipeline.health import source_health
+    from store.registry import SourcesFileError
 
     settings = get_settings()
     key = f"{settings.sources}|{settings.database_url}"

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import select
 
-from gdnn_monitor.dates import parse_month
-from gdnn_monitor.errors import UserError
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.dates import parse_month
+from gdnn_monitor.core.errors import UserError
+from gdnn_monitor.core.settings import get_settings
 from store.models import Source
 from store.reports import counting_rule_text
 from web.deps import DB, AnyUser
