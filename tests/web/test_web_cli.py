@@ -57,7 +57,7 @@ def test_targets_set_then_list(settings_env):
     assert run_cli("targets", "set", "--year", "2024", "--metric", "tin_bai", "--target", "60").returncode == 0
     assert run_cli("targets", "set", "--year", "2024", "--metric", "san_pham", "--target", "1000").returncode == 0
     listed = run_cli("targets", "list")
-    assert "tin_bai" in listed.stdout and "60" in listed.stdout and "1000" in listed.stdout
+    assert "tin_bai" in listed.stdout and "60" in listed.stdout and "1.000" in listed.stdout
     with session_scope() as session:
         assert len(session.exec(select(KpiTarget)).all()) == 2
 
