@@ -10,6 +10,7 @@ import click
 from pydantic import ValidationError
 
 from gdnn_monitor import __version__
+from gdnn_monitor.core.usage_vi import VietnameseHelpFormatter
 from gdnn_monitor.core.errors import EXIT_CONFIG, EXIT_DATABASE, EXIT_INTERRUPTED, NotBuiltError, UserError
 
 
@@ -62,6 +63,9 @@ class FriendlyGroup(click.Group):
             click.secho(f"Lỗi cơ sở dữ liệu (database error): {exc}\n"
                         "Kiểm tra GDNN_DATABASE_URL (check GDNN_DATABASE_URL).", fg="red", err=True)
             ctx.exit(EXIT_DATABASE)
+
+
+click.Context.formatter_class = VietnameseHelpFormatter  # every command's --help, subcommands included
 
 
 @click.group(cls=FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})

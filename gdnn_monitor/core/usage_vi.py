@@ -70,8 +70,29 @@ def show_usage_error(exc: click.UsageError) -> None:
     """Usage line, where to find help, then the error: Vietnamese first, click's English in parentheses."""
     ctx = exc.ctx
     if ctx is not None:
-        click.echo(f"Cách dùng: {ctx.get_usage().replace('Usage: ', '', 1)}", err=True)
+        usage = ctx.get_usage().replace("Usage: ", "", 1).replace("Cách dùng: ", "", 1)
+        click.echo(f"Cách dùng: {usage}", err=True)
         help_option = next(iter(ctx.help_option_names), "--help")
         click.echo(f"Xem '{ctx.command_path} {help_option}' để biết các tùy chọn.\n", err=True)
     english = exc.format_message()
     click.secho(f"Lỗi: {vietnamese_message(english)} ({english})", fg="red", err=True)
+
+
+_HEADINGS = {"Options": "Tùy chọn (options)", "Commands": "Lệnh (commands)", "Arguments": "Tham số (arguments)"}
+_ROW_TEXTS = {"Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+              "Show the version and exit.": "Hiện phiên bản rồi thoát."}
+
+
+class VietnameseHelpFormatter(click.HelpFormatter):
+    """`--help` pages with Vietnamese headings ("Cách dùng", "Tùy chọn") around the commands' own Vietnamese help."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Cách dùng: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = [(term, _ROW_TEXTS.get(text, text).replace("[default: ", "[mặc định: ")
+                 .replace("[required]", "[bắt buộc]").replace("; required]", "; bắt buộc]")) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)

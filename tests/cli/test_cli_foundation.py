@@ -50,7 +50,7 @@ def test_every_command_has_help(path):
 
     result = CliRunner().invoke(cli, [*path, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Usage:" in result.output
+    assert result.output.startswith("Cách dùng: ") and "Tùy chọn (options):" in result.output
 
 
 def test_init_then_sources_list_prints_the_shipped_sources(settings_env):

@@ -41,7 +41,13 @@ def test_usage_errors_are_told_in_vietnamese_first_with_the_english_after(settin
     stderr = assert_clean(run_cli(*args), 2)
     line = next(line for line in stderr.splitlines() if line.startswith("Lỗi: "))
     assert vietnamese in line and line.index(vietnamese) < line.index(english)
-    assert "Error:" not in stderr and "Cách dùng: gdnn-monitor" in stderr
+    assert "Error:" not in stderr and "Cách dùng: gdnn-monitor" in stderr and "Cách dùng: Cách dùng" not in stderr
+
+
+def test_help_pages_have_vietnamese_headings(settings_env):
+    page = run_cli("report", "--help").stdout
+    assert page.startswith("Cách dùng: gdnn-monitor report") and "Tùy chọn (options):" in page
+    assert "Hiện hướng dẫn này rồi thoát." in page and "Usage:" not in page and "Show this message" not in page
 
 
 def test_a_sources_file_error_is_told_in_vietnamese(settings_env, tmp_path, monkeypatch):
