@@ -262,6 +262,9 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
         """Strings stay strings (never formulas) and lose the control characters XLSX cannot hold."""
         cells = []
         for index, value in enumerate(values):
+            if value is None or (isinstance(value, int) and abs(value) < 1000):
+                cells.append(value)  # a styled cell costs time per cell; small numbers need no digit grouping
+                continue
             cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str)
                                  else value)
             if isinstance(value, str):
