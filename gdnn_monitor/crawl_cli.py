@@ -117,7 +117,8 @@ def print_summary(summary) -> None:
 @click.command("crawl")
 @click.option("--source", "source_ids", multiple=True, metavar="ID",
               help="Chỉ thu thập nguồn này (lặp lại được). Only this source (repeatable).")
-@click.option("--since", help="Bỏ qua tin đăng trước ngày này: DD/MM/YYYY (ngày trước, vd. 01/11/2026) hoặc YYYY-MM-DD. "
+@click.option("--since", help="Bỏ qua tin đăng trước ngày này: DD/MM/YYYY (ngày trước, vd. 01/11/2026) hoặc "
+              "YYYY-MM-DD. "
               "Skip items published before this day.")
 @click.option("--worker", is_flag=True, help="Tham gia lần thu thập phân tán đang chạy (GDNN_REDIS_URL + PostgreSQL). "
               "Join the current distributed crawl as one more worker.")

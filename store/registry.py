@@ -100,7 +100,8 @@ class SourceConfig(BaseModel):
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(f"không phải biểu thức chính quy hợp lệ (not a valid regular expression): {exc}") from exc
+                raise ValueError(f"không phải biểu thức chính quy hợp lệ (not a valid regular expression): "
+                                 f"{exc}") from exc
         return value
 
     @model_validator(mode="after")

@@ -158,7 +158,8 @@ def report(month: str | None, year: int | None, sources: tuple[str, ...], fmt: s
 def os_reason(exc: OSError) -> str:
     """Why a file could not be written, in Vietnamese (the system's English text follows for admins)."""
     reasons = {errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi", errno.ENOSPC: "hết chỗ trên đĩa",
-               errno.EISDIR: "đó là một thư mục", errno.EROFS: "ổ đĩa chỉ đọc", errno.ENOTDIR: "đường dẫn đi qua một tệp",
+               errno.EISDIR: "đó là một thư mục", errno.EROFS: "ổ đĩa chỉ đọc",
+               errno.ENOTDIR: "đường dẫn đi qua một tệp",
                errno.EEXIST: "đường dẫn đi qua một tệp"}
     return f"{reasons.get(exc.errno or 0, 'lỗi hệ thống')} ({exc.strerror or exc})"
 
