@@ -130,6 +130,7 @@ def test_manual_entry_from_the_form(page, web_env):
     page.fill("#m-title", "Tờ rơi “Chọn nghề - chọn trường” phát cho học sinh lớp 9")
     page.fill("#m-day", "2024-05-20")
     page.fill("#m-quantity", "1000")
+    page.select_option("#m-theme", "tuyen_sinh")
     page.set_input_files("#m-file", files=[{"name": "tờ-rơi.pdf", "mimeType": "application/pdf",
                                             "buffer": b"%PDF-1.4 to roi"}])
     page.click("#m-save")

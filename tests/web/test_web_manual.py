@@ -21,7 +21,8 @@ def test_a_manual_broadcast_is_stored_confirmed_by_its_author_and_counts(client,
     token = login(client, "reviewer")
     response = client.post("/manual", data={"title": "Chương trình “Chọn nghề - chọn trường” trên sóng PT-TH",
                                             "day": "2024-05-15", "channel": "phat_thanh_truyen_hinh",
-                                            "genre": "broadcast", "quantity": "2", "csrf_token": token},
+                                            "genre": "broadcast", "quantity": "2", "theme": "tuyen_sinh",
+                                            "csrf_token": token},
                            follow_redirects=False)
     assert response.status_code == 303
     with session_scope() as session:
@@ -39,7 +40,8 @@ def test_a_manual_broadcast_is_stored_confirmed_by_its_author_and_counts(client,
 def test_an_attachment_is_saved_under_the_data_folder_and_downloadable(client, web_env):
     token = login(client, "reviewer")
     client.post("/manual", data={"title": "Tờ rơi tuyển sinh 2024", "day": "2024-03-01", "channel": "an_pham",
-                                 "genre": "product", "quantity": "1.000", "csrf_token": token},
+                                 "genre": "product", "quantity": "1.000", "theme": "tuyen_sinh",
+                                 "csrf_token": token},
                 files={"attachment": ("tờ rơi ../../x.pdf", b"%PDF-1.4 test", "application/pdf")})
     with session_scope() as session:
         item = session.exec(select(Item).where(Item.origin == "manual")).one()
@@ -59,12 +61,14 @@ def test_bad_entries_are_refused_with_a_message_and_nothing_is_stored(client, we
              ({"title": "A", "day": "2024-05-01", "channel": "bao", "genre": "print", "quantity": "mười"}, "Số lượng"),
              ({"title": "A", "day": "2024-05-01", "channel": "vệ tinh", "genre": "print"}, "Kênh không hợp lệ"),
              ({"title": "A", "day": "2024-05-01", "channel": "bao", "genre": "print", "link": "javascript:x"},
-              "http")]
+              "http"),
+             ({"title": "A", "day": "2024-05-01", "channel": "bao", "genre": "print", "theme": ""}, "Chọn chủ đề")]
     for data, message in cases:
-        response = client.post("/manual", data={**data, "csrf_token": token})
+        response = client.post("/manual", data={"theme": "dao_tao", **data, "csrf_token": token})
         assert response.status_code == 400 and message in response.text, message
     exe = client.post("/manual", data={"title": "A", "day": "2024-05-01", "channel": "bao", "genre": "print",
-                                       "csrf_token": token}, files={"attachment": ("x.exe", b"MZ", "x/y")})
+                                       "theme": "dao_tao", "csrf_token": token},
+                      files={"attachment": ("x.exe", b"MZ", "x/y")})
     assert exe.status_code == 400 and "Loại tệp" in exe.text
     with session_scope() as session:
         assert session.exec(select(Item).where(Item.origin == "manual")).all() == []

@@ -57,6 +57,9 @@ def manual_create(request: Request, session: DB, user: Reviewer, title: Annotate
     values = {"title": title, "day": day, "channel": channel, "genre": genre, "quantity": quantity, "link": link,
               "note": note, "theme": theme}
     try:
+        if theme not in THEME_LABELS:
+            raise UserError("Chọn chủ đề: mục nhập tay được xác nhận ngay và tính vào báo cáo theo chủ đề "
+                            "(a theme is needed)")
         entry = ManualEntry(title=title, day=_parse_day(day), channel=channel, genre=genre,
                             quantity=_parse_quantity(quantity), link=link or None, note=note or None,
                             theme=theme if theme in THEME_LABELS else None)
