@@ -24,9 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from gdnn_monitor.core.vocabulary import THEMES as VOCABULARY_THEMES  # noqa: E402
+
 SOURCES = [("bao-%02d" % i, "newspaper") for i in range(8)] + [("tv-%02d" % i, "tv") for i in range(3)] + \
           [("truong-%02d" % i, "school") for i in range(6)] + [("cong-%02d" % i, "government") for i in range(4)]
-THEMES = ["tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep"]
+THEMES = list(VOCABULARY_THEMES)
 WORDS = ("giáo dục nghề nghiệp tuyển sinh trung cấp cao đẳng học nghề kỹ năng tay nghề doanh nghiệp "
          "lao động nông thôn trường hướng nghiệp tỉnh huyện xã hội nghị sản xuất nông nghiệp du lịch").split()
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
+from gdnn_monitor.core.vocabulary import THEMES
 
-THEMES = ("tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep")
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 DEFAULT_DEV = SHARED_DATA / "labeled" / "dev.jsonl"
 DEFAULT_RAW = SHARED_DATA / "raw"

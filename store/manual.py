@@ -15,12 +15,12 @@ from typing import BinaryIO
 
 from sqlmodel import Session, select
 
-from store.registry import CHANNEL_LABELS
 from gdnn_monitor.core.dates import start_of_day
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
 from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
-from store.models import GENRES, Item, Source
+from gdnn_monitor.core.vocabulary import GENRES, MANUAL_CHANNELS
+from store.models import Item, Source
 from store.reviews import Decision, decide
 from store.types import utcnow
 
@@ -29,9 +29,6 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_QUANTITY = 10_000_000
 ALLOWED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".doc", ".docx", ".xls", ".xlsx", ".odt",
                     ".ods", ".ppt", ".pptx", ".mp3", ".mp4", ".txt"}
-# Channels an officer can choose: the crawlers' five plus the two that only exist off-line.
-MANUAL_CHANNEL_LABELS = {**CHANNEL_LABELS, "su_kien": "Sự kiện, hoạt động trực tiếp",
-                         "an_pham": "Ấn phẩm, sản phẩm truyền thông"}
 _LINK = re.compile(r"^https?://[^\s/]+\S*$", re.IGNORECASE)
 
 
@@ -73,7 +70,7 @@ def _validate(entry: ManualEntry) -> tuple[str, str | None]:
     title = normalize_inline(entry.title)
     if not title:
         raise ManualEntryError("Cần nhập tiêu đề / nội dung (title is required)")
-    if entry.channel not in MANUAL_CHANNEL_LABELS:
+    if entry.channel not in MANUAL_CHANNELS:
         raise ManualEntryError(f"Kênh không hợp lệ: {entry.channel!r}")
     if entry.genre not in GENRES:
         raise ManualEntryError(f"Thể loại không hợp lệ: {entry.genre!r}")

@@ -12,11 +12,6 @@ from sqlmodel import Field, SQLModel
 from gdnn_monitor.core.textnorm import search_index
 from store.types import UTCDateTime, utcnow
 
-SOURCE_KINDS = ("newspaper", "tv", "school", "government", "portal", "youtube", "facebook", "manual")
-GENRES = ("article", "video", "photo", "post", "broadcast", "print", "event", "product")
-ZONES = ("accept", "review", "reject")
-REVIEW_DECISIONS = ("confirmed", "rejected")
-ROLES = ("admin", "reviewer", "viewer")
 
 
 def _time(nullable: bool = True, index: bool = False) -> Column:

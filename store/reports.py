@@ -11,52 +11,18 @@ from datetime import datetime, tzinfo
 from sqlalchemy import and_, case, func, literal, or_, type_coerce
 from sqlmodel import Session, select
 
-from store.registry import CHANNEL_OF_KIND
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
+from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, METRICS, NO_THEME, channel_of_kind, metric_of_genre
 from store.counting import counted_clause
-from store.manual import MANUAL_CHANNEL_LABELS
-from store.models import GENRES, Item, KpiTarget, Source
+from store.models import Item, KpiTarget, Source
 from store.types import UTCDateTime
 
-CHANNEL_LABELS = {**MANUAL_CHANNEL_LABELS, "khac": "Khác"}
-GENRE_LABELS = {
-    "article": "Tin, bài viết",
-    "video": "Video, phóng sự truyền hình",
-    "photo": "Ảnh, phóng sự ảnh",
-    "post": "Bài đăng mạng xã hội",
-    "broadcast": "Chương trình phát thanh - truyền hình",
-    "print": "Bài trên báo in",
-    "event": "Sự kiện",
-    "product": "Sản phẩm truyền thông",
-}
-THEME_LABELS = {
-    "tuyen_sinh": "Tuyển sinh, hướng nghiệp",
-    "dao_tao": "Đào tạo",
-    "co_so": "Cơ sở GDNN",
-    "chinh_sach": "Chính sách",
-    "ky_nang": "Kỹ năng nghề, thi tay nghề",
-    "doanh_nghiep": "Doanh nghiệp, việc làm",
-}
-NO_THEME = "chua_ro"
-METRICS = {
-    "tin_bai": "Tin/bài (tin, bài, ảnh, phóng sự, chương trình, video, bài đăng)",
-    "san_pham": "Sản phẩm truyền thông (tờ rơi, sách, áp phích, video clip…)",
-    "su_kien": "Sự kiện truyền thông",
-}
 RULE_TEXT = {
     "distinct_outlets": "mỗi lần đăng trên một cơ quan/kênh khác nhau được tính một lần; bản đăng lại trên cùng "
                         "kênh không tính thêm (every placement on a distinct outlet counts once)",
     "every_placement": "mọi lần đăng đều được tính, kể cả bản đăng lại (every placement counts)",
     "unique_stories": "một câu chuyện chỉ tính một lần dù đăng ở nhiều nơi (each story counts once)",
 }
-
-
-_OWN_METRIC = {"product": "san_pham", "event": "su_kien"}
-
-
-def metric_of_genre(genre: str) -> str:
-    """Which plan target an item adds to: printed products and events have their own targets, the rest are tin/bài."""
-    return _OWN_METRIC.get(genre, "tin_bai")
 
 
 def counting_rule_text(rule: str) -> str:
@@ -144,7 +110,7 @@ def counted_rows(session: Session, start: datetime | None, end: datetime | None,
         story = values[1] or f"item-{values[0]}"
         key = _unit_key(values[0], story, values[2], rule)
         row = CountedRow(values[0], story, values[2], values[3], values[4],
-                         values[5] or CHANNEL_OF_KIND.get(kind, "khac"), values[6] or NO_THEME,
+                         values[5] or channel_of_kind(kind), values[6] or NO_THEME,
                          max(values[7] or 1, 1), source_name=name, in_total=key not in seen, solo=not values[1])
         seen.add(key)
         if detail:
@@ -231,7 +197,7 @@ def period_summary(session: Session, start: datetime, end: datetime, rule: str, 
     seen: set[tuple] = set()
 
     def channel_of(channel: str | None, source_id: str) -> str:
-        return channel or CHANNEL_OF_KIND.get(kinds.get(source_id, ""), "khac")
+        return channel or channel_of_kind(kinds.get(source_id, ""))
 
     def facts():
         for month_number, genre, channel, theme, source_id, total, count in session.connection().execute(solo):
@@ -249,7 +215,7 @@ def period_summary(session: Session, start: datetime, end: datetime, rule: str, 
 
 def ordered_channel_genre(summary: Summary) -> list[tuple[str, str, Tally]]:
     """Summary-table rows in the fixed channel and genre order, so reports of different months line up."""
-    channels = list(CHANNEL_LABELS)
+    channels = list(CHANNELS)
     genres = list(GENRES)
     keys = sorted(summary.by_channel_genre, key=lambda k: (channels.index(k[0]) if k[0] in channels else 99,
                                                             genres.index(k[1]) if k[1] in genres else 99, k))

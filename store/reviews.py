@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
-from store.models import GENRES, Item, Review
+from gdnn_monitor.core.vocabulary import GENRES
+from store.models import Item, Review
 from store.types import utcnow
 
 DECISIONS = ("confirmed", "rejected", "corrected")

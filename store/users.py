@@ -9,7 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
-from store.models import ROLES, User
+from gdnn_monitor.core.vocabulary import ROLES
+from store.models import User
 
 MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,80}$")

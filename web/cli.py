@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from gdnn_monitor.core.errors import EXIT_PORT_IN_USE, EXIT_USAGE, UserError
+from gdnn_monitor.core.vocabulary import METRICS
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -151,7 +152,7 @@ def targets() -> None:
 
 @targets.command("set")
 @click.option("--year", type=int, required=True)
-@click.option("--metric", type=click.Choice(["tin_bai", "san_pham", "su_kien"]), required=True,
+@click.option("--metric", type=click.Choice(list(METRICS)), required=True,
               help="tin_bai: tin/bài; san_pham: sản phẩm truyền thông; su_kien: sự kiện.")
 @click.option("--target", type=click.IntRange(min=0), required=True)
 def targets_set(year: int, metric: str, target: int) -> None:
@@ -169,7 +170,7 @@ def targets_set(year: int, metric: str, target: int) -> None:
 def targets_list(year: int | None) -> None:
     """Liệt kê chỉ tiêu. Lists targets."""
     from store.db import session_scope
-    from store.reports import METRICS, list_targets
+    from store.reports import list_targets
 
     with session_scope() as session:
         rows = list_targets(session, year)

@@ -19,7 +19,6 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 CAN_REVIEW = ("reviewer", "admin")
 CAN_ADMIN = ("admin",)
-ROLE_LABELS = {"admin": "Quản trị", "reviewer": "Cán bộ duyệt", "viewer": "Chỉ xem"}
 
 
 class LoginRequired(Exception):

@@ -78,6 +78,7 @@ def fill_officer_data(now: datetime, tz) -> str:
     """A reviewer account, this year's targets, a few reviews and manual entries, as an officer would have made."""
     from sqlmodel import select
 
+    from gdnn_monitor.core.vocabulary import METRICS
     from store.db import session_scope
     from store.manual import ManualEntry, create_manual_entry
     from store.models import Item, KpiTarget
@@ -90,7 +91,7 @@ def fill_officer_data(now: datetime, tz) -> str:
         create_user(session, DEMO_USER, "reviewer", password)
         create_user(session, "quantri", "admin", secrets.token_urlsafe(12))
         session.add(KpiTarget(year=year, metric="tin_bai", target=50, label="Tin, bài, ảnh, phóng sự về GDNN"))
-        session.add(KpiTarget(year=year, metric="san_pham", target=1000, label="Sản phẩm truyền thông"))
+        session.add(KpiTarget(year=year, metric="san_pham", target=1000, label=METRICS["san_pham"]))
     with session_scope() as session:
         queue = session.exec(select(Item).where(Item.zone == "review").order_by(Item.gdnn_score.desc())).all()
         for item in queue[:2]:

@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
-from store.models import ROLES
-from store.reports import METRICS, list_targets, set_target
+from gdnn_monitor.core.vocabulary import METRICS, ROLES
+from store.reports import list_targets, set_target
 from store.users import create_user, list_users, set_active
 from web.deps import DB, Admin
 from web.templating import flash

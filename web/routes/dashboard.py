@@ -13,7 +13,8 @@ from sqlmodel import select
 from gdnn_monitor.core.dates import year_bounds
 from gdnn_monitor.core.settings import get_settings
 from store.models import Item
-from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, period_summary, progress
+from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, NO_THEME, THEMES
+from store.reports import period_summary, progress
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
 
@@ -60,9 +61,9 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     charts = {
         "month": column_chart([(f"T{m}", summary.by_month[m].units if m in summary.by_month else 0)
                                for m in range(1, 13)], f"Số mục được tính theo tháng năm {year}"),
-        "channel": bar_chart(_labelled(summary.by_channel, CHANNEL_LABELS), "Theo kênh"),
-        "genre": bar_chart(_labelled(summary.by_genre, GENRE_LABELS), "Theo thể loại"),
-        "theme": bar_chart(_labelled(summary.by_theme, THEME_LABELS, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
+        "channel": bar_chart(_labelled(summary.by_channel, CHANNELS), "Theo kênh"),
+        "genre": bar_chart(_labelled(summary.by_genre, GENRES), "Theo thể loại"),
+        "theme": bar_chart(_labelled(summary.by_theme, THEMES, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
     }
     return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
         "year": year, "summary": summary, "progress": progress(session, year, summary), "charts": charts,

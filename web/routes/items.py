@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
-from store.models import GENRES, Item, Source
-from store.reports import THEME_LABELS
+from gdnn_monitor.core.vocabulary import GENRES, THEMES
+from store.models import Item, Source
 from store.reviews import Decision, decide, history, last_undoable, undo_last
 from web.deps import DB, AnyUser, Reviewer
 from web.queue import QueueFilter, neighbour, syndicated_copies
@@ -47,7 +47,7 @@ def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: 
         "body": highlight(item.text or item.summary or "", phrases),
         "summary": highlight(item.summary, phrases) if item.summary and item.text else None,
         "copies": syndicated_copies(session, item), "history": history(session, item.id),
-        "can_undo": last_undoable(session, item.id) is not None, "genres": GENRES, "themes": THEME_LABELS,
+        "can_undo": last_undoable(session, item.id) is not None, "genres": GENRES, "themes": THEMES,
         "back": back, "next_id": neighbour(session, chosen, item, tz, forward=True),
         "prev_id": neighbour(session, chosen, item, tz, forward=False),
     })
@@ -63,7 +63,7 @@ def item_decision(request: Request, item_id: int, session: DB, user: Reviewer,
     try:
         decide(session, item_id, user.username,
                Decision(decision, theme=theme or None, genre=genre or None, note=note or None),
-               themes=tuple(THEME_LABELS))
+               themes=tuple(THEMES))
     except UserError as exc:
         session.rollback()
         flash(request, str(exc), "error")

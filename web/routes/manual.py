@@ -11,17 +11,17 @@ from sqlmodel import select
 
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
-from store.manual import (MANUAL_CHANNEL_LABELS, MANUAL_SOURCE_ID, Attachment, ManualEntry, attachment_path,
+from store.manual import (MANUAL_SOURCE_ID, Attachment, ManualEntry, attachment_path,
                           create_manual_entry)
-from store.models import GENRES, Item
-from store.reports import THEME_LABELS
+from gdnn_monitor.core.vocabulary import GENRES, MANUAL_CHANNELS, THEMES
+from store.models import Item
 from web.deps import DB, AnyUser, Reviewer
 from web.templating import flash
 
 router = APIRouter()
 # What the officer picks first; each preset fills in channel and genre (the form still lets them change both).
 PRESETS = {
-    "print": ("Bài trên báo in", "bao", "print"),
+    "print": (GENRES["print"], "bao", "print"),
     "broadcast": ("Chương trình phát thanh / truyền hình", "phat_thanh_truyen_hinh", "broadcast"),
     "post": ("Bài đăng Facebook / Zalo", "mang_xa_hoi", "post"),
     "event": ("Sự kiện (ngày hội tư vấn, hội thi…)", "su_kien", "event"),
@@ -36,7 +36,7 @@ def _recent(session) -> list[Item]:
 
 def _render(request: Request, session, values: dict, error: str | None = None, status: int = 200) -> Response:
     return request.app.state.templates.TemplateResponse(request, "manual.html", {
-        "presets": PRESETS, "channels": MANUAL_CHANNEL_LABELS, "genres": GENRES, "themes": THEME_LABELS,
+        "presets": PRESETS, "channels": MANUAL_CHANNELS, "genres": GENRES, "themes": THEMES,
         "values": values, "error": error, "recent": _recent(session),
     }, status_code=status)
 
@@ -59,7 +59,7 @@ def manual_create(request: Request, session: DB, user: Reviewer, title: Annotate
     try:
         entry = ManualEntry(title=title, day=_parse_day(day), channel=channel, genre=genre,
                             quantity=_parse_quantity(quantity), link=link or None, note=note or None,
-                            theme=theme if theme in THEME_LABELS else None)
+                            theme=theme if theme in THEMES else None)
         upload = Attachment(attachment.filename, attachment.file) if attachment and attachment.filename else None
         item = create_manual_entry(session, user.username, entry, upload)
     except UserError as exc:
