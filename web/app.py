@@ -15,6 +15,7 @@ from gdnn_monitor.core.settings import get_settings
 from web.security import CsrfRefused, Forbidden, LoginRequired, csrf_protect, session_secret
 from web.templating import build_templates
 from web.throttle import LoginThrottle
+from web.user_errors import install_user_error_handler
 
 STATIC = Path(__file__).resolve().parent / "static"
 SESSION_MAX_AGE = 12 * 60 * 60
@@ -63,6 +64,7 @@ def create_app() -> FastAPI:
     for module in (auth, dashboard, queue, items, manual, reports, admin):
         app.include_router(module.router)
     _install_error_pages(app)
+    install_user_error_handler(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

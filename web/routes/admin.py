@@ -15,6 +15,7 @@ from store.reports import list_targets, set_target
 from store.users import create_user, list_users, set_active
 from web.deps import DB, Admin
 from web.templating import flash
+from web.user_errors import on_user_error_redirect
 
 router = APIRouter(prefix="/admin")
 
@@ -29,14 +30,10 @@ def targets_page(request: Request, session: DB, user: Admin) -> Response:
 @router.post("/targets")
 def targets_set(request: Request, session: DB, user: Admin, year: Annotated[str, Form()] = "",
                 metric: Annotated[str, Form()] = "", target: Annotated[str, Form()] = "") -> Response:
-    try:
-        if not year.strip().isdigit() or not target.strip().isdigit():
-            raise UserError("Năm và chỉ tiêu phải là số nguyên không âm.")
-        row = set_target(session, int(year), metric, int(target))
-    except UserError as exc:
-        session.rollback()
-        flash(request, str(exc), "error")
-        return RedirectResponse("/admin/targets", status_code=303)
+    on_user_error_redirect(request, "/admin/targets")
+    if not year.strip().isdigit() or not target.strip().isdigit():
+        raise UserError("Năm và chỉ tiêu phải là số nguyên không âm.")
+    row = set_target(session, int(year), metric, int(target))
     session.commit()
     flash(request, f"Đã đặt chỉ tiêu {METRICS[row.metric]} năm {row.year}: {row.target}.")
     return RedirectResponse("/admin/targets", status_code=303)
@@ -52,12 +49,8 @@ def users_page(request: Request, session: DB, user: Admin) -> Response:
 @router.post("/users")
 def users_add(request: Request, session: DB, user: Admin, username: Annotated[str, Form()] = "",
               role: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "") -> Response:
-    try:
-        create_user(session, username.strip(), role, password)
-    except UserError as exc:
-        session.rollback()
-        flash(request, str(exc), "error")
-        return RedirectResponse("/admin/users", status_code=303)
+    on_user_error_redirect(request, "/admin/users")
+    create_user(session, username.strip(), role, password)
     session.commit()
     flash(request, f"Đã tạo tài khoản {username.strip()}.")
     return RedirectResponse("/admin/users", status_code=303)
@@ -69,11 +62,8 @@ def users_toggle(request: Request, username: str, session: DB, user: Admin,
     if username == user.username:
         flash(request, "Không thể tự khoá tài khoản của mình.", "error")
         return RedirectResponse("/admin/users", status_code=303)
-    try:
-        set_active(session, username, active == "1")
-    except UserError as exc:
-        flash(request, str(exc), "error")
-        return RedirectResponse("/admin/users", status_code=303)
+    on_user_error_redirect(request, "/admin/users")
+    set_active(session, username, active == "1")
     session.commit()
     flash(request, f"Đã {'mở' if active == '1' else 'khoá'} tài khoản {username}.")
     return RedirectResponse("/admin/users", status_code=303)

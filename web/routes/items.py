@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.core.vocabulary import GENRES, THEMES
 from store.models import Item, Source
@@ -16,6 +15,7 @@ from store.reviews import Decision, decide, history, last_undoable, undo_last
 from web.deps import DB, AnyUser, Reviewer
 from web.queue import QueueFilter, neighbour, syndicated_copies
 from web.templating import explanation_phrases, flash, highlight
+from web.user_errors import on_user_error_redirect
 
 router = APIRouter()
 
@@ -60,14 +60,9 @@ def item_decision(request: Request, item_id: int, session: DB, user: Reviewer,
                   back: Annotated[str, Form()] = "", stay: Annotated[str, Form()] = "") -> Response:
     item = _load(session, item_id)
     next_id = None if stay else neighbour(session, _filter_of(back), item, get_settings().tz)
-    try:
-        decide(session, item_id, user.username,
-               Decision(decision, theme=theme or None, genre=genre or None, note=note or None),
-               themes=tuple(THEMES))
-    except UserError as exc:
-        session.rollback()
-        flash(request, str(exc), "error")
-        return RedirectResponse(_item_url(item_id, back), status_code=303)
+    on_user_error_redirect(request, _item_url(item_id, back))
+    decide(session, item_id, user.username,
+           Decision(decision, theme=theme or None, genre=genre or None, note=note or None), themes=tuple(THEMES))
     session.commit()
     labels = {"confirmed": "Đã xác nhận", "rejected": "Đã từ chối", "corrected": "Đã sửa"}
     flash(request, f"{labels[decision]}: tin/bài số {item_id}.", undo_item=item_id)
@@ -78,12 +73,8 @@ def item_decision(request: Request, item_id: int, session: DB, user: Reviewer,
 def item_undo(request: Request, item_id: int, session: DB, user: Reviewer,
               back: Annotated[str, Form()] = "") -> Response:
     _load(session, item_id)
-    try:
-        undo_last(session, item_id, user.username)
-    except UserError as exc:
-        session.rollback()
-        flash(request, str(exc), "error")
-        return RedirectResponse(_item_url(item_id, back), status_code=303)
+    on_user_error_redirect(request, _item_url(item_id, back))
+    undo_last(session, item_id, user.username)
     session.commit()
     flash(request, f"Đã hoàn tác quyết định gần nhất trên tin/bài số {item_id}.")
     return RedirectResponse(_item_url(item_id, back), status_code=303)

@@ -14,9 +14,11 @@ from gdnn_monitor.core.settings import get_settings
 from store.manual import (MANUAL_SOURCE_ID, Attachment, ManualEntry, attachment_path,
                           create_manual_entry)
 from gdnn_monitor.core.vocabulary import GENRES, MANUAL_CHANNELS, THEMES
+from store.db import session_scope
 from store.models import Item
 from web.deps import DB, AnyUser, Reviewer
 from web.templating import flash
+from web.user_errors import on_user_error_show
 
 router = APIRouter()
 # What the officer picks first; each preset fills in channel and genre (the form still lets them change both).
@@ -41,6 +43,12 @@ def _render(request: Request, session, values: dict, error: str | None = None, s
     }, status_code=status)
 
 
+def _render_fresh(request: Request, values: dict, error: str, status: int) -> Response:
+    """The form again after a refused entry, read in a session of its own (the request's one was rolled back)."""
+    with session_scope() as session:
+        return _render(request, session, values, error=error, status=status)
+
+
 @router.get("/manual", name="manual")
 def manual_form(request: Request, session: DB, user: AnyUser) -> Response:
     today = datetime.now(get_settings().tz).date().isoformat()
@@ -56,15 +64,12 @@ def manual_create(request: Request, session: DB, user: Reviewer, title: Annotate
                   attachment: Annotated[UploadFile | None, File()] = None) -> Response:
     values = {"title": title, "day": day, "channel": channel, "genre": genre, "quantity": quantity, "link": link,
               "note": note, "theme": theme}
-    try:
-        entry = ManualEntry(title=title, day=_parse_day(day), channel=channel, genre=genre,
-                            quantity=_parse_quantity(quantity), link=link or None, note=note or None,
-                            theme=theme if theme in THEMES else None)
-        upload = Attachment(attachment.filename, attachment.file) if attachment and attachment.filename else None
-        item = create_manual_entry(session, user.username, entry, upload)
-    except UserError as exc:
-        session.rollback()
-        return _render(request, session, values, error=str(exc), status=400)
+    on_user_error_show(request, lambda message: _render_fresh(request, values, error=message, status=400))
+    entry = ManualEntry(title=title, day=_parse_day(day), channel=channel, genre=genre,
+                        quantity=_parse_quantity(quantity), link=link or None, note=note or None,
+                        theme=theme if theme in THEMES else None)
+    upload = Attachment(attachment.filename, attachment.file) if attachment and attachment.filename else None
+    item = create_manual_entry(session, user.username, entry, upload)
     session.commit()
     flash(request, f"Đã lưu mục nhập tay số {item.id}: {item.title}", undo_item=item.id)
     return RedirectResponse("/manual", status_code=303)

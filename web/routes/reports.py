@@ -14,6 +14,7 @@ from gdnn_monitor.core.settings import get_settings
 from store.reports import counting_rule_text
 from web.deps import DB, AnyUser
 from web.report_files import FORMATS, Period, build_report, render_report, report_filename
+from web.user_errors import on_user_error_show
 
 router = APIRouter()
 MEDIA_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -34,10 +35,8 @@ def reports_page(request: Request, user: AnyUser, error: str | None = None) -> R
 def download(request: Request, session: DB, user: AnyUser, month: str = "", year: str = "",
              format: str = "xlsx") -> Response:
     settings = get_settings()
-    try:
-        period = _period(month, year)
-    except UserError as exc:
-        return reports_page(request, user, error=str(exc))
+    on_user_error_show(request, lambda message: reports_page(request, user, error=message))
+    period = _period(month, year)
     fmt = format if format in FORMATS else "xlsx"
     data = build_report(session, period, settings.count_syndicated, settings.tz)
     name = report_filename(period, fmt)
