@@ -187,6 +187,17 @@ def check_facebook(source: SourceConfig, settings: Settings) -> Check:
     return Check(source.id, "facebook", url, OK if posts else FAIL, f"{len(posts)} bài đăng")
 
 
+def check_extractor(source: SourceConfig) -> Check:
+    """The source's `extractor:` names a site extractor that exists."""
+    from crawlers.extract.sites import UnknownExtractor, get_extractor
+
+    try:
+        extractor = get_extractor(source.extractor or "")
+    except UnknownExtractor as exc:
+        return Check(source.id, "bộ trích xuất", source.extractor or "", FAIL, str(exc))
+    return Check(source.id, "bộ trích xuất", extractor.name, OK, extractor.family)
+
+
 def check_source(source: SourceConfig, settings: Settings | None = None) -> SourceCheck:
     """Every check of one source; never raises, so one broken source never hides the others' results."""
     settings = settings or get_settings()
@@ -195,6 +206,8 @@ def check_source(source: SourceConfig, settings: Settings | None = None) -> Sour
     if source.kind == "facebook":
         result.checks.append(check_facebook(source, settings))
         return result
+    if source.extractor:
+        result.checks.append(check_extractor(source))
     urls = start_urls(source)
     if not urls:
         result.checks.append(Check(source.id, "cấu hình", "—", FAIL, "không có feed, sitemap, listing hay homepage"))

@@ -48,6 +48,7 @@ class SourcesSpider(scrapy.Spider):
         self.options = options
         self.reporter = reporter or (lambda event: None)
         self.extract = extract
+        self.site_extractors: dict[str, Any] = {}
         self.stats_by_source = {source.id: SourceStats() for source in sources}
         self.requested_articles: set[str] = set()
         self.listings: dict[str, ListingPage] = {}
@@ -60,8 +61,24 @@ class SourcesSpider(scrapy.Spider):
     # ------------------------------------------------------------------ starting points
     async def start(self) -> AsyncIterator[Request]:
         for source in self.sources.values():
+            if not self._resolve_extractor(source):
+                continue
             for request in self.start_requests_for(source):
                 yield request
+
+    def _resolve_extractor(self, source: SourceConfig) -> bool:
+        """A source's own extractor (its `extractor:` key); an unknown name fails that source, never the crawl."""
+        if not source.extractor:
+            return True
+        from crawlers.extract.sites import UnknownExtractor, get_extractor
+
+        try:
+            self.site_extractors[source.id] = get_extractor(source.extractor)
+        except UnknownExtractor as exc:
+            self.stats_by_source[source.id].fatal = str(exc)
+            self.record_error(source.id, str(exc))
+            return False
+        return True
 
     def start_requests_for(self, source: SourceConfig) -> Iterator[Request]:
         """The source's starting requests, built by its kind's entry in START_REQUESTS (web pages by default)."""
@@ -359,7 +376,8 @@ class SourcesSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ articles
     def _extract(self, response: Response) -> Any:
-        extract = self.extract
+        site = self.site_extractors.get(response.meta["source"])
+        extract = site.extract if site is not None else self.extract
         if extract is None:
             from crawlers.extract.extraction import extract_article as extract
         charset = response.headers.get("Content-Type", b"").decode("latin-1")
