@@ -14,7 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +28,7 @@ from store.db import get_engine  # noqa: E402
 from store.models import Item, Source  # noqa: E402
 
 VNTC = ROOT.parent / "shared" / "data" / "raw" / "vntc_10topics" / "vntc_subset.jsonl"
-START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def fill(session: Session, count: int, rng: random.Random) -> None:

@@ -17,9 +17,9 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
+from crawlers.extract.evaluation import load_fixtures, same_minute, token_f1  # noqa: E402
 from crawlers.extract.extraction import extract_article  # noqa: E402
 from crawlers.extract.pagedecode import MAX_PARSE_CHARS  # noqa: E402
-from crawlers.extract.evaluation import load_fixtures, same_minute, token_f1  # noqa: E402
 from gdnn_monitor.core.textnorm import normalize_inline  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "extraction"

@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gdnn_monitor.core.vocabulary import THEMES as VOCABULARY_THEMES  # noqa: E402
+from gdnn_monitor.core.vocabulary import THEMES as VOCABULARY_THEMES
 
-SOURCES = [("bao-%02d" % i, "newspaper") for i in range(8)] + [("tv-%02d" % i, "tv") for i in range(3)] + \
-          [("truong-%02d" % i, "school") for i in range(6)] + [("cong-%02d" % i, "government") for i in range(4)]
+SOURCES = [(f"bao-{i:02d}", "newspaper") for i in range(8)] + [(f"tv-{i:02d}", "tv") for i in range(3)] + \
+          [(f"truong-{i:02d}", "school") for i in range(6)] + [(f"cong-{i:02d}", "government") for i in range(4)]
 THEMES = list(VOCABULARY_THEMES)
 WORDS = ("giáo dục nghề nghiệp tuyển sinh trung cấp cao đẳng học nghề kỹ năng tay nghề doanh nghiệp "
          "lao động nông thôn trường hướng nghiệp tỉnh huyện xã hội nghị sản xuất nông nghiệp du lịch").split()
@@ -50,10 +50,10 @@ def _fill(count: int) -> None:
     """count items over the current and the previous year, zones and reviews in realistic proportions."""
     from sqlalchemy import insert
 
-    from store.registry import load_sources
     from gdnn_monitor.core.textnorm import search_index
     from store.db import session_scope
     from store.models import Item
+    from store.registry import load_sources
     from store.sources import sync_sources
     from store.types import utcnow
     from store.users import create_user

@@ -49,7 +49,8 @@ def train_command(with_reviews: bool, data_path: Path | None, raw_dir: Path | No
                   compare_tokenisers: bool, output: Path | None) -> None:
     """Huấn luyện mô hình. Trains the model, cross-validates it and stores thresholds and metrics with it."""
     from classifier.data import DEFAULT_DEV, DEFAULT_RAW, DataError, read_reviews
-    from classifier.train import compare_tokenisers as compare, gather_data, train_model
+    from classifier.train import compare_tokenisers as compare
+    from classifier.train import gather_data, train_model
     from gdnn_monitor.core.logs import configure_logging
 
     configure_logging()  # training takes minutes: each fold is reported as a log line on stderr
@@ -152,11 +153,12 @@ def predict_command(model_path: Path | None) -> None:
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None, help="Model file to use.")
 def classify_command(reclassify_all: bool, model_path: Path | None) -> None:
     """Phân loại các tin đã lưu. Classifies stored items without a decision from the current model (or all)."""
+    from sqlmodel import select
+
     from classifier.apply import classify_items
     from classifier.store_query import items_to_classify
     from store.db import session_scope
     from store.models import Item
-    from sqlmodel import select
 
     model = _load(model_path)
     with session_scope() as session:

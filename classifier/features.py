@@ -7,6 +7,7 @@ underthesea word-segmenting variant is kept for the comparison in train.py).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -62,7 +63,7 @@ def ngrams(tokens: list[str], low: int, high: int, prefix: str = "") -> list[str
     if low <= 1 <= high:
         out.extend(prefix + token for token in tokens) if prefix else out.extend(tokens)
     if low <= 2 <= high:
-        out.extend(f"{prefix}{a} {b}" for a, b in zip(tokens, tokens[1:]))
+        out.extend(f"{prefix}{a} {b}" for a, b in itertools.pairwise(tokens))
     if low <= 3 <= high:
         out.extend(f"{prefix}{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
     return out

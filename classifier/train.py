@@ -13,8 +13,9 @@ import json
 import logging
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +26,27 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from classifier.data import (DEFAULT_DEV, DEFAULT_RAW, GUIDE_CHECKED, Example, read_guide_checked, read_labelled,
-                             sample_raw, title_key)
-from classifier.features import (MAX_BODY_SYLLABLES, THEME_BODY_SYLLABLES, LexiconFeatures, ThemeCueFeatures,
-                                 has_vocational_terms, join_item, syllable_analyzer, theme_analyzer, word_analyzer)
+from classifier.data import (
+    DEFAULT_DEV,
+    DEFAULT_RAW,
+    GUIDE_CHECKED,
+    Example,
+    read_guide_checked,
+    read_labelled,
+    sample_raw,
+    title_key,
+)
+from classifier.features import (
+    MAX_BODY_SYLLABLES,
+    THEME_BODY_SYLLABLES,
+    LexiconFeatures,
+    ThemeCueFeatures,
+    has_vocational_terms,
+    join_item,
+    syllable_analyzer,
+    theme_analyzer,
+    word_analyzer,
+)
 from classifier.keywords import keyword_baseline, strong_term_hits
 from classifier.model import GdnnModel, Thresholds
 
@@ -89,7 +107,7 @@ def _is_hard_negative(example: Example) -> bool:
         f"{example.title}\n{example.text}")
 
 
-def gather_data(dev_path: Path = DEFAULT_DEV, raw_dir: Path | None = DEFAULT_RAW, reviews: list[Example] = (),
+def gather_data(dev_path: Path = DEFAULT_DEV, raw_dir: Path | None = DEFAULT_RAW, reviews: Sequence[Example] = (),
                 negatives_per_corpus: int = NEGATIVES_PER_CORPUS, seed: int = 13,
                 guide_checked: Path | None = GUIDE_CHECKED) -> TrainingData:
     """Labelled data plus training-only items (reviews, guide-checked raw items, raw negatives) that are neither
@@ -139,7 +157,7 @@ def sample_weight(example: Example) -> float:
 
 def _arrays(examples: list[Example]) -> tuple[list[str], np.ndarray, np.ndarray]:
     documents = [join_item(e.title, e.text) for e in examples]
-    labels = np.array([int(e.gdnn) for e in examples], dtype=int)
+    labels = np.array([1 if e.gdnn else 0 for e in examples], dtype=np.int64)
     weights = np.array([sample_weight(e) for e in examples])
     return documents, labels, weights
 
@@ -183,11 +201,12 @@ def binary_metrics(labels: np.ndarray, predicted: np.ndarray) -> dict:
     matrix = confusion_matrix(labels, predicted, labels=[0, 1])
     return {"precision": round(float(precision), 4), "recall": round(float(recall), 4), "f1": round(float(f1), 4),
             "confusion": {"tn": int(matrix[0, 0]), "fp": int(matrix[0, 1]), "fn": int(matrix[1, 0]),
-                          "tp": int(matrix[1, 1])}, "n": int(len(labels))}
+                          "tp": int(matrix[1, 1])}, "n": len(labels)}
 
 
 def choose_thresholds(labels: np.ndarray, scores: np.ndarray) -> Thresholds:
-    """gdnn: best F1; accept: lowest cut with precision >= ACCEPT_PRECISION; reject: loses <= REJECT_MAX_LOST of positives."""
+    """gdnn: best F1; accept: lowest cut with precision >= ACCEPT_PRECISION; reject: loses <= REJECT_MAX_LOST of
+    positives."""
     candidates = np.unique(np.round(scores, 4))
     f1s = [binary_metrics(labels, scores >= t)["f1"] for t in candidates]
     gdnn = float(candidates[int(np.argmax(f1s))])
@@ -211,7 +230,8 @@ def zone_report(labels: np.ndarray | None, scores: np.ndarray, thresholds: Thres
     report: dict = {}
     for zone in ("accept", "review", "reject"):
         mask = zones == zone
-        entry = {"items": int(mask.sum()), "share": round(float(mask.mean()), 4) if len(mask) else 0.0}
+        entry: dict[str, float | None] = {"items": int(mask.sum()),
+                                          "share": round(float(mask.mean()), 4) if len(mask) else 0.0}
         if labels is not None:
             entry["positives"] = int(labels[mask].sum())
             entry["precision"] = round(float(labels[mask].mean()), 4) if mask.any() else None
@@ -238,7 +258,7 @@ def summarise_cv(data: TrainingData, cv: dict) -> tuple[Thresholds, dict]:
                       "(guide-checked raw-corpus items and raw-corpus negatives, all with dev uids/titles removed; "
                       "officers' reviews), never on the held-out "
                       "fold. Thresholds are chosen on repeat 1's out-of-fold scores."),
-        "n_labelled": int(len(labels)), "n_positive": int(labels.sum()), "n_extra": len(data.extra),
+        "n_labelled": len(labels), "n_positive": int(labels.sum()), "n_extra": len(data.extra),
         "n_guide_checked": sum(e.origin == "guide_checked" for e in data.extra),
         "n_guide_checked_positive": sum(e.origin == "guide_checked" and e.gdnn == 1 for e in data.extra),
         "training_weights": training_recipe(),
@@ -272,14 +292,14 @@ def model_version(data: TrainingData) -> str:
     digest = hashlib.sha1(json.dumps(training_recipe(), sort_keys=True).encode())
     for example in [*data.labelled, *data.extra]:
         digest.update(f"{example.uid}\t{example.gdnn}\t{example.theme}\n".encode())
-    return f"gdnn-{datetime.now(timezone.utc):%Y%m%d}-{digest.hexdigest()[:8]}"
+    return f"gdnn-{datetime.now(UTC):%Y%m%d}-{digest.hexdigest()[:8]}"
 
 
 def train_model(data: TrainingData, run_cv: bool = True) -> GdnnModel:
     """Fit the shipped model on everything; with run_cv, thresholds and metrics come from cross-validation."""
-    metrics: dict = {"trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    metrics: dict = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds")}
     everything = data.labelled + data.extra
-    if run_cv and sum(e.gdnn for e in data.labelled) >= CV_FOLDS:
+    if run_cv and sum(1 for e in data.labelled if e.gdnn) >= CV_FOLDS:
         log.info("cross-validation: %d folds x %d repeats on %d labelled items", CV_FOLDS, CV_REPEATS,
                  len(data.labelled))
         thresholds, summary = summarise_cv(data, cross_validate(data))

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import click
 from protego import Protego
 
-from store.registry import SourceConfig, load_sources
 from gdnn_monitor.core.settings import Settings, get_settings
+from store.registry import SourceConfig, load_sources
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 ROBOTS_AGENT = "gdnn-monitor"

@@ -4,7 +4,6 @@ and turns the errors a user can fix into a clear message and an exit code (never
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 from pydantic import ValidationError
@@ -23,8 +22,8 @@ class FriendlyGroup(click.Group):
     """Prints user errors as one clear message with the documented exit code."""
 
     def invoke(self, ctx: click.Context):
-        from store.registry import SourcesFileError
         from store.db import DatabaseError
+        from store.registry import SourcesFileError
 
         try:
             return super().invoke(ctx)
@@ -68,11 +67,10 @@ def not_built(name: str, issue: int) -> click.Command:
 @cli.command()
 def init() -> None:
     """Tạo/cập nhật cơ sở dữ liệu và nạp danh sách nguồn. Creates or migrates the database and loads the sources."""
-    from store.registry import load_sources
-    from store.db import session_scope
-    from store.migrate import current_revision
-    from store.db import get_engine
     from gdnn_monitor.core.settings import get_settings
+    from store.db import get_engine, session_scope
+    from store.migrate import current_revision
+    from store.registry import load_sources
     from store.sources import sync_sources
 
     settings = get_settings()
@@ -99,7 +97,7 @@ def items_command(fmt: str, since: str | None, until: str | None) -> None:
     tz = get_settings().tz
     start = start_of_day(parse_day(since), tz) if since else None
     end = end_of_day(parse_day(until), tz) if until else None
-    out = click.get_text_stream("stdout")
+    out = click.get_text_stream("stdout")  # type: ignore[operator]  # click 8.2 stubs: module __getattr__
     with session_scope() as session:
         for item in iter_items(session, start, end):
             if fmt == "jsonl":
@@ -146,4 +144,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -67,4 +67,4 @@ def upsert_item(session: Session, values: dict[str, Any]) -> UpsertResult:
 def known_urls(session: Session, source_ids: list[str]) -> dict[str, datetime | None]:
     """Stored URLs of these sources with their publication time, so a crawl need not fetch them again."""
     rows = session.exec(select(Item.url, Item.published_at).where(Item.source_id.in_(source_ids)))
-    return {url: published for url, published in rows}
+    return dict(rows)

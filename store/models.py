@@ -13,7 +13,6 @@ from gdnn_monitor.core.textnorm import search_index
 from store.types import UTCDateTime, utcnow
 
 
-
 def _time(nullable: bool = True, index: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
 

@@ -93,7 +93,7 @@ class SourceConfig(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def has_a_way_in(self) -> "SourceConfig":
+    def has_a_way_in(self) -> SourceConfig:
         """An enabled source must say where to start; a social source must say which channel or page."""
         if self.kind == "youtube" and self.enabled and not (self.youtube_channel_id or self.feeds):
             raise ValueError("a youtube source needs youtube_channel_id (or a feed URL)")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from store.registry import Registry
 from store.models import Source
+from store.registry import Registry
 
 
 def sync_sources(session: Session, registry: Registry) -> dict[str, int]:

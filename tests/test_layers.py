@@ -14,6 +14,7 @@ Layers, bottom to top (a module may import its own area and any lower layer):
 from __future__ import annotations
 
 import ast
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,7 +234,7 @@ def test_each_back_edge_of_the_old_tree_is_refused_naming_file_and_line(source, 
 def test_the_old_six_module_import_cycle_is_found():
     loop = ["crawlers.child", "crawlers.settings", "crawlers.distributed", "scheduler", "crawlers.run",
             "crawlers.child"]
-    edges = [Edge(a, b, f"{a.replace('.', '/')}.py", number) for number, (a, b) in enumerate(zip(loop, loop[1:]), 1)]
+    edges = [Edge(a, b, f"{a.replace('.', '/')}.py", number) for number, (a, b) in enumerate(itertools.pairwise(loop), 1)]
     [cycle] = import_cycles(edges + [Edge("store.db", "gdnn_monitor.core.settings", "store/db.py", 1)])
     assert cycle.startswith("import cycle between crawlers.child, crawlers.distributed, crawlers.run, "
                             "crawlers.settings, scheduler")

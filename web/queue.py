@@ -41,7 +41,7 @@ class QueueFilter:
     text: str | None = None
 
     @classmethod
-    def from_query(cls, params) -> "QueueFilter":
+    def from_query(cls, params) -> QueueFilter:
         status = params.get("status") or "pending"
         try:
             page = max(int(params.get("page") or 1), 1)
@@ -102,12 +102,12 @@ def neighbour(session: Session, chosen: QueueFilter, item: Item, tz: tzinfo, for
     rank = {"review": 0, "accept": 1, "reject": 2}.get(item.zone or "", 3)
     doubt = abs((item.gdnn_score if item.gdnn_score is not None else 0.5) - 0.5)
     if forward:
-        after = or_(ZONE_RANK > rank, and_(ZONE_RANK == rank, UNCERTAINTY > doubt),
-                    and_(ZONE_RANK == rank, UNCERTAINTY == doubt, Item.id < item.id))
+        after = or_(rank < ZONE_RANK, and_(rank == ZONE_RANK, doubt < UNCERTAINTY),
+                    and_(rank == ZONE_RANK, doubt == UNCERTAINTY, Item.id < item.id))
         order = (ZONE_RANK, UNCERTAINTY, Item.id.desc())
     else:
-        after = or_(ZONE_RANK < rank, and_(ZONE_RANK == rank, UNCERTAINTY < doubt),
-                    and_(ZONE_RANK == rank, UNCERTAINTY == doubt, Item.id > item.id))
+        after = or_(rank > ZONE_RANK, and_(rank == ZONE_RANK, doubt > UNCERTAINTY),
+                    and_(rank == ZONE_RANK, doubt == UNCERTAINTY, Item.id > item.id))
         order = (ZONE_RANK.desc(), UNCERTAINTY.desc(), Item.id)
     query = select(Item.id).where(*_conditions(session, chosen, tz), after, Item.id != item.id).order_by(*order)
     return session.exec(query.limit(1)).first()

@@ -15,8 +15,7 @@ from sqlmodel import Session
 
 from gdnn_monitor.core.dates import month_bounds, year_bounds
 from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, METRICS, THEMES
-from store.reports import (CountedRow, Summary, Tally, counted_rows, counting_rule_text, ordered_channel_genre,
-                           summarise)
+from store.reports import CountedRow, Summary, Tally, counted_rows, counting_rule_text, ordered_channel_genre, summarise
 
 FORMATS = ("xlsx", "csv")
 AUTO_ACCEPTED = "tự động (mô hình)"
@@ -155,9 +154,8 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
     """Two sheets, written in openpyxl's streaming mode so a year of items stays fast and small in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)

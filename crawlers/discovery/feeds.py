@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import feedparser
 
@@ -36,7 +36,7 @@ def _entry_time(entry: dict) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     return None
 
 

@@ -15,9 +15,9 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from store.registry import SourceConfig
 from crawlers.identity.urls import canonicalize_url, is_print_view, print_view_target
 from gdnn_monitor.core.textnorm import normalize_inline
+from store.registry import SourceConfig
 
 STATIC_EXTENSIONS = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|mp3|mp4|avi|mov|wmv|flv|"
@@ -95,7 +95,7 @@ def looks_like_article(url: str) -> bool:
     """The general heuristic, for sources without an article_pattern."""
     parts = urlsplit(url)
     path = parts.path or "/"
-    if parts.scheme not in ("http", "https") or path in ("", "/") and not parts.query:
+    if parts.scheme not in ("http", "https") or (path in ("", "/") and not parts.query):
         return False
     if STATIC_EXTENSIONS.search(path) or NOT_ARTICLE_PATH.search(path) or PAGER_PATH.search(path):
         return False
@@ -209,7 +209,7 @@ def pagination_links(body: bytes | str, base_url: str, hosts: set[str]) -> list[
         if is_next and (number is None or number > current_page or _same_listing(canonical, base_url)):
             if number is not None or _same_listing(canonical, base_url) or not looks_like_article(canonical):
                 links.setdefault(canonical, PageLink(canonical, number))
-        elif numbered and number > current_page:
+        elif numbered and number is not None and number > current_page:
             links.setdefault(canonical, PageLink(canonical, number))
     return list(links.values())
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlmodel import select
 
-from store.registry import SourceConfig
 from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.items import known_urls
 from store.models import FeedState
+from store.registry import SourceConfig
 from store.types import utcnow
 
 Emit = Callable[[dict[str, Any]], None]
@@ -51,7 +51,8 @@ def _log_file(run_id: str) -> Path:
 
 
 def prune_crawl_logs(folder: Path, keep_days: int) -> None:
-    """Delete crawl logs older than keep_days: a daily crawl writes one a day, and a provincial server's disk is small."""
+    """Delete crawl logs older than keep_days: a daily crawl writes one a day, and a provincial server's disk is
+    small."""
     cutoff = time.time() - keep_days * 86400
     for path in folder.glob("crawl-*.log"):
         try:

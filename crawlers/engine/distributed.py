@@ -169,14 +169,14 @@ class WorkerCoordination:
         self.crawler, self.frontier, self.client = crawler, frontier, client
         self.worker = worker_id()
         self.idle = False
-        self.heartbeat_loop = None
+        self.heartbeat_loop: Any = None  # a twisted LoopingCall once the spider opened
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.busy, signal=signals.request_reached_downloader)
 
     @classmethod
-    def from_crawler(cls, crawler) -> "WorkerCoordination":
+    def from_crawler(cls, crawler) -> WorkerCoordination:
         import redis
 
         crawl_id = crawler.settings.get("GDNN_FRONTIER_CRAWL")

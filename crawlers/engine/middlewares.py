@@ -65,7 +65,7 @@ class CrawlDelayExtension:
         crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "CrawlDelayExtension":
+    def from_crawler(cls, crawler: Any) -> CrawlDelayExtension:
         return cls(crawler)
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:

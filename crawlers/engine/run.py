@@ -20,12 +20,12 @@ from typing import Any
 
 from sqlmodel import select
 
-from store.registry import SourceConfig, load_sources
 from gdnn_monitor.core.dates import start_of_day
 from gdnn_monitor.core.errors import EXIT_FAILURE, EXIT_NETWORK, EXIT_OK
 from gdnn_monitor.core.settings import Settings, get_settings
 from store.db import session_scope
 from store.models import CrawlRun, CrawlRunSource, Item, Source
+from store.registry import SourceConfig, load_sources
 from store.sources import sync_sources
 from store.types import utcnow
 

@@ -21,15 +21,22 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawlers.discovery.feeds import parse_feed
-from crawlers.engine.items import CrawledItem
-from crawlers.discovery.links import (article_links, feed_links, is_article_url, pagination_links, postback_next_page,
-                            same_site, section_links)
-from store.registry import SourceConfig
-from crawlers.engine.settings import source_hosts
+from crawlers.discovery.links import (
+    article_links,
+    feed_links,
+    is_article_url,
+    pagination_links,
+    postback_next_page,
+    same_site,
+    section_links,
+)
 from crawlers.discovery.sitemaps import newest_first, parse_sitemap, sitemap_body
 from crawlers.discovery.social import GraphError, graph_posts_url, parse_graph_posts, youtube_video
+from crawlers.engine.items import CrawledItem
+from crawlers.engine.settings import source_hosts
 from crawlers.engine.state import CrawlOptions, ListingPage, SourceStats, error_text
 from crawlers.identity.urls import canonicalize_url, is_print_view, print_view_target
+from store.registry import SourceConfig
 
 logger = logging.getLogger(__name__)
 # The Graph API is an API called with the page's token, not a crawl of facebook.com; its 4xx answers carry the reason.
@@ -270,7 +277,7 @@ class SourcesSpider(scrapy.Spider):
         page = ListingPage(pending=0, source_id=source_id, next_pages=nearest, max_depth=max_depth,
                            next_postback=postback)
         self.listings[page_key] = page
-        requests = []
+        requests: list[Request] = []
         for url in articles:
             requests.extend(self._article_request(source_id, url, via="listing", page_key=page_key))
         page.pending = len(requests)

@@ -4,7 +4,7 @@ signed under the body; outlet names, dates and URLs printed where an author shou
 from __future__ import annotations
 
 import re
-from datetime import timezone
+from datetime import UTC
 
 from crawlers.extract.pagemeta import PageMeta
 from crawlers.extract.pubdate import find_times_in_text, text_after_headline
@@ -74,7 +74,7 @@ def clean_author(value: str | None) -> str | None:
     text = text.strip(" -–|:,.()")
     if not text or len(text) > 60 or "://" in text or text.lower().startswith(("www.", "http")):
         return None
-    if find_times_in_text(text, timezone.utc) or len(text.split()) > 6 or re.search(r"\d{2,}", text):
+    if find_times_in_text(text, UTC) or len(text.split()) > 6 or re.search(r"\d{2,}", text):
         return None
     if re.match(r"^(?:admin|administrator|quản trị|quantri)$", text, re.IGNORECASE) or _OUTLET.match(text):
         return None

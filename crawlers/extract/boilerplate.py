@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
 _DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "select", "button", "input", "textarea",
               "svg", "template", "form[@role='search']", "iframe", "object", "embed", "video", "audio", "map")
 _BOILERPLATE_WORD = re.compile(

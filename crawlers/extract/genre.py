@@ -58,8 +58,8 @@ def count_captioned_images(container) -> tuple[int, int]:
 def detect_genre(container, url: str, og_type: str, ld_types: set[str], text: str) -> str:
     """'video', 'photo' or 'article' (a web page is never a social 'post'; feeds of posts set that themselves)."""
     path = urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")
-    declared_video = og_type.startswith("video") or "videoobject" in ld_types and not ({"newsarticle", "article"} &
-                                                                                        ld_types)
+    declared_video = og_type.startswith("video") or ("videoobject" in ld_types and not ({"newsarticle", "article"} &
+                                                                                        ld_types))
     player = has_video_player(container)
     if player and (declared_video or _VIDEO_URL.search(path) or len(text) < SHORT_VIDEO_TEXT):
         return "video"

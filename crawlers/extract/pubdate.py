@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from lxml import html as lxml_html
 from lxml.etree import ParserError
@@ -140,7 +140,7 @@ def _zone_after(text: str, position: int) -> tzinfo | None:
     if not match:
         return None
     if match.group("z"):
-        return timezone.utc
+        return UTC
     offset = timedelta(hours=int(match.group("hh")), minutes=int(match.group("mm") or 0))
     if offset > timedelta(hours=14):
         return None
@@ -218,7 +218,7 @@ def find_times_in_text(text: str, tz: tzinfo) -> list[FoundTime]:
 
 def is_date_line(line: str) -> bool:
     """A short line that is only a date/time, possibly with a label, a weekday, an author or a view count."""
-    if len(line) > DATE_LINE_CHARS or not find_times_in_text(line, timezone.utc):
+    if len(line) > DATE_LINE_CHARS or not find_times_in_text(line, UTC):
         return False
     rest = re.sub(r"\d+", " ", _DATE_LINE_WORDS.sub(" ", normalize_inline(line).lower()))
     rest_words = [w for w in re.findall(r"\w+", rest) if w not in ("tháng", "năm", "giờ", "phút", "h")]
@@ -541,6 +541,6 @@ def find_published(page, tz: tzinfo, headline=None, now: datetime | None = None)
         return None
     found = pick_published(structured_times(tree, tz), visible_times(tree, tz, headline))
     if found is None:
-        relative = relative_time_near_headline(tree, now or datetime.now(timezone.utc), tz, headline)
+        relative = relative_time_near_headline(tree, now or datetime.now(UTC), tz, headline)
         found = relative.value if relative else None
     return found

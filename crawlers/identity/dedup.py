@@ -14,7 +14,7 @@ import hashlib
 import re
 import threading
 import weakref
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import func
@@ -168,8 +168,8 @@ def _index_for(session: Session) -> SimhashIndex:
 
 def _epoch(when: datetime | None) -> int:
     if when is None:
-        return int(datetime.now(timezone.utc).timestamp())
-    return int((when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp())
+        return int(datetime.now(UTC).timestamp())
+    return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
 
 
 def _others(item):

@@ -92,10 +92,10 @@ def print_view_target(url: str) -> str | None:
     path = parts.path
     if _PRINT_PAGE.search(path):
         return None
-    if _PRINT_PATH.search(path):
+    match = _PRINT_PATH.search(path)
+    if match:
         if _ID_IN_PRINT_PATH.search(path) and not re.search(r"[a-z]-\d+\.html?$", path, re.IGNORECASE):
             return None
-        match = _PRINT_PATH.search(path)
         stripped = path[:match.start()] if match.end() == len(path) else _PRINT_PATH.sub("/", path, count=1)
         if stripped in ("", "/"):
             return None

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import click
 import yaml
@@ -28,8 +28,8 @@ class DemoSetup:
 
 def demo_sites(now: datetime, tz):
     """Three CMS families of the farm, renamed for the demo, serving the demo articles."""
-    from gdnn_monitor.demo.farm.sites import ProvincialPaper, TvStation, WordPressCollege
     from gdnn_monitor.demo.content import demo_articles
+    from gdnn_monitor.demo.farm.sites import ProvincialPaper, TvStation, WordPressCollege
 
     articles = demo_articles(now, tz)
     paper, college, tv = ProvincialPaper(articles["bao"]), WordPressCollege(articles["truong"]), TvStation(articles["tv"])
@@ -112,14 +112,15 @@ def fill_officer_data(now: datetime, tz) -> str:
 
 def prepare_demo(base: Path, echo=click.echo) -> DemoSetup:
     """Everything before the web app starts: sites up, crawl, classify, officer data. Returns what to print."""
-    from gdnn_monitor.pipeline.crawl import run_crawl
-    from gdnn_monitor.core.settings import get_settings
     from sqlmodel import func, select
+
+    from gdnn_monitor.core.settings import get_settings
+    from gdnn_monitor.pipeline.crawl import run_crawl
     from store.db import session_scope
     from store.models import Item
 
     tz = get_settings().tz
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     demo_dir = fresh_demo_dir(base)
     sites = demo_sites(now, tz)
     with running_sites(sites):

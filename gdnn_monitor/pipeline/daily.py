@@ -11,10 +11,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from gdnn_monitor.core.logs import new_run_id, run_context
-from gdnn_monitor.pipeline.crawl import (FAILED, CrawlFunction, classify_new_items, default_crawl,
-                                         mark_interrupted_runs, record_crawl_failure)
-from gdnn_monitor.pipeline.digest import (SCHEDULE_TRIGGER, build_digest, describe_summary,
-                                          last_successful_run_start, send_digest)
+from gdnn_monitor.pipeline.crawl import (
+    FAILED,
+    CrawlFunction,
+    classify_new_items,
+    default_crawl,
+    mark_interrupted_runs,
+    record_crawl_failure,
+)
+from gdnn_monitor.pipeline.digest import (
+    SCHEDULE_TRIGGER,
+    build_digest,
+    describe_summary,
+    last_successful_run_start,
+    send_digest,
+)
 from store.locks import CRAWL_LOCK, LockBusy, hold_lock
 from store.types import utcnow
 

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from store.registry import SourceConfig, load_sources
 from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Source
+from store.registry import SourceConfig, load_sources
 from store.sources import sync_sources
 from store.types import utcnow
 

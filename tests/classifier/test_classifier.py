@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -118,8 +118,8 @@ def test_load_model_is_cached_and_missing_file_is_a_clear_error(tmp_path):
 
 
 def test_model_path_setting_overrides_the_shipped_model(settings_env, monkeypatch, tmp_path):
-    from gdnn_monitor.core.settings import get_settings
     from classifier.model import default_model_path
+    from gdnn_monitor.core.settings import get_settings
 
     assert default_model_path() == SHIPPED_MODEL
     monkeypatch.setenv("GDNN_MODEL_PATH", str(tmp_path / "other.joblib"))
@@ -187,7 +187,7 @@ def _store_items(examples: list[dict]) -> None:
         for example in examples:
             session.add(Item(url=f"https://bao.example.vn/{example['id']}.html", source_id="bao-tinh",
                              title=example["title"], text=example["text"],
-                             published_at=datetime(2026, 3, 1, tzinfo=timezone.utc)))
+                             published_at=datetime(2026, 3, 1, tzinfo=UTC)))
 
 
 def test_classify_writes_decisions_and_history_and_skips_up_to_date_items(settings_env, examples):
@@ -356,7 +356,7 @@ def test_guide_checked_label_for_a_gdnn_item_without_theme_is_a_clear_error(tmp_
 
     labels = _write_jsonl(tmp_path / "labels.jsonl", [{"uid": "tc201805:1", "gdnn": 0, "theme": None},
                                                       {"uid": "tc201805:2", "gdnn": 1, "theme": None}])
-    with pytest.raises(DataError, match="labels.jsonl:2"):
+    with pytest.raises(DataError, match=r"labels\.jsonl:2"):
         read_guide_checked(labels, _tiny_raw_dir(tmp_path / "raw"))
 
 
@@ -380,7 +380,8 @@ def test_guide_checked_items_that_copy_a_labelled_item_are_not_trained_on(tmp_pa
 
 
 def test_shipped_guide_checked_labels_hold_no_article_text_and_no_dev_item():
-    from classifier.data import GUIDE_CHECKED, THEMES as THEME_NAMES
+    from classifier.data import GUIDE_CHECKED
+    from classifier.data import THEMES as THEME_NAMES
 
     rows = [json.loads(line) for line in GUIDE_CHECKED.read_text("utf-8").splitlines() if line.strip()]
     assert len(rows) >= 600 and len({r["uid"] for r in rows}) == len(rows)

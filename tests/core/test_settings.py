@@ -62,7 +62,6 @@ def test_sqlite_file_and_its_folder_are_created_on_first_use(settings_env, monke
 
 
 def test_every_setting_is_documented_in_the_readme():
-    from pathlib import Path
 
     from gdnn_monitor.core.settings import Settings
 

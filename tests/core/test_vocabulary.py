@@ -7,8 +7,19 @@ import re
 from pathlib import Path
 
 from gdnn_monitor.core import vocabulary
-from gdnn_monitor.core.vocabulary import (CHANNELS, CRAWL_KINDS, GENRES, KINDS, MANUAL_CHANNELS, METRICS, ROLES, THEMES,
-                                          ZONES, channel_of_kind, metric_of_genre)
+from gdnn_monitor.core.vocabulary import (
+    CHANNELS,
+    CRAWL_KINDS,
+    GENRES,
+    KINDS,
+    MANUAL_CHANNELS,
+    METRICS,
+    ROLES,
+    THEMES,
+    ZONES,
+    channel_of_kind,
+    metric_of_genre,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCT = ("gdnn_monitor", "crawlers", "classifier", "store", "web")

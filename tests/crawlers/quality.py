@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from gdnn_monitor.core.textnorm import normalize_text
+from gdnn_monitor.demo.farm.sites import Expected
 from store.models import Item
 from tests.crawlers.farm.corpus import TZ
-from gdnn_monitor.demo.farm.sites import Expected
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

@@ -3,21 +3,21 @@ story; unrelated articles and old articles do not. Runs on SQLite and PostgreSQL
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete
 
-from crawlers.identity.dedup import assign_story_id, containment, content_fingerprint, hamming
 from crawlers.extract.extraction import extract_article
+from crawlers.identity.dedup import assign_story_id, containment, content_fingerprint, hamming
 from store.db import session_scope
 from store.models import Item, Source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-WHEN = datetime(2020, 3, 24, 8, 15, tzinfo=timezone.utc)
+WHEN = datetime(2020, 3, 24, 8, 15, tzinfo=UTC)
 
 
 def fixture_article(name: str, url: str):

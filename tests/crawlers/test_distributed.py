@@ -102,8 +102,9 @@ class _Signals:
 
 
 def test_the_crawl_ends_when_the_queue_is_empty_and_live_workers_are_idle_ignoring_dead_ones(redis_prefix):
-    import redis
     from types import SimpleNamespace
+
+    import redis
 
     from crawlers.engine.distributed import Frontier, WorkerCoordination
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -53,7 +53,7 @@ def test_a_google_news_sitemap_gives_publication_date_and_title():
     first, second = sitemap.entries
     assert (first.url, first.title, first.lastmod) == ("https://bao.vn/tuyen-sinh-nghe-1234.html", "Tuyển sinh nghề",
                                                        datetime(2024, 6, 2, 8, 15, tzinfo=ICT))
-    assert second.lastmod == datetime(2024, 5, 1, 1, 0, tzinfo=timezone.utc) and second.title is None
+    assert second.lastmod == datetime(2024, 5, 1, 1, 0, tzinfo=UTC) and second.title is None
 
 
 def test_a_gzipped_sitemap_index_is_read():
@@ -91,7 +91,7 @@ def test_graph_posts_become_items_and_the_next_page_url_drops_the_token():
 
 def test_a_graph_error_object_is_raised_with_its_message():
     body = json.dumps({"error": {"message": "Error validating access token", "code": 190}}).encode()
-    with pytest.raises(GraphError, match="190.*validating access token"):
+    with pytest.raises(GraphError, match=r"190.*validating access token"):
         parse_graph_posts(body, "1020")
 
 

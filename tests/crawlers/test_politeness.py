@@ -3,6 +3,7 @@ requests to one host; pages over the size limit or slower than the timeout are e
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 
 import pytest
@@ -10,10 +11,10 @@ import yaml
 
 from crawlers.engine.middlewares import backoff_delay
 from crawlers.engine.run import run_crawl
-from tests.crawlers.conftest import isolated_env
-from tests.crawlers.farm.corpus import load_articles
 from gdnn_monitor.demo.farm.server import Reply, SiteServer
 from gdnn_monitor.demo.farm.sites import Site, page, paragraphs_html
+from tests.crawlers.conftest import isolated_env
+from tests.crawlers.farm.corpus import load_articles
 
 
 class TinySite(Site):
@@ -52,7 +53,7 @@ class TinySite(Site):
 
 def gaps(site: Site) -> list[float]:
     times = [hit.at for hit in site.hits if hit.path != "/robots.txt"]
-    return [later - earlier for earlier, later in zip(times, times[1:])]
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
-"""Publication times: Vietnamese visible formats keep the time of day, the local zone applies, published beats updated."""
+"""Publication times: Vietnamese visible formats keep the time of day, the local zone applies, published beats
+updated."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -31,7 +32,7 @@ def local(*parts: int) -> datetime:
         ("8 giờ 15 phút, ngày 24/3/2020", local(2020, 3, 24, 8, 15)),
         ("Thứ Hai, 24/03/2020, 08:15 CH", local(2020, 3, 24, 20, 15)),
         ("Tháng Ba 24, 2020", local(2020, 3, 24)),
-        ("2020-03-24T01:15:00Z", datetime(2020, 3, 24, 1, 15, tzinfo=timezone.utc)),
+        ("2020-03-24T01:15:00Z", datetime(2020, 3, 24, 1, 15, tzinfo=UTC)),
         ("2020-03-24 08:15", local(2020, 3, 24, 8, 15)),
         ("24/03/2020 (GMT+07:00) 08:15", local(2020, 3, 24, 8, 15)),
         ("Ngày đăng: 24-3-2020 lúc 8h15p", local(2020, 3, 24, 8, 15)),
@@ -126,7 +127,7 @@ def test_printed_published_label_beats_a_wrong_metadata_time():
     assert find_published(html, TZ) == local(2020, 3, 24, 8, 15)
 
 
-FETCHED = datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc)  # 10:00 in Hà Nội
+FETCHED = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Hà Nội
 
 
 @pytest.mark.parametrize(

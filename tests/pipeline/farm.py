@@ -102,7 +102,7 @@ class Farm:
     def article_requests(self) -> Counter:
         return Counter({path: count for path, count in self.requests.items() if path.startswith("/tin-tuc/")})
 
-    def start(self) -> "Farm":
+    def start(self) -> Farm:
         self.thread.start()
         return self
 
@@ -110,7 +110,7 @@ class Farm:
         self.server.shutdown()
         self.server.server_close()
 
-    def __enter__(self) -> "Farm":
+    def __enter__(self) -> Farm:
         return self.start()
 
     def __exit__(self, *exc) -> None:

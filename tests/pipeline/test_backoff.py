@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from gdnn_monitor.pipeline.backoff import MAX_DELAY, backoff_delay, due_source_ids, update_backoff
@@ -12,10 +13,10 @@ from store.types import utcnow
 
 
 def test_the_wait_doubles_with_each_failure_and_is_capped():
-    waits = [backoff_delay(n) for n in range(0, 12)]
+    waits = [backoff_delay(n) for n in range(12)]
     assert waits[:6] == [timedelta(0), timedelta(0), timedelta(hours=1), timedelta(hours=2), timedelta(hours=4),
                          timedelta(hours=8)]
-    assert all(later >= earlier for earlier, later in zip(waits, waits[1:]))
+    assert all(later >= earlier for earlier, later in itertools.pairwise(waits))
     assert waits[-1] == MAX_DELAY == timedelta(days=7)
     assert backoff_delay(10_000) == MAX_DELAY
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from gdnn_monitor.pipeline import daily
 from gdnn_monitor.core.settings import get_settings
+from gdnn_monitor.pipeline import daily
 from store.db import session_scope
 from store.locks import current_holder, release, try_acquire
 from store.models import CrawlRun, Item, Source

@@ -73,10 +73,9 @@ def test_a_scheduler_started_after_todays_run_does_not_crawl_again(pipeline_env)
 
 
 def test_a_bad_cron_expression_is_a_clear_configuration_error(pipeline_env, monkeypatch):
+    import os
     import subprocess
     import sys
-
-    import os
 
     monkeypatch.setenv("GDNN_SCHEDULE_CRON", "30 5 * *")
     result = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "schedule"], capture_output=True, text=True,

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from store.registry import SourcesFileError, load_sources
 from gdnn_monitor.core.settings import SHIPPED_SOURCES
+from store.registry import SourcesFileError, load_sources
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 
@@ -61,7 +61,7 @@ def test_broken_yaml_names_the_line():
 
 
 def test_missing_file_says_which_setting_to_change(tmp_path):
-    with pytest.raises(SourcesFileError, match="sources file not found .*GDNN_SOURCES"):
+    with pytest.raises(SourcesFileError, match=r"sources file not found .*GDNN_SOURCES"):
         load_sources(tmp_path / "nope.yaml")
 
 

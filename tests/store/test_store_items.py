@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import select
 
@@ -11,7 +11,7 @@ from store.db import session_scope
 from store.items import known_urls, upsert_item
 from store.models import Item, Source
 
-WHEN = datetime(2024, 3, 24, 1, 15, tzinfo=timezone.utc)
+WHEN = datetime(2024, 3, 24, 1, 15, tzinfo=UTC)
 
 
 def values(**overrides):

@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from web_helpers import PASSWORDS
 
 from store.db import session_scope
 from store.manual import ManualEntry, create_manual_entry
 from store.models import Item
 from store.reports import set_target
-from web_helpers import PASSWORDS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -10,12 +10,12 @@ from contextlib import contextmanager
 
 from click.testing import CliRunner
 from sqlmodel import select
+from web_helpers import PASSWORDS, csrf_of
 
 from gdnn_monitor.cli import cli
 from store.db import session_scope
 from store.models import KpiTarget, User
 from store.users import verify_login
-from web_helpers import PASSWORDS, csrf_of
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

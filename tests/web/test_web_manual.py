@@ -7,14 +7,20 @@ from datetime import date
 
 import pytest
 from sqlmodel import select
+from web_helpers import login
 
 from gdnn_monitor.core.settings import get_settings
 from store.counting import is_counted
 from store.db import session_scope
-from store.manual import (MAX_ATTACHMENT_BYTES, Attachment, ManualEntry, ManualEntryError, attachment_path,
-                          create_manual_entry)
+from store.manual import (
+    MAX_ATTACHMENT_BYTES,
+    Attachment,
+    ManualEntry,
+    ManualEntryError,
+    attachment_path,
+    create_manual_entry,
+)
 from store.models import Item, Review, Source
-from web_helpers import login
 
 
 def test_a_manual_broadcast_is_stored_confirmed_by_its_author_and_counts(client, web_env):

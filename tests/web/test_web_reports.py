@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from web_helpers import login
 
 from gdnn_monitor.core.dates import month_bounds, year_bounds
 from gdnn_monitor.core.settings import get_settings
@@ -19,7 +20,6 @@ from store.db import session_scope
 from store.manual import ManualEntry, create_manual_entry
 from store.reports import counted_rows, period_summary, set_target, summarise
 from web.report_files import Period, build_report, render_report
-from web_helpers import login
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -42,7 +42,6 @@ def test_counted_items_follow_the_counting_rule(web_env):
 @pytest.mark.parametrize("rule, counted, stories", [("distinct_outlets", 3, 2), ("every_placement", 4, 2),
                                                     ("unique_stories", 2, 2)])
 def test_syndicated_copies_count_according_to_the_setting(web_env, rule, counted, stories):
-    from sqlmodel import select
 
     from store.models import Item
     from store.reviews import Decision, decide

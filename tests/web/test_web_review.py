@@ -6,7 +6,9 @@ import re
 import unicodedata
 from urllib.parse import urlencode
 
+import pytest
 from sqlmodel import select
+from web_helpers import login
 
 from gdnn_monitor.core.settings import get_settings
 from store.counting import is_counted
@@ -14,9 +16,6 @@ from store.db import session_scope
 from store.models import Item, Review
 from store.reviews import Decision, ReviewError, decide, history, undo_last
 from web.queue import QueueFilter, queue_page
-from web_helpers import login
-
-import pytest
 
 
 def _queue_ids(client, query: str = "") -> list[int]:

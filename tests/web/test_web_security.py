@@ -6,10 +6,10 @@ import re
 
 import pytest
 from sqlmodel import select
+from web_helpers import PASSWORDS, csrf_of, login
 
 from store.db import session_scope
 from store.models import Item, KpiTarget, Review, User
-from web_helpers import PASSWORDS, csrf_of, login
 
 
 def _app_routes():

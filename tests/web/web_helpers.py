@@ -7,9 +7,9 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from store.registry import load_sources
 from store.db import session_scope
 from store.models import Item, Source
+from store.registry import load_sources
 from store.sources import sync_sources
 from store.types import utcnow
 from store.users import create_user

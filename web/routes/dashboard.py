@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from gdnn_monitor.core.dates import year_bounds
 from gdnn_monitor.core.settings import get_settings
-from store.models import Item
 from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, NO_THEME, THEMES
+from store.models import Item
 from store.reports import period_summary, progress
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
@@ -21,7 +21,7 @@ from web.deps import DB, AnyUser
 router = APIRouter()
 HEALTH_TTL = 60.0
 STATUS_ORDER = {"down": 0, "failing": 1, "new": 2, "ok": 3, "off": 4}
-_health_cache: dict[str, tuple[float, object]] = {}
+_health_cache: dict[str, tuple[float, list]] = {}
 
 
 def _source_health() -> tuple[list, str | None]:

@@ -11,10 +11,9 @@ from sqlmodel import select
 
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
-from store.manual import (MANUAL_SOURCE_ID, Attachment, ManualEntry, attachment_path,
-                          create_manual_entry)
 from gdnn_monitor.core.vocabulary import GENRES, MANUAL_CHANNELS, THEMES
 from store.db import session_scope
+from store.manual import MANUAL_SOURCE_ID, Attachment, ManualEntry, attachment_path, create_manual_entry
 from store.models import Item
 from web.deps import DB, AnyUser, Reviewer
 from web.templating import flash

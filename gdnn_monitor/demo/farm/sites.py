@@ -196,7 +196,7 @@ class ProvincialPaper(Site):
         """Menu of sections, a few headlines, and the feed announced in <head>."""
         teasers = "".join(f'<h3><a href="{self.path_of(a)}">{escape(a.title)}</a></h3>' for a in self.articles[:3])
         head = '<link rel="alternate" type="application/rss+xml" title="Trang chủ" href="/rss/home.rss">'
-        body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
+        body = (furniture_top(self.name, [(f"/{s}/", label) for s, label in self.SECTIONS]) +
                 f'<main class="home">{teasers}</main>' + furniture_bottom(self.name))
         return Reply(200, page(self.name, head, body))
 
@@ -234,7 +234,7 @@ class ProvincialPaper(Site):
         pager = "".join(f'<a href="/{slug}/?page={n}">{n}</a> ' for n in range(1, pages + 1) if n != number)
         if number < pages:
             pager += f'<a class="next" href="/{slug}/?page={number + 1}">Trang sau</a>'
-        body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
+        body = (furniture_top(self.name, [(f"/{s}/", label) for s, label in self.SECTIONS]) +
                 f'<main><h1 class="cate-title">{escape(label)}</h1><div class="list-news">{teasers}</div>'
                 f'<div class="pagination">{pager}</div>{trap}</main>' + most_read + furniture_bottom(self.name))
         return Reply(200, page(f"{label} - {self.name}", "", body))
@@ -246,7 +246,7 @@ class ProvincialPaper(Site):
         canonical = self.url(self.path_of(article))
         head = (f'<link rel="canonical" href="{canonical}"><meta property="og:title" content="{escape(article.title)}">'
                 f'<meta property="og:description" content="{escape(article.sapo)}">')
-        body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
+        body = (furniture_top(self.name, [(f"/{s}/", label) for s, label in self.SECTIONS]) +
                 f'<div class="breadcrumb"><a href="/">Trang chủ</a> / <a href="/giao-duc/">Giáo dục</a></div>'
                 f'<article class="detail"><h1 class="detail-title">{escape(article.title)}</h1>'
                 f'<div class="detail-time">{date_line}</div>'
@@ -616,7 +616,7 @@ class GovPortal(Site):
                 f'<div class="other"><h3>Tin khác</h3><ul>' +
                 "".join(f'<li><a href="chitiet.aspx?tintucID={3000 + a.key}">{escape(a.title)}</a></li>'
                         for a in self.articles[:4] if a is not article) +
-                f'</ul></div><div id="ctl00_footer">Cổng thông tin điện tử tỉnh.</div></form>')
+                '</ul></div><div id="ctl00_footer">Cổng thông tin điện tử tỉnh.</div></form>')
         return page(article.title, canonical, body)
 
 
@@ -766,7 +766,7 @@ class GraphApi(Site):
         data = [{"id": self.post_id(a), "message": self.message(a),
                  "created_time": a.published.astimezone(TZ).strftime("%Y-%m-%dT%H:%M:%S%z"),
                  "permalink_url": f"https://www.facebook.com/{self.PAGE_ID}/posts/{900 + a.key}"} for a in chunk]
-        paging = {"cursors": {"before": str(offset), "after": str(offset + self.PER_PAGE)}}
+        paging: dict[str, object] = {"cursors": {"before": str(offset), "after": str(offset + self.PER_PAGE)}}
         if offset + self.PER_PAGE < len(self.articles):
             paging["next"] = self.url(f"/v19.0/{self.PAGE_ID}/posts?" + urlencode(
                 {"access_token": self.TOKEN, "fields": "id,message,created_time,permalink_url", "limit":

@@ -1,14 +1,14 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 09:03:20.519332
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import store.types
+from alembic import op
 
+import store.types
 
 revision = '0001'
 down_revision = None

@@ -4,8 +4,8 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23 15:10:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from gdnn_monitor.core.textnorm import search_index
 

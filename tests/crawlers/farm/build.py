@@ -8,10 +8,19 @@ from pathlib import Path
 
 import yaml
 
-from tests.crawlers.farm.corpus import load_articles
 from gdnn_monitor.demo.farm.server import SiteServer
-from gdnn_monitor.demo.farm.sites import (Expected, GovPortal, GraphApi, OldStylePaper, ProvincialPaper, Site,
-                                       TvStation, WordPressCollege, YouTubeFeed)
+from gdnn_monitor.demo.farm.sites import (
+    Expected,
+    GovPortal,
+    GraphApi,
+    OldStylePaper,
+    ProvincialPaper,
+    Site,
+    TvStation,
+    WordPressCollege,
+    YouTubeFeed,
+)
+from tests.crawlers.farm.corpus import load_articles
 
 DOWN_IP = "127.0.0.7"
 SIZES = {"provincial": 30, "oldstyle": 24, "tv": 16, "wordpress": 20, "gov": 16, "youtube": 5, "facebook": 7}
