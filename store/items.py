@@ -67,4 +67,4 @@ def upsert_item(session: Session, values: dict[str, Any]) -> UpsertResult:
 def known_urls(session: Session, source_ids: list[str]) -> dict[str, datetime | None]:
     """Stored URLs of these sources with their publication time, so a crawl need not fetch them again."""
     rows = session.exec(select(Item.url, Item.published_at).where(Item.source_id.in_(source_ids)))
-    return dict(rows)
+    return {url: published for url, published in rows}  # noqa: C416  (rows are Row objects, not pairs: dict() fails)
