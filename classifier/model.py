@@ -105,11 +105,16 @@ class GdnnModel:
         predictions = []
         for row, (item, score, label, zone) in enumerate(zip(items, scores, labels, zones)):
             title, text = item.get("title") or "", item.get("text") or ""
-            predictions.append(Prediction(
-                gdnn_score=round(float(score), 4), gdnn=bool(label), zone=zone,
-                theme=themes[row], activity_group=infer_activity_group(title, text) if candidates[row] else None,
-                explanation=self._explain(features[row], title, text, positive=bool(candidates[row])),
-            ))
+            predictions.append(
+                Prediction(
+                    gdnn_score=round(float(score), 4),
+                    gdnn=bool(label),
+                    zone=zone,
+                    theme=themes[row],
+                    activity_group=infer_activity_group(title, text) if candidates[row] else None,
+                    explanation=self._explain(features[row], title, text, positive=bool(candidates[row])),
+                )
+            )
         return predictions
 
     def _themes(self, documents: list[str], wanted: np.ndarray) -> list[str | None]:
@@ -187,10 +192,10 @@ def _locate(feature: str, title: str, text: str, lowered: tuple[str, str]) -> tu
                 return where, match.start(), match.end()
         return None
     in_title = feature.startswith(_PREFIX)
-    syllables = feature[len(_PREFIX):].split(" ") if in_title else feature.split(" ")
+    syllables = feature[len(_PREFIX) :].split(" ") if in_title else feature.split(" ")
     if "|" in syllables or any(s.isdigit() for s in syllables):
         return None
-    for where in ((0,) if in_title else (0, 1)):
+    for where in (0,) if in_title else (0, 1):
         found = _find(syllables, (title, text)[where], lowered[where])
         if found:
             return where, *found
@@ -202,7 +207,7 @@ def _merge_spans(spans: list[tuple[int, int, int, float]], haystacks: tuple[str,
     merged: list[list] = []
     for where, start, end, weight in sorted(spans):
         last = merged[-1] if merged else None
-        if last and last[0] == where and start <= last[2] + 1 and not haystacks[where][last[2]:start].strip(" -"):
+        if last and last[0] == where and start <= last[2] + 1 and not haystacks[where][last[2] : start].strip(" -"):
             last[2] = max(last[2], end)
             last[3] += weight
         else:
@@ -244,8 +249,10 @@ def load_model(path: Path | str | None = None) -> GdnnModel:
     model."""
     resolved = Path(path or default_model_path()).expanduser().resolve()
     if not resolved.is_file():
-        raise ModelError(f"model file {resolved} not found; train one with `gdnn-monitor classifier train -o "
-                         f"{resolved}` or unset GDNN_MODEL_PATH to use the shipped model")
+        raise ModelError(
+            f"model file {resolved} not found; train one with `gdnn-monitor classifier train -o "
+            f"{resolved}` or unset GDNN_MODEL_PATH to use the shipped model"
+        )
     key = (resolved, resolved.stat().st_mtime)
     with _cache_lock:
         if key in _cache:
@@ -259,7 +266,11 @@ def load_model(path: Path | str | None = None) -> GdnnModel:
         if not isinstance(model, GdnnModel):
             raise ModelError(f"{resolved} is not a GDNN model file")
         if model.sklearn_version != sklearn.__version__:
-            warnings.warn(f"model {model.version} was trained with scikit-learn {model.sklearn_version}, running "
-                          f"{sklearn.__version__}; retrain if predictions look wrong", RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"model {model.version} was trained with scikit-learn {model.sklearn_version}, running "
+                f"{sklearn.__version__}; retrain if predictions look wrong",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         _cache[key] = model
         return model

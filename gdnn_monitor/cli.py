@@ -39,8 +39,11 @@ class FriendlyGroup(click.Group):
             click.secho(f"Lỗi trong tệp nguồn (sources file error):\n{exc}", fg="red", err=True)
             ctx.exit(EXIT_CONFIG)
         except DatabaseError as exc:
-            click.secho(f"Lỗi cơ sở dữ liệu (database error): {exc}\n"
-                        "Kiểm tra GDNN_DATABASE_URL (check GDNN_DATABASE_URL).", fg="red", err=True)
+            click.secho(
+                f"Lỗi cơ sở dữ liệu (database error): {exc}\nKiểm tra GDNN_DATABASE_URL (check GDNN_DATABASE_URL).",
+                fg="red",
+                err=True,
+            )
             ctx.exit(EXIT_DATABASE)
 
 
@@ -56,8 +59,11 @@ def cli() -> None:
 def not_built(name: str, issue: int) -> click.Command:
     """A command whose capability is not built yet: it says so and exits non-zero, never pretends."""
 
-    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-                   help=f"(Chưa xây dựng — not built yet, issue #{issue})")
+    @click.command(
+        name,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+        help=f"(Chưa xây dựng — not built yet, issue #{issue})",
+    )
     def command() -> None:
         raise NotBuiltError(f"lệnh '{name}' chưa được xây dựng (not built yet; issue #{issue}).")
 
@@ -79,8 +85,10 @@ def init() -> None:
         counts = sync_sources(session, registry)
     revision = current_revision(get_engine())
     click.echo(f"Cơ sở dữ liệu: {get_engine().url.render_as_string(hide_password=True)} (schema {revision})")
-    click.echo(f"Tệp nguồn: {settings.sources} — {len(registry.sources)} nguồn, {len(registry.enabled())} đang bật "
-               f"(thêm {counts['added']}, cập nhật {counts['updated']}, tắt {counts['disabled']})")
+    click.echo(
+        f"Tệp nguồn: {settings.sources} — {len(registry.sources)} nguồn, {len(registry.enabled())} đang bật "
+        f"(thêm {counts['added']}, cập nhật {counts['updated']}, tắt {counts['disabled']})"
+    )
 
 
 @cli.command("items")

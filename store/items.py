@@ -26,9 +26,7 @@ def find_existing(session: Session, url: str, source_id: str, content_hash: str 
     """The stored item for this URL, or the same article stored by this source under another URL."""
     item = session.exec(select(Item).where(Item.url == url)).first()
     if item is None and content_hash:
-        item = session.exec(
-            select(Item).where(Item.source_id == source_id, Item.content_hash == content_hash)
-        ).first()
+        item = session.exec(select(Item).where(Item.source_id == source_id, Item.content_hash == content_hash)).first()
     return item
 
 

@@ -99,8 +99,10 @@ class SourceConfig(BaseModel):
             raise ValueError("a youtube source needs youtube_channel_id (or a feed URL)")
         if self.kind == "facebook" and self.enabled and not self.facebook_page_id:
             raise ValueError("a facebook source needs facebook_page_id")
-        if self.kind not in SOCIAL_KINDS and self.enabled and not (
-            self.homepage or self.feeds or self.sitemaps or self.listings
+        if (
+            self.kind not in SOCIAL_KINDS
+            and self.enabled
+            and not (self.homepage or self.feeds or self.sitemaps or self.listings)
         ):
             raise ValueError("an enabled source needs at least one of homepage, feeds, sitemaps, listings")
         return self

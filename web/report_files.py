@@ -109,8 +109,10 @@ def _summary_rows(data: ReportData) -> list[list]:
 
 
 def _metric_rows(data: ReportData) -> list[list]:
-    lines = [(label, data.summary.by_metric[metric].counted if metric in data.summary.by_metric else 0)
-             for metric, label in METRICS.items()]
+    lines = [
+        (label, data.summary.by_metric[metric].counted if metric in data.summary.by_metric else 0)
+        for metric, label in METRICS.items()
+    ]
     return [[column.value(line) for column in METRIC_COLUMNS] for line in lines]
 
 
@@ -119,9 +121,11 @@ def _item_rows(data: ReportData, tz: tzinfo) -> list[list]:
 
 
 def _heading(data: ReportData) -> list[list]:
-    return [[f"Báo cáo kết quả truyền thông về giáo dục nghề nghiệp — {data.period.title}"],
-            [f"Quy tắc đếm (counting rule): {counting_rule_text(data.rule)}"],
-            []]
+    return [
+        [f"Báo cáo kết quả truyền thông về giáo dục nghề nghiệp — {data.period.title}"],
+        [f"Quy tắc đếm (counting rule): {counting_rule_text(data.rule)}"],
+        [],
+    ]
 
 
 def _csv_safe(value: object) -> object:

@@ -84,19 +84,35 @@ def _query(request: Request, **changes) -> str:
 
 
 def _context(request: Request) -> dict:
-    return {"csrf_token": csrf_token(request), "user": getattr(request.state, "user", None),
-            "flashes": request.session.pop("flash", []) if "flash" in request.session else []}
+    return {
+        "csrf_token": csrf_token(request),
+        "user": getattr(request.state, "user", None),
+        "flashes": request.session.pop("flash", []) if "flash" in request.session else [],
+    }
 
 
 def build_templates() -> Jinja2Templates:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     from store.reviews import changes_of
 
     env.filters.update(local_time=local_time, number=number, safe_link=safe_link, review_changes=changes_of)
-    env.globals.update(CHANNEL_LABELS=CHANNELS, GENRE_LABELS=GENRES, THEME_LABELS=THEMES,  # core/vocabulary.py
-                       METRICS=METRICS, ZONE_LABELS=ZONES, REVIEW_LABELS=REVIEW_ACTIONS,
-                       ROLE_LABELS=ROLES, query=_query, active="")
+    env.globals.update(
+        CHANNEL_LABELS=CHANNELS,
+        GENRE_LABELS=GENRES,
+        THEME_LABELS=THEMES,  # core/vocabulary.py
+        METRICS=METRICS,
+        ZONE_LABELS=ZONES,
+        REVIEW_LABELS=REVIEW_ACTIONS,
+        ROLE_LABELS=ROLES,
+        query=_query,
+        active="",
+    )
     return Jinja2Templates(env=env, context_processors=[_context])
 
 

@@ -32,5 +32,6 @@ def install_user_error_handler(app: FastAPI) -> None:
         if page is not None:
             return page(str(exc))
         flash(request, str(exc), "error")
-        return RedirectResponse(getattr(request.state, "user_error_redirect", None) or request.url.path,
-                                status_code=303)
+        return RedirectResponse(
+            getattr(request.state, "user_error_redirect", None) or request.url.path, status_code=303
+        )

@@ -59,19 +59,22 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     parsed = feedparser.parse(body, response_headers=headers)
     malformed = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
     if malformed:
-        logger.info("feed %s is not well-formed (%s); keeping the %d entries it yields", url, malformed,
-                    len(parsed.entries))
+        logger.info(
+            "feed %s is not well-formed (%s); keeping the %d entries it yields", url, malformed, len(parsed.entries)
+        )
     entries = []
     for entry in parsed.entries:
         link = (entry.get("link") or "").strip()
         if not link:
             continue
-        entries.append(FeedEntry(
-            url=link,
-            title=normalize_inline(entry.get("title")),
-            published=_entry_time(entry),
-            summary=_summary_text(entry),
-            author=normalize_inline(entry.get("author")) or None,
-            video_id=entry.get("yt_videoid"),
-        ))
+        entries.append(
+            FeedEntry(
+                url=link,
+                title=normalize_inline(entry.get("title")),
+                published=_entry_time(entry),
+                summary=_summary_text(entry),
+                author=normalize_inline(entry.get("author")) or None,
+                video_id=entry.get("yt_videoid"),
+            )
+        )
     return ParsedFeed(entries=entries, malformed=malformed)

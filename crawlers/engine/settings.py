@@ -65,8 +65,9 @@ def frontier_settings(settings: Settings, distributed: bool) -> dict[str, Any]:
     }
 
 
-def scrapy_settings(settings: Settings, sources: list[SourceConfig], *, distributed: bool = False,
-                    log_level: str = "WARNING") -> dict[str, Any]:
+def scrapy_settings(
+    settings: Settings, sources: list[SourceConfig], *, distributed: bool = False, log_level: str = "WARNING"
+) -> dict[str, Any]:
     """The full Scrapy settings dict for one crawl of `sources`."""
     return {
         "BOT_NAME": "gdnn-monitor",

@@ -11,10 +11,14 @@ from crawlers.extract.pubdate import find_times_in_text, text_after_headline
 from gdnn_monitor.core.textnorm import normalize_inline
 
 _AUTHOR_PREFIX = re.compile(
-    r"^(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|người viết|theo|by|bởi|author|posted by|đăng bởi)\s*[:\-]?\s*", re.IGNORECASE
+    r"^(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|người viết|theo|by|bởi|author|posted by|đăng bởi)\s*[:\-]?\s*",
+    re.IGNORECASE,
 )
-_OUTLET = re.compile(r"^(?:báo|tạp chí|cổng thông tin|cổng ttđt|trang thông tin|trang tin|đài|tổng cục|cục|bộ|sở|ubnd|"
-                     r"ủy ban|ban biên tập|bbt|tòa soạn|toà soạn|website)\b", re.IGNORECASE)
+_OUTLET = re.compile(
+    r"^(?:báo|tạp chí|cổng thông tin|cổng ttđt|trang thông tin|trang tin|đài|tổng cục|cục|bộ|sở|ubnd|"
+    r"ủy ban|ban biên tập|bbt|tòa soạn|toà soạn|website)\b",
+    re.IGNORECASE,
+)
 _NOT_SIGNATURE_START = {"theo", "nguồn", "ảnh", "bài", "video", "clip", "tin", "xem", "phóng", "pv", "ctv"}
 
 

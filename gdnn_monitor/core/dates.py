@@ -18,8 +18,9 @@ def parse_month(text: str) -> tuple[int, int]:
     if not match or not 1 <= int(match.group(2)) <= 12:
         loose = re.match(r"^(\d{1,2})[/.-](\d{4})$", text.strip())
         hint = f" — bạn muốn nói {int(loose.group(2)):04d}-{int(loose.group(1)):02d}?" if loose else ""
-        raise UserError(f"Tháng không hợp lệ: {text!r}. Dùng dạng YYYY-MM, ví dụ 2024-05{hint} "
-                        f"(month must be YYYY-MM)", EXIT_USAGE)
+        raise UserError(
+            f"Tháng không hợp lệ: {text!r}. Dùng dạng YYYY-MM, ví dụ 2024-05{hint} (month must be YYYY-MM)", EXIT_USAGE
+        )
     return int(match.group(1)), int(match.group(2))
 
 
@@ -33,8 +34,9 @@ def parse_day(text: str) -> date:
             return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
         pass
-    raise UserError(f"Ngày không hợp lệ: {text!r}. Dùng dạng YYYY-MM-DD, ví dụ 2024-05-01 (date must be YYYY-MM-DD)",
-                    EXIT_USAGE)
+    raise UserError(
+        f"Ngày không hợp lệ: {text!r}. Dùng dạng YYYY-MM-DD, ví dụ 2024-05-01 (date must be YYYY-MM-DD)", EXIT_USAGE
+    )
 
 
 def start_of_day(day: date, tz: tzinfo) -> datetime:

@@ -24,8 +24,11 @@ CRAWL_CHANNELS = {
     "cong_thong_tin": "Cổng thông tin",
     "mang_xa_hoi": "Mạng xã hội",
 }
-MANUAL_CHANNELS = {**CRAWL_CHANNELS, "su_kien": "Sự kiện, hoạt động trực tiếp",
-                   "an_pham": "Ấn phẩm, sản phẩm truyền thông"}
+MANUAL_CHANNELS = {
+    **CRAWL_CHANNELS,
+    "su_kien": "Sự kiện, hoạt động trực tiếp",
+    "an_pham": "Ấn phẩm, sản phẩm truyền thông",
+}
 OTHER_CHANNEL = "khac"
 CHANNELS = {**MANUAL_CHANNELS, OTHER_CHANNEL: "Khác"}
 
@@ -88,8 +91,13 @@ DEFAULT_METRIC = "tin_bai"
 ZONES = {"accept": "Tự chấp nhận", "review": "Cần xem xét", "reject": "Tự loại"}
 
 REVIEW_DECISIONS = ("confirmed", "rejected")
-REVIEW_ACTIONS = {"confirmed": "Đã xác nhận", "rejected": "Đã từ chối", "corrected": "Sửa chủ đề/thể loại",
-                  "undo": "Hoàn tác", None: "Chưa duyệt"}
+REVIEW_ACTIONS = {
+    "confirmed": "Đã xác nhận",
+    "rejected": "Đã từ chối",
+    "corrected": "Sửa chủ đề/thể loại",
+    "undo": "Hoàn tác",
+    None: "Chưa duyệt",
+}
 
 ROLES = {"admin": "Quản trị", "reviewer": "Cán bộ duyệt", "viewer": "Chỉ xem"}
 

@@ -32,10 +32,16 @@ def demo_sites(now: datetime, tz):
     from gdnn_monitor.demo.farm.sites import ProvincialPaper, TvStation, WordPressCollege
 
     articles = demo_articles(now, tz)
-    paper, college, tv = ProvincialPaper(articles["bao"]), WordPressCollege(articles["truong"]), TvStation(articles["tv"])
-    for site, source_id, name in ((paper, "demo-bao-tinh", "Báo Tỉnh (trang mẫu)"),
-                                  (college, "demo-truong-cao-dang", "Trường Cao đẳng Tỉnh (trang mẫu)"),
-                                  (tv, "demo-truyen-hinh", "Đài PT-TH Tỉnh (trang mẫu)")):
+    paper, college, tv = (
+        ProvincialPaper(articles["bao"]),
+        WordPressCollege(articles["truong"]),
+        TvStation(articles["tv"]),
+    )
+    for site, source_id, name in (
+        (paper, "demo-bao-tinh", "Báo Tỉnh (trang mẫu)"),
+        (college, "demo-truong-cao-dang", "Trường Cao đẳng Tỉnh (trang mẫu)"),
+        (tv, "demo-truyen-hinh", "Đài PT-TH Tỉnh (trang mẫu)"),
+    ):
         site.source_id, site.name = source_id, name
     return [paper, college, tv]
 
@@ -58,9 +64,16 @@ def use_demo_environment(demo_dir: Path, sources_file: Path) -> str:
     from store.db import reset_engines
 
     database_url = f"sqlite:///{demo_dir / 'demo.sqlite3'}"
-    os.environ.update({"GDNN_DATABASE_URL": database_url, "GDNN_SOURCES": str(sources_file),
-                       "GDNN_DATA_DIR": str(demo_dir), "GDNN_DOWNLOAD_DELAY": "0", "GDNN_FACEBOOK_TOKEN": "",
-                       "GDNN_REDIS_URL": ""})
+    os.environ.update(
+        {
+            "GDNN_DATABASE_URL": database_url,
+            "GDNN_SOURCES": str(sources_file),
+            "GDNN_DATA_DIR": str(demo_dir),
+            "GDNN_DOWNLOAD_DELAY": "0",
+            "GDNN_FACEBOOK_TOKEN": "",
+            "GDNN_REDIS_URL": "",
+        }
+    )
     get_settings.cache_clear()
     reset_engines()
     return database_url
@@ -98,11 +111,23 @@ def fill_officer_data(now: datetime, tz) -> str:
             decide(session, item.id, DEMO_USER, Decision("confirmed", note="Đã xem bài gốc (demo)"))
     today = now.astimezone(tz).date()
     entries = [
-        ManualEntry(title="Tờ rơi tuyển sinh trung cấp, cao đẳng năm học mới", day=today - timedelta(days=12),
-                    channel="an_pham", genre="product", quantity=600, theme="tuyen_sinh",
-                    note="In và phát tại 20 trường THCS (demo)"),
-        ManualEntry(title="Chương trình phát thanh: Học nghề - con đường lập nghiệp", day=today - timedelta(days=30),
-                    channel="phat_thanh_truyen_hinh", genre="broadcast", quantity=1, theme="tuyen_sinh"),
+        ManualEntry(
+            title="Tờ rơi tuyển sinh trung cấp, cao đẳng năm học mới",
+            day=today - timedelta(days=12),
+            channel="an_pham",
+            genre="product",
+            quantity=600,
+            theme="tuyen_sinh",
+            note="In và phát tại 20 trường THCS (demo)",
+        ),
+        ManualEntry(
+            title="Chương trình phát thanh: Học nghề - con đường lập nghiệp",
+            day=today - timedelta(days=30),
+            channel="phat_thanh_truyen_hinh",
+            genre="broadcast",
+            quantity=1,
+            theme="tuyen_sinh",
+        ),
     ]
     with session_scope() as session:
         for entry in entries:
@@ -125,8 +150,10 @@ def prepare_demo(base: Path, echo=click.echo) -> DemoSetup:
     sites = demo_sites(now, tz)
     with running_sites(sites):
         sources_file = demo_dir / "sources.yaml"
-        sources_file.write_text(yaml.safe_dump({"sources": [site.source_entry() for site in sites]},
-                                               allow_unicode=True, sort_keys=False), encoding="utf-8")
+        sources_file.write_text(
+            yaml.safe_dump({"sources": [site.source_entry() for site in sites]}, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
         database_url = use_demo_environment(demo_dir, sources_file)
         echo(f"Đã dựng {len(sites)} trang tin mẫu trên máy: " + ", ".join(site.base for site in sites))
         echo("Đang thu thập và phân loại (crawling and classifying)…")

@@ -45,6 +45,10 @@ def _product_sources() -> list[tuple[Path, str]]:
 def test_no_module_spells_a_vocabulary_label_a_second_time():
     labels = {label for table in (CHANNELS, GENRES, THEMES, METRICS, ZONES, ROLES) for label in table.values()}
     labels |= {entry.label for entry in KINDS.values()}
-    copies = [f"{path.relative_to(ROOT)}: {label!r}" for path, text in _product_sources() for label in labels
-              if re.search(r"[\"']" + re.escape(label) + r"[\"']", text)]
+    copies = [
+        f"{path.relative_to(ROOT)}: {label!r}"
+        for path, text in _product_sources()
+        for label in labels
+        if re.search(r"[\"']" + re.escape(label) + r"[\"']", text)
+    ]
     assert copies == [], "labels defined again outside gdnn_monitor/core/vocabulary.py:\n" + "\n".join(copies)

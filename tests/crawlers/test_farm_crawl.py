@@ -146,6 +146,9 @@ def test_a_second_crawl_asks_for_the_feed_conditionally_and_does_not_refetch_sto
     assert feed_hits and feed_hits[0].headers.get("if-none-match") == site.etag
     with session_scope() as session:
         assert session.get(FeedState, site.url("/rss/home.rss")).etag == site.etag
-    refetched = [hit.path for hit in hits["farm-cao-dang"]
-                 if hit.path not in ("/robots.txt", "/") and not hit.path.startswith("/page/")]
+    refetched = [
+        hit.path
+        for hit in hits["farm-cao-dang"]
+        if hit.path not in ("/robots.txt", "/") and not hit.path.startswith("/page/")
+    ]
     assert refetched == []

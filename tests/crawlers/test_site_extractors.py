@@ -56,16 +56,19 @@ def test_a_rule_wins_over_the_generic_guess_and_a_missing_element_falls_back_to_
     extractor = get_extractor("asp_classic")
     metadata = '<meta property="article:published_time" content="2007-04-12T09:00:00+07:00">\n</head>'
     with_meta = page.replace("</head>", metadata)
-    assert extractor.extract(with_meta, "http://x.example/tintuc.asp?id=1", tz=TZ).published_at == \
-        datetime(2007, 4, 11, 16, 20, tzinfo=TZ)
+    assert extractor.extract(with_meta, "http://x.example/tintuc.asp?id=1", tz=TZ).published_at == datetime(
+        2007, 4, 11, 16, 20, tzinfo=TZ
+    )
     redesigned = with_meta.replace('class="ngaycapnhat"', 'class="ngay"')
-    assert extractor.extract(redesigned, "http://x.example/tintuc.asp?id=1", tz=TZ).published_at == \
-        datetime(2007, 4, 12, 9, 0, tzinfo=TZ)
+    assert extractor.extract(redesigned, "http://x.example/tintuc.asp?id=1", tz=TZ).published_at == datetime(
+        2007, 4, 12, 9, 0, tzinfo=TZ
+    )
 
 
 def _source(extractor: str) -> SourceConfig:
-    return SourceConfig(id="so-ldtbxh", name="Sở LĐ-TB&XH", kind="government", homepage="http://x.example/",
-                        extractor=extractor)
+    return SourceConfig(
+        id="so-ldtbxh", name="Sở LĐ-TB&XH", kind="government", homepage="http://x.example/", extractor=extractor
+    )
 
 
 def test_an_unknown_extractor_name_is_a_clear_error_naming_the_known_ones():

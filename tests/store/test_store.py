@@ -20,8 +20,19 @@ from store.registry import parse_sources
 from store.sources import sync_sources
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-EXPECTED_TABLES = {"source", "item", "classification", "review", "crawlrun", "crawlrunsource", "feedstate", "user",
-                   "kpitarget", "joblock", "alembic_version"}
+EXPECTED_TABLES = {
+    "source",
+    "item",
+    "classification",
+    "review",
+    "crawlrun",
+    "crawlrunsource",
+    "feedstate",
+    "user",
+    "kpitarget",
+    "joblock",
+    "alembic_version",
+}
 
 
 def _source(session, source_id: str = "bao-mau") -> None:
@@ -55,18 +66,27 @@ def test_upgrading_an_older_database_fills_the_search_titles_of_its_items(databa
     engine = create_engine(url)
     command.upgrade(alembic_config(engine), "0001")
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO source (id, name, kind, enabled, consecutive_failures) "
-                                "VALUES ('bao-mau', 'Báo Mẫu', 'newspaper', true, 0)"))
+        connection.execute(
+            text(
+                "INSERT INTO source (id, name, kind, enabled, consecutive_failures) "
+                "VALUES ('bao-mau', 'Báo Mẫu', 'newspaper', true, 0)"
+            )
+        )
         for index, title in enumerate(["Trường Cao đẳng nghề Lạng Sơn tuyển sinh", "Hội nghị Đảng bộ tỉnh"]):
-            connection.execute(text(
-                "INSERT INTO item (url, source_id, origin, title, fetched_at, genre, language, quantity) "
-                "VALUES (:url, 'bao-mau', 'crawl', :title, :at, 'article', 'vi', 1)"),
-                {"url": f"https://bao.vn/{index}", "title": title, "at": datetime(2024, 5, 1, tzinfo=UTC)})
+            connection.execute(
+                text(
+                    "INSERT INTO item (url, source_id, origin, title, fetched_at, genre, language, quantity) "
+                    "VALUES (:url, 'bao-mau', 'crawl', :title, :at, 'article', 'vi', 1)"
+                ),
+                {"url": f"https://bao.vn/{index}", "title": title, "at": datetime(2024, 5, 1, tzinfo=UTC)},
+            )
     engine.dispose()
     with session_scope(database_url) as session:
         folded = sorted(session.exec(select(Item.search_title)))
-    assert folded == ["hội nghị đảng bộ tỉnh | hoi nghi dang bo tinh",
-                      "trường cao đẳng nghề lạng sơn tuyển sinh | truong cao dang nghe lang son tuyen sinh"]
+    assert folded == [
+        "hội nghị đảng bộ tỉnh | hoi nghi dang bo tinh",
+        "trường cao đẳng nghề lạng sơn tuyển sinh | truong cao dang nghe lang son tuyen sinh",
+    ]
 
 
 def test_published_time_keeps_its_instant_across_backends(database_url):
@@ -151,10 +171,14 @@ def test_kpi_target_is_unique_per_year_and_metric(database_url):
 
 
 def test_sync_sources_adds_updates_and_disables_but_never_deletes(database_url, tmp_path):
-    first = parse_sources("sources:\n  - {id: a, name: A, kind: tv, homepage: 'http://127.0.0.2/'}\n"
-                          "  - {id: b, name: B, kind: school, homepage: 'http://127.0.0.3/'}\n", tmp_path / "s.yaml")
-    second = parse_sources("sources:\n  - {id: a, name: A mới, kind: tv, homepage: 'http://127.0.0.2/'}\n",
-                           tmp_path / "s.yaml")
+    first = parse_sources(
+        "sources:\n  - {id: a, name: A, kind: tv, homepage: 'http://127.0.0.2/'}\n"
+        "  - {id: b, name: B, kind: school, homepage: 'http://127.0.0.3/'}\n",
+        tmp_path / "s.yaml",
+    )
+    second = parse_sources(
+        "sources:\n  - {id: a, name: A mới, kind: tv, homepage: 'http://127.0.0.2/'}\n", tmp_path / "s.yaml"
+    )
     with session_scope(database_url) as session:
         assert sync_sources(session, first) == {"added": 2, "updated": 0, "disabled": 0}
     with session_scope(database_url) as session:

@@ -15,8 +15,15 @@ WHEN = datetime(2024, 3, 24, 1, 15, tzinfo=UTC)
 
 
 def values(**overrides):
-    base = {"url": "https://bao.vn/tuyen-sinh-nghe-1234.html", "source_id": "bao", "title": "Tuyển sinh nghề",
-            "text": "Nội dung bài.", "content_hash": "h1", "simhash": "0f", "channel": "bao"}
+    base = {
+        "url": "https://bao.vn/tuyen-sinh-nghe-1234.html",
+        "source_id": "bao",
+        "title": "Tuyển sinh nghề",
+        "text": "Nội dung bài.",
+        "content_hash": "h1",
+        "simhash": "0f",
+        "channel": "bao",
+    }
     return {**base, **overrides}
 
 

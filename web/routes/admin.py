@@ -22,14 +22,26 @@ router = APIRouter(prefix="/admin")
 
 @router.get("/targets", name="targets")
 def targets_page(request: Request, session: DB, user: Admin) -> Response:
-    return request.app.state.templates.TemplateResponse(request, "targets.html", {
-        "targets": list_targets(session), "metrics": METRICS, "this_year": datetime.now(get_settings().tz).year,
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "targets.html",
+        {
+            "targets": list_targets(session),
+            "metrics": METRICS,
+            "this_year": datetime.now(get_settings().tz).year,
+        },
+    )
 
 
 @router.post("/targets")
-def targets_set(request: Request, session: DB, user: Admin, year: Annotated[str, Form()] = "",
-                metric: Annotated[str, Form()] = "", target: Annotated[str, Form()] = "") -> Response:
+def targets_set(
+    request: Request,
+    session: DB,
+    user: Admin,
+    year: Annotated[str, Form()] = "",
+    metric: Annotated[str, Form()] = "",
+    target: Annotated[str, Form()] = "",
+) -> Response:
     on_user_error_redirect(request, "/admin/targets")
     if not year.strip().isdigit() or not target.strip().isdigit():
         raise UserError("Năm và chỉ tiêu phải là số nguyên không âm.")
@@ -41,14 +53,25 @@ def targets_set(request: Request, session: DB, user: Admin, year: Annotated[str,
 
 @router.get("/users", name="users")
 def users_page(request: Request, session: DB, user: Admin) -> Response:
-    return request.app.state.templates.TemplateResponse(request, "users.html", {
-        "users": list_users(session), "roles": ROLES,
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "users.html",
+        {
+            "users": list_users(session),
+            "roles": ROLES,
+        },
+    )
 
 
 @router.post("/users")
-def users_add(request: Request, session: DB, user: Admin, username: Annotated[str, Form()] = "",
-              role: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "") -> Response:
+def users_add(
+    request: Request,
+    session: DB,
+    user: Admin,
+    username: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
     on_user_error_redirect(request, "/admin/users")
     create_user(session, username.strip(), role, password)
     session.commit()
@@ -57,8 +80,9 @@ def users_add(request: Request, session: DB, user: Admin, username: Annotated[st
 
 
 @router.post("/users/{username}/active")
-def users_toggle(request: Request, username: str, session: DB, user: Admin,
-                 active: Annotated[str, Form()] = "") -> Response:
+def users_toggle(
+    request: Request, username: str, session: DB, user: Admin, active: Annotated[str, Form()] = ""
+) -> Response:
     if username == user.username:
         flash(request, "Không thể tự khoá tài khoản của mình.", "error")
         return RedirectResponse("/admin/users", status_code=303)

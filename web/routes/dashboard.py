@@ -54,18 +54,30 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     tz = settings.tz
     year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
     summary = period_summary(session, *year_bounds(year, tz), settings.count_syndicated, tz)
-    pending = session.exec(select(func.count()).select_from(Item).where(Item.review.is_(None),
-                                                                        Item.zone == "review")).one()
+    pending = session.exec(
+        select(func.count()).select_from(Item).where(Item.review.is_(None), Item.zone == "review")
+    ).one()
     health, health_error = _source_health()
     health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
     charts = {
-        "month": column_chart([(f"T{m}", summary.by_month[m].units if m in summary.by_month else 0)
-                               for m in range(1, 13)], f"Số mục được tính theo tháng năm {year}"),
+        "month": column_chart(
+            [(f"T{m}", summary.by_month[m].units if m in summary.by_month else 0) for m in range(1, 13)],
+            f"Số mục được tính theo tháng năm {year}",
+        ),
         "channel": bar_chart(_labelled(summary.by_channel, CHANNELS), "Theo kênh"),
         "genre": bar_chart(_labelled(summary.by_genre, GENRES), "Theo thể loại"),
         "theme": bar_chart(_labelled(summary.by_theme, THEMES, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
     }
-    return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
-        "year": year, "summary": summary, "progress": progress(session, year, summary), "charts": charts,
-        "pending": pending, "health": health, "health_error": health_error,
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "dashboard.html",
+        {
+            "year": year,
+            "summary": summary,
+            "progress": progress(session, year, summary),
+            "charts": charts,
+            "pending": pending,
+            "health": health,
+            "health_error": health_error,
+        },
+    )

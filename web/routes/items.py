@@ -42,27 +42,50 @@ def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: 
     chosen = _filter_of(back)
     phrases = explanation_phrases(item.explanation)
     source = session.get(Source, item.source_id)
-    return request.app.state.templates.TemplateResponse(request, "item.html", {
-        "item": item, "source": source, "phrases": phrases,
-        "body": highlight(item.text or item.summary or "", phrases),
-        "summary": highlight(item.summary, phrases) if item.summary and item.text else None,
-        "copies": syndicated_copies(session, item), "history": history(session, item.id),
-        "can_undo": last_undoable(session, item.id) is not None, "genres": GENRES, "themes": THEMES,
-        "back": back, "next_id": neighbour(session, chosen, item, tz, forward=True),
-        "prev_id": neighbour(session, chosen, item, tz, forward=False),
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "item.html",
+        {
+            "item": item,
+            "source": source,
+            "phrases": phrases,
+            "body": highlight(item.text or item.summary or "", phrases),
+            "summary": highlight(item.summary, phrases) if item.summary and item.text else None,
+            "copies": syndicated_copies(session, item),
+            "history": history(session, item.id),
+            "can_undo": last_undoable(session, item.id) is not None,
+            "genres": GENRES,
+            "themes": THEMES,
+            "back": back,
+            "next_id": neighbour(session, chosen, item, tz, forward=True),
+            "prev_id": neighbour(session, chosen, item, tz, forward=False),
+        },
+    )
 
 
 @router.post("/items/{item_id}/decision", name="decide")
-def item_decision(request: Request, item_id: int, session: DB, user: Reviewer,
-                  decision: Annotated[str, Form()], theme: Annotated[str, Form()] = "",
-                  genre: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
-                  back: Annotated[str, Form()] = "", stay: Annotated[str, Form()] = "") -> Response:
+def item_decision(
+    request: Request,
+    item_id: int,
+    session: DB,
+    user: Reviewer,
+    decision: Annotated[str, Form()],
+    theme: Annotated[str, Form()] = "",
+    genre: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+    stay: Annotated[str, Form()] = "",
+) -> Response:
     item = _load(session, item_id)
     next_id = None if stay else neighbour(session, _filter_of(back), item, get_settings().tz)
     on_user_error_redirect(request, _item_url(item_id, back))
-    decide(session, item_id, user.username,
-           Decision(decision, theme=theme or None, genre=genre or None, note=note or None), themes=tuple(THEMES))
+    decide(
+        session,
+        item_id,
+        user.username,
+        Decision(decision, theme=theme or None, genre=genre or None, note=note or None),
+        themes=tuple(THEMES),
+    )
     session.commit()
     labels = {"confirmed": "Đã xác nhận", "rejected": "Đã từ chối", "corrected": "Đã sửa"}
     flash(request, f"{labels[decision]}: tin/bài số {item_id}.", undo_item=item_id)
@@ -70,8 +93,9 @@ def item_decision(request: Request, item_id: int, session: DB, user: Reviewer,
 
 
 @router.post("/items/{item_id}/undo", name="undo")
-def item_undo(request: Request, item_id: int, session: DB, user: Reviewer,
-              back: Annotated[str, Form()] = "") -> Response:
+def item_undo(
+    request: Request, item_id: int, session: DB, user: Reviewer, back: Annotated[str, Form()] = ""
+) -> Response:
     _load(session, item_id)
     on_user_error_redirect(request, _item_url(item_id, back))
     undo_last(session, item_id, user.username)

@@ -31,15 +31,25 @@ PRESETS = {
 
 
 def _recent(session) -> list[Item]:
-    query = (select(Item).where(Item.source_id == MANUAL_SOURCE_ID).order_by(Item.id.desc()).limit(30))
+    query = select(Item).where(Item.source_id == MANUAL_SOURCE_ID).order_by(Item.id.desc()).limit(30)
     return list(session.exec(query))
 
 
 def _render(request: Request, session, values: dict, error: str | None = None, status: int = 200) -> Response:
-    return request.app.state.templates.TemplateResponse(request, "manual.html", {
-        "presets": PRESETS, "channels": MANUAL_CHANNELS, "genres": GENRES, "themes": THEMES,
-        "values": values, "error": error, "recent": _recent(session),
-    }, status_code=status)
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "manual.html",
+        {
+            "presets": PRESETS,
+            "channels": MANUAL_CHANNELS,
+            "genres": GENRES,
+            "themes": THEMES,
+            "values": values,
+            "error": error,
+            "recent": _recent(session),
+        },
+        status_code=status,
+    )
 
 
 def _render_fresh(request: Request, values: dict, error: str, status: int) -> Response:
@@ -55,18 +65,41 @@ def manual_form(request: Request, session: DB, user: AnyUser) -> Response:
 
 
 @router.post("/manual")
-def manual_create(request: Request, session: DB, user: Reviewer, title: Annotated[str, Form()] = "",
-                  day: Annotated[str, Form()] = "", channel: Annotated[str, Form()] = "",
-                  genre: Annotated[str, Form()] = "", quantity: Annotated[str, Form()] = "1",
-                  link: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
-                  theme: Annotated[str, Form()] = "",
-                  attachment: Annotated[UploadFile | None, File()] = None) -> Response:
-    values = {"title": title, "day": day, "channel": channel, "genre": genre, "quantity": quantity, "link": link,
-              "note": note, "theme": theme}
+def manual_create(
+    request: Request,
+    session: DB,
+    user: Reviewer,
+    title: Annotated[str, Form()] = "",
+    day: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
+    genre: Annotated[str, Form()] = "",
+    quantity: Annotated[str, Form()] = "1",
+    link: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    theme: Annotated[str, Form()] = "",
+    attachment: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    values = {
+        "title": title,
+        "day": day,
+        "channel": channel,
+        "genre": genre,
+        "quantity": quantity,
+        "link": link,
+        "note": note,
+        "theme": theme,
+    }
     on_user_error_show(request, lambda message: _render_fresh(request, values, error=message, status=400))
-    entry = ManualEntry(title=title, day=_parse_day(day), channel=channel, genre=genre,
-                        quantity=_parse_quantity(quantity), link=link or None, note=note or None,
-                        theme=theme if theme in THEMES else None)
+    entry = ManualEntry(
+        title=title,
+        day=_parse_day(day),
+        channel=channel,
+        genre=genre,
+        quantity=_parse_quantity(quantity),
+        link=link or None,
+        note=note or None,
+        theme=theme if theme in THEMES else None,
+    )
     upload = Attachment(attachment.filename, attachment.file) if attachment and attachment.filename else None
     item = create_manual_entry(session, user.username, entry, upload)
     session.commit()

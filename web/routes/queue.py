@@ -21,8 +21,19 @@ def queue(request: Request, session: DB, user: AnyUser) -> Response:
     rows, total = queue_page(session, chosen, get_settings().tz)
     sources = list(session.exec(select(Source.id, Source.name).order_by(Source.name)))
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return request.app.state.templates.TemplateResponse(request, "queue.html", {
-        "rows": rows, "total": total, "chosen": chosen, "pages": pages, "sources": sources,
-        "source_names": dict(sources), "statuses": STATUSES, "kinds": {kind: entry.label for kind, entry in KINDS.items()},
-        "themes": THEMES, "filter_query": request.url.query,
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "queue.html",
+        {
+            "rows": rows,
+            "total": total,
+            "chosen": chosen,
+            "pages": pages,
+            "sources": sources,
+            "source_names": dict(sources),
+            "statuses": STATUSES,
+            "kinds": {kind: entry.label for kind, entry in KINDS.items()},
+            "themes": THEMES,
+            "filter_query": request.url.query,
+        },
+    )

@@ -30,5 +30,7 @@ def get_extractor(name: str) -> SiteExtractor:
     if name in known:
         return known[name]
     hint = difflib.get_close_matches(name, list(known), n=1)
-    raise UnknownExtractor(f"không có bộ trích xuất {name!r} (unknown extractor; known: {', '.join(sorted(known))})"
-                           + (f" — có phải {hint[0]!r}?" if hint else ""))
+    raise UnknownExtractor(
+        f"không có bộ trích xuất {name!r} (unknown extractor; known: {', '.join(sorted(known))})"
+        + (f" — có phải {hint[0]!r}?" if hint else "")
+    )

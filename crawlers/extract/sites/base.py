@@ -39,8 +39,9 @@ class SiteExtractor:
         fields = ("title", "lead", "body", "published", "author")
         return {field: rule for field in fields if (rule := getattr(self, field))}
 
-    def extract(self, html: str | bytes, url: str, *, headers_charset: str | None = None,
-                tz: tzinfo) -> ExtractedArticle | None:
+    def extract(
+        self, html: str | bytes, url: str, *, headers_charset: str | None = None, tz: tzinfo
+    ) -> ExtractedArticle | None:
         generic = extract_article(html, url, headers_charset=headers_charset, tz=tz)
         tree = parse_html(html, headers_charset=headers_charset)
         if tree is None:
@@ -52,12 +53,17 @@ class SiteExtractor:
         body = self._body_lines(tree)  # last: it drops elements (the author line) from the tree
         if generic is None and not (title and body):
             return None  # neither the rules nor the heuristics see an article here
-        found = generic or ExtractedArticle(url=url, title="", summary=None, text="", published_at=None, author=None,
-                                            genre="article")
+        found = generic or ExtractedArticle(
+            url=url, title="", summary=None, text="", published_at=None, author=None, genre="article"
+        )
         text = normalize_text("\n".join(([lead] if lead else []) + body)) if body else found.text
         return dataclasses.replace(
-            found, title=title or found.title, summary=lead or found.summary, text=text,
-            published_at=published or found.published_at, author=author or found.author,
+            found,
+            title=title or found.title,
+            summary=lead or found.summary,
+            text=text,
+            published_at=published or found.published_at,
+            author=author or found.author,
         )
 
     def _body_lines(self, tree) -> list[str]:
