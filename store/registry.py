@@ -5,31 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gdnn_monitor.core.textnorm import normalize_inline
+from gdnn_monitor.core.vocabulary import CRAWL_KINDS
 
-SourceKind = Literal["newspaper", "tv", "school", "government", "portal", "youtube", "facebook"]
-
-CHANNEL_OF_KIND = {
-    "newspaper": "bao",
-    "tv": "phat_thanh_truyen_hinh",
-    "school": "trang_truong",
-    "government": "cong_thong_tin",
-    "portal": "cong_thong_tin",
-    "youtube": "mang_xa_hoi",
-    "facebook": "mang_xa_hoi",
-}
-CHANNEL_LABELS = {
-    "bao": "Báo in/điện tử",
-    "phat_thanh_truyen_hinh": "Phát thanh - Truyền hình",
-    "trang_truong": "Trang trường",
-    "cong_thong_tin": "Cổng thông tin",
-    "mang_xa_hoi": "Mạng xã hội",
-}
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
@@ -45,7 +27,7 @@ class SourceConfig(BaseModel):
 
     id: str
     name: str
-    kind: SourceKind
+    kind: str
     province: str | None = None
     homepage: str | None = None
     feeds: list[str] = Field(default_factory=list)
@@ -60,6 +42,13 @@ class SourceConfig(BaseModel):
     listing_depth: int | None = Field(default=None, ge=0)
     extractor: str | None = None
     notes: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def known_kind(cls, value: str) -> str:
+        if value not in CRAWL_KINDS:
+            raise ValueError(f"must be one of {', '.join(CRAWL_KINDS)}; got {value!r}")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -100,26 +89,29 @@ class SourceConfig(BaseModel):
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(f"không phải biểu thức chính quy hợp lệ (not a valid regular expression): "
-                                 f"{exc}") from exc
+                raise ValueError(
+                    f"không phải biểu thức chính quy hợp lệ (not a valid regular expression): {exc}"
+                ) from exc
         return value
 
     @model_validator(mode="after")
-    def has_a_way_in(self) -> "SourceConfig":
+    def has_a_way_in(self) -> SourceConfig:
         """An enabled source must say where to start; a social source must say which channel or page."""
         if self.kind == "youtube" and self.enabled and not (self.youtube_channel_id or self.feeds):
             raise ValueError("nguồn youtube cần youtube_channel_id (hoặc một địa chỉ feed)")
         if self.kind == "facebook" and self.enabled and not self.facebook_page_id:
             raise ValueError("nguồn facebook cần facebook_page_id")
-        if self.kind not in ("youtube", "facebook") and self.enabled and not (
-            self.homepage or self.feeds or self.sitemaps or self.listings
+        if (
+            self.kind not in ("youtube", "facebook")
+            and self.enabled
+            and not (self.homepage or self.feeds or self.sitemaps or self.listings)
         ):
             raise ValueError("nguồn đang bật cần ít nhất một trong homepage, feeds, sitemaps, listings")
         return self
 
     @property
     def channel(self) -> str:
-        return CHANNEL_OF_KIND[self.kind]
+        return CRAWL_KINDS[self.kind].channel
 
     @property
     def youtube_feed(self) -> str | None:
@@ -165,7 +157,7 @@ def _describe(error: dict, entry: object) -> str:
     elif error["type"] == "missing":
         message = "thiếu khóa bắt buộc"
     elif error["type"] == "literal_error":
-        message = f"phải là một trong {', '.join(SourceKind.__args__)}; đang là {error.get('input')!r}"
+        message = f"phải là một trong {', '.join(CRAWL_KINDS)}; đang là {error.get('input')!r}"
     return f"trường {'.'.join(location) or '(mục)'}: {message}"
 
 
@@ -181,8 +173,9 @@ def parse_sources(text: str, path: Path) -> Registry:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
-        raise SourcesFileError(f"{path}:{where}: sai cú pháp YAML (not valid YAML): "
-                               f"{getattr(exc, 'problem', exc)}") from exc
+        raise SourcesFileError(
+            f"{path}:{where}: sai cú pháp YAML (not valid YAML): {getattr(exc, 'problem', exc)}"
+        ) from exc
     if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
         raise SourcesFileError(f"{path}: cần một danh sách 'sources:' ở đầu tệp")
     problems: list[str] = []
@@ -218,6 +211,7 @@ def load_sources(path: Path | str | None = None) -> Registry:
     except FileNotFoundError as exc:
         raise SourcesFileError(f"{path}: không tìm thấy tệp nguồn (đặt GDNN_SOURCES là đường dẫn tệp)") from exc
     except UnicodeDecodeError as exc:
-        raise SourcesFileError(f"{path}: không phải văn bản UTF-8 (byte {exc.start}: {exc.reason}); lưu lại tệp "
-                               "dạng UTF-8") from exc
+        raise SourcesFileError(
+            f"{path}: không phải văn bản UTF-8 (byte {exc.start}: {exc.reason}); lưu lại tệp dạng UTF-8"
+        ) from exc
     return parse_sources(text, path)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
-from store.models import GENRES, Item, Review
+from gdnn_monitor.core.vocabulary import GENRES
+from store.models import Item, Review
 from store.types import utcnow
 
 DECISIONS = ("confirmed", "rejected", "corrected")
@@ -79,8 +80,9 @@ def _check(choice: Decision, themes: tuple[str, ...] | None) -> None:
         raise ReviewError(f"Ghi chú quá dài (tối đa {MAX_NOTE} ký tự)")
 
 
-def decide(session: Session, item_id: int, user: str, choice: Decision,
-           themes: tuple[str, ...] | None = None) -> Review:
+def decide(
+    session: Session, item_id: int, user: str, choice: Decision, themes: tuple[str, ...] | None = None
+) -> Review:
     """Apply one decision and record it; 'corrected' changes theme/genre/activity group without changing the verdict
     (and without making the officer its reviewer: only a verdict has one). Confirming needs a theme, so every counted
     item has one in the reports."""
@@ -95,8 +97,9 @@ def decide(session: Session, item_id: int, user: str, choice: Decision,
     if choice.decision == "corrected" and not changes:
         raise ReviewError("Không có gì để sửa: chủ đề, thể loại và nhóm hoạt động không đổi (nothing to correct)")
     if choice.decision == "confirmed" and not (choice.theme or item.theme) and item.origin != "manual":
-        raise ReviewError("Chọn chủ đề trước khi xác nhận: tin/bài được tính vào báo cáo theo chủ đề "
-                          "(a theme is needed to confirm)")
+        raise ReviewError(
+            "Chọn chủ đề trước khi xác nhận: tin/bài được tính vào báo cáo theo chủ đề (a theme is needed to confirm)"
+        )
     now = utcnow()
     for name, value in changes.items():
         setattr(item, name, value)
@@ -106,8 +109,14 @@ def decide(session: Session, item_id: int, user: str, choice: Decision,
         item.reviewed_at = now
     session.add(item)
     note = (choice.note or "").strip() or None
-    review = Review(item_id=item.id, user=user, at=now, decision=choice.decision, note=note,
-                    corrected=json.dumps({"changes": changes, "before": before}, ensure_ascii=False))
+    review = Review(
+        item_id=item.id,
+        user=user,
+        at=now,
+        decision=choice.decision,
+        note=note,
+        corrected=json.dumps({"changes": changes, "before": before}, ensure_ascii=False),
+    )
     session.add(review)
     session.flush()
     return review
@@ -133,8 +142,14 @@ def undo_last(session: Session, item_id: int, user: str) -> Review:
     current = _state(item)
     _restore(item, before)
     session.add(item)
-    review = Review(item_id=item.id, user=user, at=utcnow(), decision=UNDO, undoes_id=target.id,
-                    corrected=json.dumps({"changes": {}, "before": current}, ensure_ascii=False))
+    review = Review(
+        item_id=item.id,
+        user=user,
+        at=utcnow(),
+        decision=UNDO,
+        undoes_id=target.id,
+        corrected=json.dumps({"changes": {}, "before": current}, ensure_ascii=False),
+    )
     session.add(review)
     session.flush()
     return review

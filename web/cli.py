@@ -11,6 +11,7 @@ import click
 
 from gdnn_monitor.core import vnformat
 from gdnn_monitor.core.errors import EXIT_OUTPUT, EXIT_PORT_IN_USE, EXIT_USAGE, UserError
+from gdnn_monitor.core.vocabulary import METRICS
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -22,8 +23,11 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-                raise UserError(f"Cổng {port} trên {host} đang được dùng hoặc không được phép (port in use). "
-                                f"Chọn cổng khác: gdnn-monitor serve --port {port + 1}", EXIT_PORT_IN_USE) from exc
+                raise UserError(
+                    f"Cổng {port} trên {host} đang được dùng hoặc không được phép (port in use). "
+                    f"Chọn cổng khác: gdnn-monitor serve --port {port + 1}",
+                    EXIT_PORT_IN_USE,
+                ) from exc
             raise UserError(f"Không mở được {host}:{port}: {exc.strerror}", EXIT_PORT_IN_USE) from exc
 
 
@@ -45,8 +49,7 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Ứng dụng web: http://{host}:{port}/  (Ctrl-C để dừng)")
     # Client addresses (the login lock is per address) come from X-Forwarded-For only when a trusted reverse proxy
     # sent it; anyone else could write that header to dodge the lock.
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
-                forwarded_allow_ips=proxies)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=bool(proxies), forwarded_allow_ips=proxies)
 
 
 @click.group("users")
@@ -67,20 +70,26 @@ def _read_password() -> str:
         if not password:
             raise UserError("Cần mật khẩu: dùng --password hoặc nhập qua bàn phím (password required)", EXIT_USAGE)
         if not repeat:
-            raise UserError("Thiếu dòng nhập lại mật khẩu: khi chuyển qua ống (pipe), gửi hai dòng — mật khẩu rồi "
-                            "nhập lại, ví dụ printf '%s\\n%s\\n' \"$MK\" \"$MK\" | gdnn-monitor users add … "
-                            "(a piped password needs its confirmation line)", EXIT_USAGE)
+            raise UserError(
+                "Thiếu dòng nhập lại mật khẩu: khi chuyển qua ống (pipe), gửi hai dòng — mật khẩu rồi "
+                "nhập lại, ví dụ printf '%s\\n%s\\n' \"$MK\" \"$MK\" | gdnn-monitor users add … "
+                "(a piped password needs its confirmation line)",
+                EXIT_USAGE,
+            )
         if repeat.rstrip("\r\n") != password:
-            raise UserError("Hai dòng mật khẩu không khớp, chưa tạo/đổi gì (the two password lines differ)",
-                            EXIT_USAGE)
+            raise UserError("Hai dòng mật khẩu không khớp, chưa tạo/đổi gì (the two password lines differ)", EXIT_USAGE)
         return password
     return click.prompt("Mật khẩu (password)", hide_input=True, confirmation_prompt="Nhập lại (repeat)")
 
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["reviewer", "admin", "viewer"]), required=True,
-              help="reviewer: duyệt + nhập tay; admin: + chỉ tiêu, tài khoản; viewer: chỉ xem.")
+@click.option(
+    "--role",
+    type=click.Choice(["reviewer", "admin", "viewer"]),
+    required=True,
+    help="reviewer: duyệt + nhập tay; admin: + chỉ tiêu, tài khoản; viewer: chỉ xem.",
+)
 @click.option("--password", help="Mật khẩu; bỏ trống để được hỏi (nhập ẩn hai lần).")
 def users_add(name: str, role: str, password: str | None) -> None:
     """Tạo tài khoản. Adds an account with a hashed password."""
@@ -124,12 +133,21 @@ def users_passwd(name: str, password: str | None) -> None:
 @click.command("report")
 @click.option("--month", help="Tháng, dạng YYYY-MM (ví dụ 2024-05).")
 @click.option("--year", type=int, help="Năm, cho báo cáo cả năm (ví dụ 2024).")
-@click.option("--source", "sources", multiple=True, metavar="ID",
-              help="Chỉ tính các nguồn này (lặp lại được: --source truong-cd --source fb-truong). Mã nguồn: "
-                   "gdnn-monitor sources list --all.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="ID",
+    help="Chỉ tính các nguồn này (lặp lại được: --source truong-cd --source fb-truong). Mã nguồn: "
+    "gdnn-monitor sources list --all.",
+)
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Tệp kết quả (mặc định: bao-cao-gdnn-<kỳ>.<định dạng> trong thư mục hiện tại).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tệp kết quả (mặc định: bao-cao-gdnn-<kỳ>.<định dạng> trong thư mục hiện tại).",
+)
 def report(month: str | None, year: int | None, sources: tuple[str, ...], fmt: str, output: Path | None) -> None:
     """Xuất báo cáo tháng/năm (CSV hoặc XLSX). Exports the monthly or annual report."""
     from gdnn_monitor.core.console import stage
@@ -157,10 +175,15 @@ def report(month: str | None, year: int | None, sources: tuple[str, ...], fmt: s
 
 def os_reason(exc: OSError) -> str:
     """Why a file could not be written, in Vietnamese (the system's English text follows for admins)."""
-    reasons = {errno.EACCES: "không có quyền ghi", errno.EPERM: "không có quyền ghi", errno.ENOSPC: "hết chỗ trên đĩa",
-               errno.EISDIR: "đó là một thư mục", errno.EROFS: "ổ đĩa chỉ đọc",
-               errno.ENOTDIR: "đường dẫn đi qua một tệp",
-               errno.EEXIST: "đường dẫn đi qua một tệp"}
+    reasons = {
+        errno.EACCES: "không có quyền ghi",
+        errno.EPERM: "không có quyền ghi",
+        errno.ENOSPC: "hết chỗ trên đĩa",
+        errno.EISDIR: "đó là một thư mục",
+        errno.EROFS: "ổ đĩa chỉ đọc",
+        errno.ENOTDIR: "đường dẫn đi qua một tệp",
+        errno.EEXIST: "đường dẫn đi qua một tệp",
+    }
     return f"{reasons.get(exc.errno or 0, 'lỗi hệ thống')} ({exc.strerror or exc})"
 
 
@@ -168,11 +191,15 @@ def check_writable(target: Path) -> None:
     """Before minutes of work: the output's folders can be made, and none of them is a file."""
     for parent in reversed(target.parents):
         if parent.exists() and not parent.is_dir():
-            raise UserError(f"Không ghi được {target}: {parent} là một tệp, không phải thư mục. Chọn đường dẫn khác "
-                            f"cho -o (a parent of the output is a file)", EXIT_OUTPUT)
+            raise UserError(
+                f"Không ghi được {target}: {parent} là một tệp, không phải thư mục. Chọn đường dẫn khác "
+                f"cho -o (a parent of the output is a file)",
+                EXIT_OUTPUT,
+            )
     if target.is_dir():
-        raise UserError(f"Không ghi được {target}: đó là một thư mục; -o cần tên tệp, ví dụ "
-                        f"{target / 'bao-cao.xlsx'}", EXIT_OUTPUT)
+        raise UserError(
+            f"Không ghi được {target}: đó là một thư mục; -o cần tên tệp, ví dụ {target / 'bao-cao.xlsx'}", EXIT_OUTPUT
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -186,8 +213,12 @@ def targets() -> None:
 
 @targets.command("set")
 @click.option("--year", type=int, required=True)
-@click.option("--metric", type=click.Choice(["tin_bai", "san_pham", "su_kien"]), required=True,
-              help="tin_bai: tin/bài; san_pham: sản phẩm truyền thông; su_kien: sự kiện.")
+@click.option(
+    "--metric",
+    type=click.Choice(list(METRICS)),
+    required=True,
+    help="tin_bai: tin/bài; san_pham: sản phẩm truyền thông; su_kien: sự kiện.",
+)
 @click.option("--target", type=click.IntRange(min=0), required=True)
 def targets_set(year: int, metric: str, target: int) -> None:
     """Đặt chỉ tiêu cho một năm. Sets one yearly target."""
@@ -204,7 +235,7 @@ def targets_set(year: int, metric: str, target: int) -> None:
 def targets_list(year: int | None) -> None:
     """Liệt kê chỉ tiêu. Lists targets."""
     from store.db import session_scope
-    from store.reports import METRICS, list_targets
+    from store.reports import list_targets
 
     with session_scope() as session:
         rows = list_targets(session, year)

@@ -16,17 +16,54 @@ from sqlmodel import Session
 from gdnn_monitor.core import vnformat
 from gdnn_monitor.core.dates import month_bounds, year_bounds
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
-from store.reports import (ACTIVITY_GROUP_LABELS, CHANNEL_LABELS, GENRE_LABELS, METRIC_SHORT, METRICS, NO_GROUP,
-                           NO_GROUP_LABEL, NO_THEME, NO_THEME_LABEL, THEME_LABELS, CountedRow, Progress, Summary,
-                           Tally, counted_rows, counting_rule_text, metric_of_genre, ordered_channel_genre, progress,
-                           summarise, waiting_count)
+from gdnn_monitor.core.vocabulary import (
+    CHANNELS,
+    GENRES,
+    METRIC_SHORT,
+    METRICS,
+    NO_GROUP,
+    NO_GROUP_LABEL,
+    NO_THEME,
+    NO_THEME_LABEL,
+    THEMES,
+    metric_of_genre,
+)
+from store.reports import (
+    ACTIVITY_GROUP_LABELS,
+    CountedRow,
+    Progress,
+    Summary,
+    Tally,
+    counted_rows,
+    counting_rule_text,
+    ordered_channel_genre,
+    progress,
+    summarise,
+    waiting_count,
+)
 
 FORMATS = ("xlsx", "csv")
-SUMMARY_HEADER = ["Kênh (channel)", "Thể loại (genre)", "Lượt đăng (placements)",
-                  "Tính vào chỉ tiêu (counted)", "Câu chuyện duy nhất (unique stories)"]
-ITEM_HEADER = ["Ngày (date)", "Nguồn (source)", "Tiêu đề (title)", "Đường dẫn (link)", "Kênh (channel)",
-               "Thể loại (genre)", "Chủ đề (theme)", "Nhóm hoạt động (activity group)", "Số lượng (quantity)",
-               "Người duyệt (reviewed by)", "Tính vào tổng (in total)", "Mã câu chuyện (story)"]
+SUMMARY_HEADER = [
+    "Kênh (channel)",
+    "Thể loại (genre)",
+    "Lượt đăng (placements)",
+    "Tính vào chỉ tiêu (counted)",
+    "Câu chuyện duy nhất (unique stories)",
+]
+ITEM_HEADER = [
+    "Ngày (date)",
+    "Nguồn (source)",
+    "Tiêu đề (title)",
+    "Đường dẫn (link)",
+    "Kênh (channel)",
+    "Thể loại (genre)",
+    "Chủ đề (theme)",
+    "Nhóm hoạt động (activity group)",
+    "Số lượng (quantity)",
+    "Người duyệt (reviewed by)",
+    "Tính vào tổng (in total)",
+    "Mã câu chuyện (story)",
+]
 AUTO_ACCEPTED = "tự động (mô hình)"
 
 
@@ -60,8 +97,9 @@ class ReportData:
     targets: list[Progress] = field(default_factory=list)  # the year's targets, in the annual report only
 
 
-def build_report(session: Session, period: Period, rule: str, tz: tzinfo,
-                 sources: list[str] | None = None) -> ReportData:
+def build_report(
+    session: Session, period: Period, rule: str, tz: tzinfo, sources: list[str] | None = None
+) -> ReportData:
     """The numbers of one report; `sources` limits it to some sources (a school reports its own results)."""
     start, end = period.bounds(tz)
     chosen = check_sources(session, sources or [])
@@ -95,8 +133,16 @@ def _per_metric(tallies: dict[str, Tally]) -> list[int]:
 
 def _summary_rows(data: ReportData) -> list[list]:
     """Channel x genre, then one total per metric: articles and leaflets are never added together."""
-    rows = [[CHANNEL_LABELS.get(channel, channel), GENRE_LABELS.get(genre, genre), tally.placements, tally.counted,
-             tally.unique_stories] for channel, genre, tally in ordered_channel_genre(data.summary)]
+    rows = [
+        [
+            CHANNELS.get(channel, channel),
+            GENRES.get(genre, genre),
+            tally.placements,
+            tally.counted,
+            tally.unique_stories,
+        ]
+        for channel, genre, tally in ordered_channel_genre(data.summary)
+    ]
     for metric in METRICS:
         tally = data.summary.by_metric.get(metric, Tally())
         rows.append([f"Tổng — {METRIC_SHORT[metric]}", "", tally.placements, tally.counted, tally.unique_stories])
@@ -104,8 +150,12 @@ def _summary_rows(data: ReportData) -> list[list]:
 
 
 def _metric_header(data: ReportData) -> list[str]:
-    header = ["Chỉ tiêu (metric)", "Lượt đăng (placements)", "Tính vào chỉ tiêu (counted)",
-              "Câu chuyện duy nhất (unique stories)"]
+    header = [
+        "Chỉ tiêu (metric)",
+        "Lượt đăng (placements)",
+        "Tính vào chỉ tiêu (counted)",
+        "Câu chuyện duy nhất (unique stories)",
+    ]
     return header + (["Chỉ tiêu năm (target)", "Đạt (% chỉ tiêu)"] if data.targets else [])
 
 
@@ -119,8 +169,10 @@ def _metric_rows(data: ReportData, percent_as_text: bool) -> list[list]:
         if data.targets:
             goal = goals[metric]
             share = goal.percent
-            row += [goal.target if goal.target is not None else "chưa đặt",
-                    "" if share is None else (vnformat.percent(share) if percent_as_text else share / 100)]
+            row += [
+                goal.target if goal.target is not None else "chưa đặt",
+                "" if share is None else (vnformat.percent(share) if percent_as_text else share / 100),
+            ]
         rows.append(row)
     return rows
 
@@ -142,7 +194,7 @@ def _group_rows(data: ReportData) -> list[list]:
 
 
 def _theme_rows(data: ReportData) -> list[list]:
-    return _breakdown(data.rows, lambda row: row.theme, THEME_LABELS, (NO_THEME, NO_THEME_LABEL))
+    return _breakdown(data.rows, lambda row: row.theme, THEMES, (NO_THEME, NO_THEME_LABEL))
 
 
 BREAKDOWN_VALUES = [f"{METRIC_SHORT[metric]} (counted)" for metric in METRICS]
@@ -169,12 +221,23 @@ def theme_table(data: ReportData) -> tuple[list[str], list[list]]:
 
 def _item_rows(data: ReportData, tz: tzinfo) -> list[list]:
     """The item list; the date is a date (formatted by the writer), the reviewer only for an officer's decision."""
-    return [[row.when.astimezone(tz).date(), row.source_name, row.title,
-             "" if row.url.startswith("manual:") else row.url, CHANNEL_LABELS.get(row.channel, row.channel),
-             GENRE_LABELS.get(row.genre, row.genre), THEME_LABELS.get(row.theme, NO_THEME_LABEL),
-             ACTIVITY_GROUP_LABELS.get(row.activity_group, NO_GROUP_LABEL), row.quantity,
-             row.reviewed_by or AUTO_ACCEPTED, "có" if row.in_total else "không (bản đăng lại)",
-             "" if row.story.startswith("item-") else row.story] for row in data.rows]
+    return [
+        [
+            row.when.astimezone(tz).date(),
+            row.source_name,
+            row.title,
+            "" if row.url.startswith("manual:") else row.url,
+            CHANNELS.get(row.channel, row.channel),
+            GENRES.get(row.genre, row.genre),
+            THEMES.get(row.theme, NO_THEME_LABEL),
+            ACTIVITY_GROUP_LABELS.get(row.activity_group, NO_GROUP_LABEL),
+            row.quantity,
+            row.reviewed_by or AUTO_ACCEPTED,
+            "có" if row.in_total else "không (bản đăng lại)",
+            "" if row.story.startswith("item-") else row.story,
+        ]
+        for row in data.rows
+    ]
 
 
 def summary_line(data: ReportData) -> str:
@@ -185,15 +248,19 @@ def summary_line(data: ReportData) -> str:
         parts.append(f"{METRIC_SHORT[metric].lower()} {vnformat.number(tally.counted)}")
     tin_bai = data.summary.by_metric.get("tin_bai", Tally())
     waiting = f"{vnformat.number(data.waiting)} tin/bài đang chờ duyệt" if data.waiting else "không còn tin chờ duyệt"
-    return (f"tính vào chỉ tiêu: {'; '.join(parts)} (tin/bài: {vnformat.number(tin_bai.placements)} lượt đăng, "
-            f"{vnformat.number(tin_bai.unique_stories)} câu chuyện); {waiting}")
+    return (
+        f"tính vào chỉ tiêu: {'; '.join(parts)} (tin/bài: {vnformat.number(tin_bai.placements)} lượt đăng, "
+        f"{vnformat.number(tin_bai.unique_stories)} câu chuyện); {waiting}"
+    )
 
 
 def waiting_text(data: ReportData) -> str:
     if not data.waiting:
         return "Không còn tin/bài nào đang chờ duyệt trong kỳ."
-    return (f"Còn {vnformat.number(data.waiting)} tin/bài đang chờ duyệt trong kỳ (chưa được tính vào số liệu dưới "
-            "đây) — hãy duyệt hết trước khi ký báo cáo.")
+    return (
+        f"Còn {vnformat.number(data.waiting)} tin/bài đang chờ duyệt trong kỳ (chưa được tính vào số liệu dưới "
+        "đây) — hãy duyệt hết trước khi ký báo cáo."
+    )
 
 
 def sources_text(data: ReportData) -> str:
@@ -203,10 +270,12 @@ def sources_text(data: ReportData) -> str:
 
 
 def _heading(data: ReportData) -> list[list]:
-    lines = [[f"Báo cáo kết quả truyền thông về giáo dục nghề nghiệp — {data.period.title}"],
-             [sources_text(data)],
-             [f"Quy tắc đếm (counting rule): {counting_rule_text(data.rule)}"],
-             [f"Chờ duyệt: {waiting_text(data)}"]]
+    lines = [
+        [f"Báo cáo kết quả truyền thông về giáo dục nghề nghiệp — {data.period.title}"],
+        [sources_text(data)],
+        [f"Quy tắc đếm (counting rule): {counting_rule_text(data.rule)}"],
+        [f"Chờ duyệt: {waiting_text(data)}"],
+    ]
     if data.sources and data.period.month is None:
         lines.append(["Chỉ tiêu năm của tỉnh không áp dụng cho báo cáo giới hạn theo nguồn."])
     return [*lines, []]
@@ -265,8 +334,7 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
             if value is None or (isinstance(value, int) and abs(value) < 1000):
                 cells.append(value)  # a styled cell costs time per cell; small numbers need no digit grouping
                 continue
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str)
-                                 else value)
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
             if isinstance(value, str):
                 cell.data_type = "s"
                 if index == link and value:

@@ -59,8 +59,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     crawl_log_days: int = Field(90, ge=1)
 
-    @field_validator("redis_url", "facebook_token", "smtp_host", "model_path", "secret_key", "trusted_proxies",
-                     mode="before")
+    @field_validator(
+        "redis_url", "facebook_token", "smtp_host", "model_path", "secret_key", "trusted_proxies", mode="before"
+    )
     @classmethod
     def empty_means_unset(cls, value: object) -> object:
         """An empty GDNN_X= line in .env means 'not set', not an empty string."""
@@ -76,9 +77,11 @@ class Settings(BaseSettings):
             return "postgresql://" + value.split("://", 1)[1]
         if scheme.split("+", 1)[0] in ("sqlite", "postgresql"):
             return value
-        raise ValueError(f"chỉ hỗ trợ SQLite và PostgreSQL, không dùng được {scheme or value!r}; ví dụ "
-                         "sqlite:////var/lib/gdnn-monitor/gdnn.sqlite3 hoặc postgresql://user:pass@host:5432/gdnn "
-                         "(only SQLite and PostgreSQL are supported)")
+        raise ValueError(
+            f"chỉ hỗ trợ SQLite và PostgreSQL, không dùng được {scheme or value!r}; ví dụ "
+            "sqlite:////var/lib/gdnn-monitor/gdnn.sqlite3 hoặc postgresql://user:pass@host:5432/gdnn "
+            "(only SQLite and PostgreSQL are supported)"
+        )
 
     @field_validator("timezone")
     @classmethod

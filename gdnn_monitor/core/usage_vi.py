@@ -16,26 +16,33 @@ _VALUE_FORMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?P<value>.+?) is not a valid integer( range)?\.?$"), "{value} không phải số nguyên"),
     (re.compile(r"^(?P<value>.+?) is not a valid float( range)?\.?$"), "{value} không phải một số"),
     (re.compile(r"^(?P<value>.+?) is not a valid boolean\.?$"), "{value} không phải có/không (true/false)"),
-    (re.compile(r"^(?P<value>.+?) is not in the range (?P<range>.+?)\.?$"),
-     "{value} nằm ngoài khoảng cho phép ({range})"),
+    (
+        re.compile(r"^(?P<value>.+?) is not in the range (?P<range>.+?)\.?$"),
+        "{value} nằm ngoài khoảng cho phép ({range})",
+    ),
     (re.compile(r"^(?:File|Directory|Path) (?P<value>.+?) does not exist\.?$"), "{value} không tồn tại"),
     (re.compile(r"^(?:File|Path) (?P<value>.+?) is a directory\.?$"), "{value} là một thư mục, cần một tệp"),
     (re.compile(r"^(?:Directory|Path) (?P<value>.+?) is a file\.?$"), "{value} là một tệp, cần một thư mục"),
 ]
 
 _FORMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^No such option:? (?P<name>\S+?)\.?(?: Did you mean (?P<hint>\S+?)\?)?$"),
-     "Không có tùy chọn {name}"),
-    (re.compile(r"^No such option:? (?P<name>\S+?)\.? \(Possible options: (?P<hint>.+)\)$"),
-     "Không có tùy chọn {name}"),
-    (re.compile(r"^No such command (?P<name>\S+?)\.?(?: Did you mean (?P<hint>\S+?)\?)?$"),
-     "Không có lệnh {name}"),
+    (
+        re.compile(r"^No such option:? (?P<name>\S+?)\.?(?: Did you mean (?P<hint>\S+?)\?)?$"),
+        "Không có tùy chọn {name}",
+    ),
+    (
+        re.compile(r"^No such option:? (?P<name>\S+?)\.? \(Possible options: (?P<hint>.+)\)$"),
+        "Không có tùy chọn {name}",
+    ),
+    (re.compile(r"^No such command (?P<name>\S+?)\.?(?: Did you mean (?P<hint>\S+?)\?)?$"), "Không có lệnh {name}"),
     (re.compile(r"^Missing option (?P<name>'[^']+')\.(?P<rest>.*)$", re.S), "Thiếu tùy chọn bắt buộc {name}"),
     (re.compile(r"^Missing argument (?P<name>'[^']+')\.(?P<rest>.*)$", re.S), "Thiếu tham số bắt buộc {name}"),
     (re.compile(r"^Missing parameter:? (?P<name>.+?)\.?$"), "Thiếu tham số {name}"),
     (re.compile(r"^Option (?P<name>'[^']+') requires an argument\.?$"), "Tùy chọn {name} cần một giá trị"),
-    (re.compile(r"^Option (?P<name>'[^']+') requires (?P<count>\d+) arguments\.?$"),
-     "Tùy chọn {name} cần {count} giá trị"),
+    (
+        re.compile(r"^Option (?P<name>'[^']+') requires (?P<count>\d+) arguments\.?$"),
+        "Tùy chọn {name} cần {count} giá trị",
+    ),
     (re.compile(r"^Option (?P<name>'[^']+') does not take a value\.?$"), "Tùy chọn {name} không nhận giá trị"),
     (re.compile(r"^Got unexpected extra arguments? \((?P<name>.+)\)$"), "Thừa tham số: {name}"),
 ]
@@ -79,8 +86,10 @@ def show_usage_error(exc: click.UsageError) -> None:
 
 
 _HEADINGS = {"Options": "Tùy chọn (options)", "Commands": "Lệnh (commands)", "Arguments": "Tham số (arguments)"}
-_ROW_TEXTS = {"Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
-              "Show the version and exit.": "Hiện phiên bản rồi thoát."}
+_ROW_TEXTS = {
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Show the version and exit.": "Hiện phiên bản rồi thoát.",
+}
 
 
 class VietnameseHelpFormatter(click.HelpFormatter):
@@ -93,6 +102,14 @@ class VietnameseHelpFormatter(click.HelpFormatter):
         super().write_heading(_HEADINGS.get(heading, heading))
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-        rows = [(term, _ROW_TEXTS.get(text, text).replace("[default: ", "[mặc định: ")
-                 .replace("[required]", "[bắt buộc]").replace("; required]", "; bắt buộc]")) for term, text in rows]
+        rows = [
+            (
+                term,
+                _ROW_TEXTS.get(text, text)
+                .replace("[default: ", "[mặc định: ")
+                .replace("[required]", "[bắt buộc]")
+                .replace("; required]", "; bắt buộc]"),
+            )
+            for term, text in rows
+        ]
         super().write_dl(rows, col_max, col_spacing)

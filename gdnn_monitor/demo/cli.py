@@ -19,24 +19,27 @@ def demo_command(host: str, port: int) -> None:
     """
     import uvicorn
 
+    from gdnn_monitor.core.settings import get_settings
     from gdnn_monitor.demo.run import DEMO_ADMIN, DEMO_USER, prepare_demo
     from gdnn_monitor.demo.server import AnnouncingServer
-    from gdnn_monitor.core.settings import get_settings
     from web.app import create_app
     from web.cli import check_port_free
 
     check_port_free(host, port)
     with ExitStack() as stack:  # the demo sites serve until the demo stops, so "Bản gốc" links open
         setup = prepare_demo(get_settings().data_dir, stack)
-        click.echo(f"Cơ sở dữ liệu demo: {setup.database_url} — {setup.items} tin/bài, "
-                   f"{setup.classified} đã phân loại.")
+        click.echo(
+            f"Cơ sở dữ liệu demo: {setup.database_url} — {setup.items} tin/bài, {setup.classified} đã phân loại."
+        )
 
         def announce() -> None:
             click.secho(f"\nMở trình duyệt: http://{host}:{port}/", bold=True)
             click.secho(f"Tài khoản duyệt tin mẫu: {DEMO_USER} / mật khẩu: {setup.password}", bold=True)
             click.secho(f"Tài khoản quản trị mẫu: {DEMO_ADMIN} / mật khẩu: {setup.admin_password}\n", bold=True)
-            click.echo("Dùng dòng lệnh với bản demo (trong một cửa sổ lệnh khác, dán dòng sau rồi chạy lệnh, ví dụ "
-                       "gdnn-monitor report --year " + str(datetime.now().year) + "):")
+            click.echo(
+                "Dùng dòng lệnh với bản demo (trong một cửa sổ lệnh khác, dán dòng sau rồi chạy lệnh, ví dụ "
+                "gdnn-monitor report --year " + str(datetime.now().year) + "):"
+            )
             click.echo(f"  {setup.cli_environment()}")
             click.echo("Nhấn Ctrl-C để dừng (press Ctrl-C to stop).")
 

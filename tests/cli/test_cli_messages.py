@@ -18,8 +18,14 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, text=True,
-                          input=stdin, env=os.environ.copy(), timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=os.environ.copy(),
+        timeout=180,
+    )
 
 
 def assert_clean(result: subprocess.CompletedProcess, code: int) -> str:
@@ -30,13 +36,21 @@ def assert_clean(result: subprocess.CompletedProcess, code: int) -> str:
 
 # --- 11: click's usage errors in Vietnamese ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("args, vietnamese, english", [
-    (["report", "--fromat", "csv"], "Không có tùy chọn '--fromat' — có phải '--format'?", "No such option"),
-    (["report", "--year", "abc"], "'abc' không phải số nguyên", "is not a valid integer"),
-    (["report", "--year", "2024", "--format", "pdf"], "'pdf' không thuộc các giá trị 'xlsx', 'csv'", "is not one of"),
-    (["users", "add"], "Thiếu tham số bắt buộc 'NAME'", "Missing argument"),
-    (["reprt"], "Không có lệnh 'reprt' — có phải 'report'?", "No such command"),
-])
+
+@pytest.mark.parametrize(
+    "args, vietnamese, english",
+    [
+        (["report", "--fromat", "csv"], "Không có tùy chọn '--fromat' — có phải '--format'?", "No such option"),
+        (["report", "--year", "abc"], "'abc' không phải số nguyên", "is not a valid integer"),
+        (
+            ["report", "--year", "2024", "--format", "pdf"],
+            "'pdf' không thuộc các giá trị 'xlsx', 'csv'",
+            "is not one of",
+        ),
+        (["users", "add"], "Thiếu tham số bắt buộc 'NAME'", "Missing argument"),
+        (["reprt"], "Không có lệnh 'reprt' — có phải 'report'?", "No such command"),
+    ],
+)
 def test_usage_errors_are_told_in_vietnamese_first_with_the_english_after(settings_env, args, vietnamese, english):
     stderr = assert_clean(run_cli(*args), 2)
     line = next(line for line in stderr.splitlines() if line.startswith("Lỗi: "))
@@ -52,8 +66,11 @@ def test_help_pages_have_vietnamese_headings(settings_env):
 
 def test_a_sources_file_error_is_told_in_vietnamese(settings_env, tmp_path, monkeypatch):
     sources = tmp_path / "sources.yaml"
-    sources.write_text("sources:\n  - id: bao-mau\n    name: Báo Mẫu\n    kind: newspaper\n    feed: []\n"
-                       "    homepage: http://127.0.0.2:9/\n", encoding="utf-8")
+    sources.write_text(
+        "sources:\n  - id: bao-mau\n    name: Báo Mẫu\n    kind: newspaper\n    feed: []\n"
+        "    homepage: http://127.0.0.2:9/\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
     stderr = assert_clean(run_cli("sources", "list"), 4)
     assert "mục 1 (id 'bao-mau'): trường feed" in stderr and "có phải 'feeds'" in stderr
@@ -83,6 +100,7 @@ def test_targets_are_printed_with_vietnamese_digit_grouping(settings_env):
 
 # --- 7: only a valid month is suggested -------------------------------------------------------------------------
 
+
 def test_a_thirteenth_month_is_refused_without_suggesting_an_impossible_month(settings_env):
     stderr = assert_clean(run_cli("report", "--month", "13/2026", "--format", "csv"), 2)
     assert "2026-13" not in stderr and "YYYY-MM" in stderr and "01–12" in stderr
@@ -90,6 +108,7 @@ def test_a_thirteenth_month_is_refused_without_suggesting_an_impossible_month(se
 
 
 # --- 20: dates typed the Vietnamese way or ISO ------------------------------------------------------------------
+
 
 def test_items_accepts_vietnamese_and_iso_days_and_says_so_in_its_help(settings_env):
     from datetime import datetime
@@ -101,8 +120,14 @@ def test_items_accepts_vietnamese_and_iso_days_and_says_so_in_its_help(settings_
         session.add(Source(id="bao", name="Báo", kind="newspaper"))
     with session_scope() as session:
         for day in (1, 2):
-            session.add(Item(url=f"http://127.0.0.1:9/{day}", source_id="bao", title=f"Tin ngày {day}/11",
-                             published_at=datetime.fromisoformat(f"2026-11-0{day}T10:00:00+07:00")))
+            session.add(
+                Item(
+                    url=f"http://127.0.0.1:9/{day}",
+                    source_id="bao",
+                    title=f"Tin ngày {day}/11",
+                    published_at=datetime.fromisoformat(f"2026-11-0{day}T10:00:00+07:00"),
+                )
+            )
     help_text = run_cli("items", "--help").stdout
     assert "DD/MM/YYYY" in help_text and "YYYY-MM-DD" in help_text
     vietnamese = run_cli("items", "--since", "02/11/2026", "--until", "02/11/2026")
@@ -113,6 +138,7 @@ def test_items_accepts_vietnamese_and_iso_days_and_says_so_in_its_help(settings_
 
 
 # --- 8: database URLs ---------------------------------------------------------------------------------------------
+
 
 def test_a_postgres_scheme_url_is_read_as_postgresql(settings_env, postgres_url, monkeypatch):
     monkeypatch.setenv("GDNN_DATABASE_URL", postgres_url.replace("postgresql+psycopg://", "postgres://"))
@@ -130,6 +156,7 @@ def test_an_unsupported_database_is_refused_with_a_clear_configuration_error(set
 
 # --- 9: an output path whose parent is a file ------------------------------------------------------------------
 
+
 def test_report_into_a_path_under_a_file_says_so_with_the_output_exit_code(settings_env, tmp_path):
     (tmp_path / "bao-cao").write_text("tệp, không phải thư mục", encoding="utf-8")
     stderr = assert_clean(run_cli("report", "--year", "2026", "-o", str(tmp_path / "bao-cao" / "nam.xlsx")), 8)
@@ -137,6 +164,7 @@ def test_report_into_a_path_under_a_file_says_so_with_the_output_exit_code(setti
 
 
 # --- 12: every exit code documented, meaning one thing ----------------------------------------------------------
+
 
 def _documented_codes() -> dict[int, str]:
     section = README.read_text(encoding="utf-8").split("## Mã thoát của lệnh", 1)[1].split("\n## ", 1)[0]
@@ -174,6 +202,7 @@ def test_training_without_the_default_data_says_what_to_pass(settings_env, tmp_p
 
 
 # --- 16: a piped password is checked against its confirmation line ----------------------------------------------
+
 
 def _users() -> list[str]:
     from sqlmodel import select

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from web_helpers import csrf_of, login
 
 from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
@@ -20,12 +21,16 @@ from store.models import Item
 from store.reports import set_target
 from store.reviews import Decision, ReviewError, decide, undo_last
 from web.report_files import Period, build_report, render_report
-from web_helpers import csrf_of, login
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
 
 
 def _report(period: Period, sources: list[str] | None = None):
@@ -42,19 +47,24 @@ def _xlsx(content: bytes):
 
 def _leaflets(quantity: int = 600, day: date = date(2024, 5, 2)) -> None:
     with session_scope() as session:
-        create_manual_entry(session, "reviewer1", ManualEntry("Tờ rơi tuyển sinh", day, "an_pham", "product",
-                                                             quantity=quantity, theme="tuyen_sinh"))
+        create_manual_entry(
+            session,
+            "reviewer1",
+            ManualEntry("Tờ rơi tuyển sinh", day, "an_pham", "product", quantity=quantity, theme="tuyen_sinh"),
+        )
 
 
 # --- 1: units of different metrics are never added ---------------------------------------------------------------
+
 
 def test_articles_and_leaflets_are_never_added_in_any_report(web_env, tmp_path: Path):
     _leaflets(600)  # May 2024 also has 2 counted articles (the portal copy and the TV report)
     settings = get_settings()
     data = _report(Period(2024, 5))
     workbook = _xlsx(render_report(data, "xlsx", settings.tz))
-    numbers = {cell for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row
-               if isinstance(cell, int)}
+    numbers = {
+        cell for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, int)
+    }
     assert 602 not in numbers
     summary = {row[0]: row for row in workbook["Tổng hợp"].iter_rows(values_only=True) if row and row[0]}
     assert summary["Tổng — Tin/bài"][3] == 2 and summary["Tổng — Sản phẩm truyền thông"][3] == 600
@@ -77,13 +87,17 @@ def test_the_dashboard_line_gives_each_metric_on_its_own(client, web_env):
 
 # --- 2: reviewers only for decisions, a theme for every confirmation ---------------------------------------------
 
+
 def test_an_edited_but_unconfirmed_item_is_listed_without_a_reviewer(web_env):
     with session_scope() as session:
         decide(session, web_env["copy"], "canbo", Decision("corrected", theme="co_so"))
     rows = {row.id: row for row in _report(Period(2024, 5)).rows}
     assert rows[web_env["copy"]].reviewed_by is None and rows[web_env["copy"]].theme == "co_so"
-    items = list(_xlsx(render_report(_report(Period(2024, 5)), "xlsx", get_settings().tz))["Danh sách"]
-                 .iter_rows(values_only=True))
+    items = list(
+        _xlsx(render_report(_report(Period(2024, 5)), "xlsx", get_settings().tz))["Danh sách"].iter_rows(
+            values_only=True
+        )
+    )
     assert "canbo" not in {row[9] for row in items}
 
 
@@ -91,19 +105,23 @@ def test_confirming_an_item_without_a_theme_asks_for_one(client, web_env):
     with session_scope() as session, pytest.raises(ReviewError, match="Chọn chủ đề"):
         decide(session, web_env["false-friend"], "reviewer1", Decision("confirmed"))
     token = login(client, "reviewer")
-    refused = client.post(f"/items/{web_env['false-friend']}/decision",
-                          data={"decision": "confirmed", "csrf_token": token, "stay": "1"})
+    refused = client.post(
+        f"/items/{web_env['false-friend']}/decision", data={"decision": "confirmed", "csrf_token": token, "stay": "1"}
+    )
     with session_scope() as session:
         assert session.get(Item, web_env["false-friend"]).review is None
     assert "Chọn chủ đề trước khi xác nhận" in refused.text
-    client.post(f"/items/{web_env['false-friend']}/decision",
-                data={"decision": "confirmed", "theme": "dao_tao", "csrf_token": token, "stay": "1"})
+    client.post(
+        f"/items/{web_env['false-friend']}/decision",
+        data={"decision": "confirmed", "theme": "dao_tao", "csrf_token": token, "stay": "1"},
+    )
     with session_scope() as session:
         item = session.get(Item, web_env["false-friend"])
         assert (item.review, item.theme) == ("confirmed", "dao_tao")
 
 
 # --- 3: XLSX dates, links, targets and percentages ---------------------------------------------------------------
+
 
 def test_xlsx_dates_are_dates_links_are_hyperlinks_and_the_annual_file_has_targets(web_env):
     with session_scope() as session:
@@ -125,6 +143,7 @@ def test_xlsx_dates_are_dates_links_are_hyperlinks_and_the_annual_file_has_targe
 
 
 # --- 4: activity groups, by theme, and a report limited to some sources -----------------------------------------
+
 
 def test_reports_break_results_down_by_activity_group_and_theme(web_env):
     with session_scope() as session:
@@ -153,11 +172,12 @@ def test_the_activity_group_is_edited_in_review_and_undone_like_the_theme(web_en
 
 
 def test_a_report_can_be_limited_to_some_sources_from_the_cli_and_the_web(client, web_env, tmp_path: Path):
-    result = run_cli("report", "--month", "2024-05", "--source", "dai-pt-th", "--format", "csv",
-                     "-o", str(tmp_path / "dai.csv"))
+    result = run_cli(
+        "report", "--month", "2024-05", "--source", "dai-pt-th", "--format", "csv", "-o", str(tmp_path / "dai.csv")
+    )
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO((tmp_path / "dai.csv").read_text(encoding="utf-8-sig"))))
-    listed = [row[2] for row in rows[rows.index(next(r for r in rows if r[:1] == ["Ngày (date)"])) + 1:]]
+    listed = [row[2] for row in rows[rows.index(next(r for r in rows if r[:1] == ["Ngày (date)"])) + 1 :]]
     assert listed == ["Phóng sự: Đào tạo nghề cho lao động nông thôn ở Lạng Sơn"]
     assert any("Phạm vi: chỉ các nguồn" in row[0] for row in rows if row)
     unknown = run_cli("report", "--month", "2024-05", "--source", "dai-pt", "--format", "csv")
@@ -171,11 +191,17 @@ def test_a_report_can_be_limited_to_some_sources_from_the_cli_and_the_web(client
 
 # --- 5: the waiting queue of the period is named -----------------------------------------------------------------
 
+
 def test_the_report_says_how_many_items_still_wait_for_review(web_env, tmp_path: Path):
     data = _report(Period(2024, 5))
     assert data.waiting == 3  # two uncertain articles and the Facebook post, none reviewed yet
-    heading = [row[0] for row in _xlsx(render_report(data, "xlsx", get_settings().tz))["Tổng hợp"]
-               .iter_rows(max_row=5, values_only=True) if row and row[0]]
+    heading = [
+        row[0]
+        for row in _xlsx(render_report(data, "xlsx", get_settings().tz))["Tổng hợp"].iter_rows(
+            max_row=5, values_only=True
+        )
+        if row and row[0]
+    ]
     assert any("Còn 3 tin/bài đang chờ duyệt trong kỳ" in line for line in heading)
     assert _report(Period(2024, 5), ["fb-truong"]).waiting == 1
     assert _report(Period(2024, 6)).waiting == 0
@@ -184,6 +210,7 @@ def test_the_report_says_how_many_items_still_wait_for_review(web_env, tmp_path:
 
 
 # --- 17: failures described by what happened ---------------------------------------------------------------------
+
 
 def test_a_source_failing_four_times_in_a_quarter_hour_is_not_called_failing_for_days(client, web_env):
     from datetime import timedelta
@@ -209,6 +236,7 @@ def test_a_source_failing_four_times_in_a_quarter_hour_is_not_called_failing_for
 
 # --- 18: one definition of waiting -------------------------------------------------------------------------------
 
+
 def test_the_dashboard_and_the_queue_count_the_same_waiting_items(client, web_env):
     import re
 
@@ -221,6 +249,7 @@ def test_the_dashboard_and_the_queue_count_the_same_waiting_items(client, web_en
 
 
 # --- 19: bad values are named, undo is described ------------------------------------------------------------------
+
 
 def test_the_queue_says_which_filter_it_ignored(client, web_env):
     login(client, "reviewer")
@@ -240,8 +269,18 @@ def test_the_history_describes_an_undo_in_words(client, web_env):
 def test_a_manual_entry_dated_in_the_future_is_saved_with_a_warning(client, web_env):
     token = login(client, "reviewer")
     future = date(datetime.now().year + 1, 1, 15)
-    page = client.post("/manual", data={"csrf_token": token, "title": "Hội thi tay nghề", "day": future.isoformat(),
-                                        "channel": "su_kien", "genre": "event", "quantity": "1",
-                                        "theme": "ky_nang"}, follow_redirects=True).text
+    page = client.post(
+        "/manual",
+        data={
+            "csrf_token": token,
+            "title": "Hội thi tay nghề",
+            "day": future.isoformat(),
+            "channel": "su_kien",
+            "genre": "event",
+            "quantity": "1",
+            "theme": "ky_nang",
+        },
+        follow_redirects=True,
+    ).text
     assert "Đã lưu mục nhập tay" in page and f"ngày {future:%d/%m/%Y}" in page and "ở tương lai" in page
     assert csrf_of(page)

@@ -10,12 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
-from store.models import GENRES, Item, Review, Source
-from store.reports import ACTIVITY_GROUP_LABELS, THEME_LABELS
+from gdnn_monitor.core.vocabulary import GENRES, THEMES
+from store.models import Item, Review, Source
+from store.reports import ACTIVITY_GROUP_LABELS
 from store.reviews import Decision, decide, history, last_undoable, undo_last
 from web.deps import DB, AnyUser, Reviewer
 from web.queue import QueueFilter, neighbour, syndicated_copies
 from web.templating import explanation_phrases, flash, highlight
+from web.user_errors import on_user_error_redirect
 
 router = APIRouter()
 
@@ -36,7 +38,7 @@ def _item_url(item_id: int, back: str) -> str:
 
 
 def _undone(session, item_id: int) -> dict[int, Review]:
-    """The decisions that were undone, by id, so the history can say in words what each undo took back."""
+    """The decisions of the item by id, so the history can say in words what each undo took back."""
     return {entry.id: entry for entry in history(session, item_id)}
 
 
@@ -47,35 +49,59 @@ def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: 
     chosen = _filter_of(back)
     phrases = explanation_phrases(item.explanation)
     source = session.get(Source, item.source_id)
-    return request.app.state.templates.TemplateResponse(request, "item.html", {
-        "item": item, "source": source, "phrases": phrases,
-        "body": highlight(item.text or item.summary or "", phrases),
-        "summary": highlight(item.summary, phrases) if item.summary and item.text else None,
-        "copies": syndicated_copies(session, item), "history": history(session, item.id),
-        "can_undo": last_undoable(session, item.id) is not None, "genres": GENRES, "themes": THEME_LABELS,
-        "groups": ACTIVITY_GROUP_LABELS, "undone": _undone(session, item.id),
-        "back": back, "next_id": neighbour(session, chosen, item, tz, forward=True),
-        "prev_id": neighbour(session, chosen, item, tz, forward=False),
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "item.html",
+        {
+            "item": item,
+            "source": source,
+            "phrases": phrases,
+            "body": highlight(item.text or item.summary or "", phrases),
+            "summary": highlight(item.summary, phrases) if item.summary and item.text else None,
+            "copies": syndicated_copies(session, item),
+            "history": history(session, item.id),
+            "can_undo": last_undoable(session, item.id) is not None,
+            "genres": GENRES,
+            "themes": THEMES,
+            "groups": ACTIVITY_GROUP_LABELS,
+            "undone": _undone(session, item.id),
+            "back": back,
+            "next_id": neighbour(session, chosen, item, tz, forward=True),
+            "prev_id": neighbour(session, chosen, item, tz, forward=False),
+        },
+    )
 
 
 @router.post("/items/{item_id}/decision", name="decide")
-def item_decision(request: Request, item_id: int, session: DB, user: Reviewer,
-                  decision: Annotated[str, Form()], theme: Annotated[str, Form()] = "",
-                  genre: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
-                  activity_group: Annotated[str, Form()] = "",
-                  back: Annotated[str, Form()] = "", stay: Annotated[str, Form()] = "") -> Response:
+def item_decision(
+    request: Request,
+    item_id: int,
+    session: DB,
+    user: Reviewer,
+    decision: Annotated[str, Form()],
+    theme: Annotated[str, Form()] = "",
+    genre: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    activity_group: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+    stay: Annotated[str, Form()] = "",
+) -> Response:
     item = _load(session, item_id)
     next_id = None if stay else neighbour(session, _filter_of(back), item, get_settings().tz)
-    try:
-        decide(session, item_id, user.username,
-               Decision(decision, theme=theme or None, genre=genre or None, note=note or None,
-                        activity_group=_group(activity_group)),
-               themes=tuple(THEME_LABELS))
-    except UserError as exc:
-        session.rollback()
-        flash(request, str(exc), "error")
-        return RedirectResponse(_item_url(item_id, back), status_code=303)
+    on_user_error_redirect(request, _item_url(item_id, back))
+    decide(
+        session,
+        item_id,
+        user.username,
+        Decision(
+            decision,
+            theme=theme or None,
+            genre=genre or None,
+            note=note or None,
+            activity_group=_group(activity_group),
+        ),
+        themes=tuple(THEMES),
+    )
     session.commit()
     labels = {"confirmed": "Đã xác nhận", "rejected": "Đã từ chối", "corrected": "Đã sửa"}
     flash(request, f"{labels[decision]}: tin/bài số {item_id}.", undo_item=item_id)
@@ -92,15 +118,12 @@ def _group(text: str) -> int | None:
 
 
 @router.post("/items/{item_id}/undo", name="undo")
-def item_undo(request: Request, item_id: int, session: DB, user: Reviewer,
-              back: Annotated[str, Form()] = "") -> Response:
+def item_undo(
+    request: Request, item_id: int, session: DB, user: Reviewer, back: Annotated[str, Form()] = ""
+) -> Response:
     _load(session, item_id)
-    try:
-        undo_last(session, item_id, user.username)
-    except UserError as exc:
-        session.rollback()
-        flash(request, str(exc), "error")
-        return RedirectResponse(_item_url(item_id, back), status_code=303)
+    on_user_error_redirect(request, _item_url(item_id, back))
+    undo_last(session, item_id, user.username)
     session.commit()
     flash(request, f"Đã hoàn tác quyết định gần nhất trên tin/bài số {item_id}.")
     return RedirectResponse(_item_url(item_id, back), status_code=303)
