@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, event
+from sqlalchemy import Column, Computed, Float, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from gdnn_monitor.textnorm import search_index
@@ -17,6 +17,11 @@ GENRES = ("article", "video", "photo", "post", "broadcast", "print", "event", "p
 ZONES = ("accept", "review", "reject")
 REVIEW_DECISIONS = ("confirmed", "rejected")
 ROLES = ("admin", "reviewer", "viewer")
+# The review queue's order in one number: zone first (review, accept, reject, unclassified), then how unsure the
+# model is (|score - 0.5| < 1), so one index walk serves the queue instead of sorting every matching item.
+QUEUE_ORDER_SQL = ("CASE zone WHEN 'review' THEN 0 WHEN 'accept' THEN 1 WHEN 'reject' THEN 2 ELSE 3 END "
+                   "+ abs(coalesce(gdnn_score, 0.5) - 0.5)")
+QUEUE_FILTER_COLUMNS = ("source_id", "theme", "published_at", "fetched_at")
 
 
 def _time(nullable: bool = True, index: bool = False) -> Column:
@@ -46,10 +51,11 @@ class Item(SQLModel, table=True):
     __table_args__ = (
         Index("ix_item_published_source", "published_at", "source_id"),
         Index("ix_item_zone_score", "zone", "gdnn_score"),
-        # Covering indexes of the web app: the review queue's filters, title search and order, and the counting rule
-        # by period.
-        Index("ix_item_queue", "review", "zone", "gdnn_score", "source_id", "theme", "published_at", "fetched_at",
-              "search_title"),
+        # Covering indexes of the web app: the review queue in its order (by status, by source, and for "all"), each
+        # carrying the filter columns so a filtered page never reads article rows, and the counting rule by period.
+        Index("ix_item_queue_order", "review", "queue_order", *QUEUE_FILTER_COLUMNS),
+        Index("ix_item_queue_source", "source_id", "review", "queue_order", "theme", "published_at", "fetched_at"),
+        Index("ix_item_queue_all", "queue_order", *QUEUE_FILTER_COLUMNS),
         Index("ix_item_counting", "review", "zone", "published_at", "fetched_at", "story_id", "source_id", "genre",
               "channel", "theme", "quantity"),
     )
@@ -85,6 +91,7 @@ class Item(SQLModel, table=True):
     review: Optional[str] = Field(default=None, max_length=10, index=True)
     reviewed_by: Optional[str] = None
     reviewed_at: Optional[datetime] = Field(default=None, sa_column=_time())
+    queue_order: Optional[float] = Field(default=None, sa_column=Column(Float, Computed(QUEUE_ORDER_SQL)))
 
 
 @event.listens_for(Item, "before_insert")
@@ -192,3 +199,20 @@ class JobLock(SQLModel, table=True):
     holder: str
     acquired_at: datetime = Field(sa_column=_time(nullable=False))
     expires_at: datetime = Field(sa_column=_time(nullable=False))
+
+
+class SummaryCache(SQLModel, table=True):
+    """A period's dashboard numbers, valid while the items' change counter still reads `version` (store/summaries.py):
+    adding up a year of a large archive on every page view would cost seconds."""
+
+    key: str = Field(primary_key=True, max_length=120)
+    version: int
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    computed_at: datetime = Field(sa_column=_time(nullable=False))
+
+
+class ItemChange(SQLModel, table=True):
+    """SQLite's change counter of the items (one row, bumped by triggers); PostgreSQL uses a sequence instead."""
+
+    id: int = Field(primary_key=True)
+    version: int = 0

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from gdnn_monitor.dates import month_bounds, parse_month
 from gdnn_monitor.errors import UserError
 from gdnn_monitor.textnorm import search_words
 from store.models import Item, Source
+from store.search import title_conditions
 
 PAGE_SIZE = 50
 STATUSES = {
@@ -22,8 +23,9 @@ STATUSES = {
     "rejected": "Đã từ chối",
     "all": "Tất cả",
 }
-ZONE_RANK = case((Item.zone == "review", 0), (Item.zone == "accept", 1), (Item.zone == "reject", 2), else_=3)
-UNCERTAINTY = func.abs(func.coalesce(Item.gdnn_score, 0.5) - 0.5)
+# Pages are counted up to here: past it the page says "more than 10,000" instead of counting a million rows.
+COUNT_CAP = 10_000
+ZONE_RANKS = {"review": 0, "accept": 1, "reject": 2}  # the whole part of store.models.QUEUE_ORDER_SQL
 LIST_COLUMNS = (Item.id, Item.title, Item.source_id, Item.published_at, Item.fetched_at, Item.genre, Item.theme,
                 Item.gdnn_score, Item.zone, Item.review, Item.reviewed_by, Item.story_id, Item.origin)
 
@@ -58,14 +60,20 @@ class QueueFilter:
                    text=" ".join((params.get("q") or "").split())[:200] or None)
 
 
+def zone_range(zone: str) -> list:
+    """Items of one zone as a range of queue_order (the zone is its whole part), so the queue index answers it."""
+    rank = ZONE_RANKS[zone]
+    return [Item.queue_order >= rank, Item.queue_order < rank + 1]
+
+
 def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
     conditions = []
     if chosen.status == "pending":
         conditions.append(Item.review.is_(None))
     elif chosen.status == "uncertain":
-        conditions += [Item.review.is_(None), Item.zone == "review"]
+        conditions += [Item.review.is_(None), *zone_range("review")]
     elif chosen.status == "auto":
-        conditions += [Item.review.is_(None), Item.zone == "accept"]
+        conditions += [Item.review.is_(None), *zone_range("accept")]
     elif chosen.status in ("confirmed", "rejected"):
         conditions.append(Item.review == chosen.status)
     if chosen.source:
@@ -77,7 +85,7 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
         conditions.append(Item.theme == chosen.theme)
     if chosen.text:
         # every word of the search, in any order; see search_index for words typed without tone marks
-        conditions += [Item.search_title.like(f"%{word}%") for word in search_words(chosen.text)]
+        conditions += title_conditions(session, search_words(chosen.text))
     if chosen.month:
         start, end = month_bounds(*parse_month(chosen.month), tz)
         conditions.append(or_(and_(Item.published_at >= start, Item.published_at < end),
@@ -85,32 +93,45 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
     return conditions
 
 
+def _in_order(query, ascending: bool = True):
+    """The queue order (see store.models.QUEUE_ORDER_SQL), newest first among equals; an index walk provides it."""
+    if ascending:
+        return query.order_by(Item.queue_order, Item.id.desc())
+    return query.order_by(Item.queue_order.desc(), Item.id)
+
+
+def capped_count(session: Session, conditions: list, cap: int = COUNT_CAP) -> int:
+    """How many items match, counting no further than cap + 1 (the page then says "more than cap")."""
+    matching = select(Item.id).where(*conditions).limit(cap + 1).subquery()
+    return session.exec(select(func.count()).select_from(matching)).one()
+
+
 def queue_page(session: Session, chosen: QueueFilter, tz: tzinfo) -> tuple[list, int]:
-    """(rows of the requested page, total matching items)."""
+    """(rows of the requested page, matching items counted up to COUNT_CAP + 1)."""
     conditions = _conditions(session, chosen, tz)
-    total = session.exec(select(func.count()).select_from(Item).where(*conditions)).one()
-    # Order ids only (the queue index covers every filter column), then read the 50 rows: sorting full rows of
-    # 100,000 articles would drag their text through the sorter.
-    ids = list(session.exec(select(Item.id).where(*conditions).order_by(ZONE_RANK, UNCERTAINTY, Item.id.desc())
+    total = capped_count(session, conditions)
+    # Order ids only along the queue index (it carries every filter column), then read the 50 rows.
+    ids = list(session.exec(_in_order(select(Item.id).where(*conditions))
                             .offset((chosen.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     rows = {row.id: row for row in session.exec(select(*LIST_COLUMNS).where(Item.id.in_(ids)))} if ids else {}
     return [rows[item_id] for item_id in ids if item_id in rows], total
 
 
 def neighbour(session: Session, chosen: QueueFilter, item: Item, tz: tzinfo, forward: bool = True) -> int | None:
-    """The id of the item after (or before) this one in the queue order, for j/k and 'next after a decision'."""
-    rank = {"review": 0, "accept": 1, "reject": 2}.get(item.zone or "", 3)
-    doubt = abs((item.gdnn_score if item.gdnn_score is not None else 0.5) - 0.5)
-    if forward:
-        after = or_(ZONE_RANK > rank, and_(ZONE_RANK == rank, UNCERTAINTY > doubt),
-                    and_(ZONE_RANK == rank, UNCERTAINTY == doubt, Item.id < item.id))
-        order = (ZONE_RANK, UNCERTAINTY, Item.id.desc())
-    else:
-        after = or_(ZONE_RANK < rank, and_(ZONE_RANK == rank, UNCERTAINTY < doubt),
-                    and_(ZONE_RANK == rank, UNCERTAINTY == doubt, Item.id > item.id))
-        order = (ZONE_RANK.desc(), UNCERTAINTY.desc(), Item.id)
-    query = select(Item.id).where(*_conditions(session, chosen, tz), after, Item.id != item.id).order_by(*order)
-    return session.exec(query.limit(1)).first()
+    """The id of the item after (or before) this one in the queue order, for j/k and 'next after a decision'.
+
+    Two index seeks instead of one OR: first the items tied with this one, then the first item past it."""
+    if item.queue_order is None:
+        session.refresh(item, ["queue_order"])
+    conditions = _conditions(session, chosen, tz)
+    place = item.queue_order
+    tied = Item.id < item.id if forward else Item.id > item.id
+    past = Item.queue_order > place if forward else Item.queue_order < place
+    for step in ((Item.queue_order == place, tied), (past,)):
+        found = session.exec(_in_order(select(Item.id).where(*conditions, *step), forward).limit(1)).first()
+        if found is not None:
+            return found
+    return None
 
 
 def source_names(session: Session) -> dict[str, str]:

@@ -7,15 +7,13 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import func
-from sqlmodel import select
-
-from gdnn_monitor.dates import year_bounds
 from gdnn_monitor.settings import get_settings
 from store.models import Item
-from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, period_summary, progress
+from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, progress
+from store.summaries import year_summary
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
+from web.queue import COUNT_CAP, capped_count, zone_range
 
 router = APIRouter()
 HEALTH_TTL = 60.0
@@ -52,9 +50,8 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     settings = get_settings()
     tz = settings.tz
     year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
-    summary = period_summary(session, *year_bounds(year, tz), settings.count_syndicated, tz)
-    pending = session.exec(select(func.count()).select_from(Item).where(Item.review.is_(None),
-                                                                        Item.zone == "review")).one()
+    summary = year_summary(session, year, settings.count_syndicated, tz)
+    pending = capped_count(session, [Item.review.is_(None), *zone_range("review")])
     health, health_error = _source_health()
     health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
     charts = {
@@ -66,5 +63,5 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     }
     return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
         "year": year, "summary": summary, "progress": progress(session, year, summary), "charts": charts,
-        "pending": pending, "health": health, "health_error": health_error,
+        "pending": min(pending, COUNT_CAP), "pending_more": pending > COUNT_CAP, "health": health, "health_error": health_error,
     })
