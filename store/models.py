@@ -51,11 +51,7 @@ class Item(SQLModel, table=True):
     __table_args__ = (
         Index("ix_item_published_source", "published_at", "source_id"),
         Index("ix_item_zone_score", "zone", "gdnn_score"),
-        # Covering indexes of the web app: the review queue in its order (by status, by source, and for "all"), each
-        # carrying the filter columns so a filtered page never reads article rows, and the counting rule by period.
-        Index("ix_item_queue_order", "review", "queue_order", *QUEUE_FILTER_COLUMNS),
-        Index("ix_item_queue_source", "source_id", "review", "queue_order", "theme", "published_at", "fetched_at"),
-        Index("ix_item_queue_all", "queue_order", *QUEUE_FILTER_COLUMNS),
+        # The counting rule by period, covered; the review queue's indexes follow the class (they need its columns).
         Index("ix_item_counting", "review", "zone", "published_at", "fetched_at", "story_id", "source_id", "genre",
               "channel", "theme", "quantity"),
     )
@@ -92,6 +88,16 @@ class Item(SQLModel, table=True):
     reviewed_by: Optional[str] = None
     reviewed_at: Optional[datetime] = Field(default=None, sa_column=_time())
     queue_order: Optional[float] = Field(default=None, sa_column=Column(Float, Computed(QUEUE_ORDER_SQL)))
+
+
+_columns = Item.__table__.c
+# The review queue in its order (queue_order, newest first among equals), by status, by source and for "all", each
+# carrying the filter columns so a filtered page walks one index and never reads article rows.
+Index("ix_item_queue_order", _columns.review, _columns.queue_order, _columns.id.desc(),
+      *(_columns[name] for name in QUEUE_FILTER_COLUMNS))
+Index("ix_item_queue_source", _columns.source_id, _columns.queue_order, _columns.id.desc(), _columns.review,
+      _columns.theme, _columns.published_at, _columns.fetched_at)
+Index("ix_item_queue_all", _columns.queue_order, _columns.id.desc(), *(_columns[name] for name in QUEUE_FILTER_COLUMNS))
 
 
 @event.listens_for(Item, "before_insert")

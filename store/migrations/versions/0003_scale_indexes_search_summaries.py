@@ -33,10 +33,11 @@ def upgrade() -> None:
     op.add_column('item', sa.Column('queue_order', sa.Float(), sa.Computed(QUEUE_ORDER_SQL, persisted=stored),
                                     nullable=True))
     op.drop_index('ix_item_queue', table_name='item')
-    op.create_index('ix_item_queue_order', 'item', ['review', 'queue_order'] + FILTERS, unique=False)
-    op.create_index('ix_item_queue_source', 'item', ['source_id', 'review', 'queue_order', 'theme', 'published_at',
-                                                     'fetched_at'], unique=False)
-    op.create_index('ix_item_queue_all', 'item', ['queue_order'] + FILTERS, unique=False)
+    newest_first = sa.text('id DESC')
+    op.create_index('ix_item_queue_order', 'item', ['review', 'queue_order', newest_first] + FILTERS, unique=False)
+    op.create_index('ix_item_queue_source', 'item', ['source_id', 'queue_order', newest_first, 'review', 'theme',
+                                                     'published_at', 'fetched_at'], unique=False)
+    op.create_index('ix_item_queue_all', 'item', ['queue_order', newest_first] + FILTERS, unique=False)
     op.create_table('summarycache',
                     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
                     sa.Column('version', sa.Integer(), nullable=False),
