@@ -50,7 +50,7 @@ def _environment(args: argparse.Namespace, folder: Path) -> None:
 
 def _rows(count: int, body_words: int, now: datetime):
     """count items over the current and the previous year, zones and reviews in realistic proportions."""
-    from gdnn_monitor.textnorm import search_index
+    from gdnn_monitor.core.textnorm import search_index
 
     rng = random.Random(5)
     start = datetime(now.year - 1, 1, 1, tzinfo=now.tzinfo)
@@ -73,7 +73,7 @@ def _rows(count: int, body_words: int, now: datetime):
 
 
 def _fill_setup() -> None:
-    from crawlers.registry import load_sources
+    from store.registry import load_sources
     from store.db import session_scope
     from store.sources import sync_sources
     from store.users import create_user
@@ -223,7 +223,7 @@ def main() -> None:
         _environment(args, folder)
         import httpx
 
-        from gdnn_monitor.settings import get_settings
+        from gdnn_monitor.core.settings import get_settings
         from store.db import session_scope
         from web.report_files import Period, build_report, render_report
 

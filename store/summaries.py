@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from gdnn_monitor.dates import year_bounds
+from gdnn_monitor.core.dates import year_bounds
 from store.models import SummaryCache
 from store.reports import Summary, Tally, period_summary
 from store.types import utcnow

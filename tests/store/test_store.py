@@ -17,7 +17,7 @@ from store.db import DatabaseError, get_engine, session_scope
 from store.migrate import alembic_config, current_revision
 from store.models import Item, KpiTarget, Review, Source
 from store.sources import sync_sources
-from crawlers.registry import parse_sources
+from store.registry import parse_sources
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 EXPECTED_TABLES = {"source", "item", "classification", "review", "crawlrun", "crawlrunsource", "feedstate", "user",
@@ -213,7 +213,7 @@ def test_upgrading_a_0002_database_keeps_its_items_and_indexes_them_for_the_queu
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from gdnn_monitor.textnorm import search_index
+    from gdnn_monitor.core.textnorm import search_index
     from web.queue import QueueFilter, queue_page
 
     url = make_url(database_url)

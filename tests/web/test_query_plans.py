@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import event, insert, text
 
-from gdnn_monitor.textnorm import search_index
+from gdnn_monitor.core.textnorm import search_index
 from store.db import get_engine, session_scope
 from store.models import Item
 from web_helpers import login

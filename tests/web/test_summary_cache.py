@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 from sqlmodel import select
 
-from gdnn_monitor.dates import year_bounds
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.dates import year_bounds
+from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Item, Source, SummaryCache
 from store.reports import period_summary
