@@ -51,7 +51,9 @@ class Item(SQLModel, table=True):
     __table_args__ = (
         Index("ix_item_published_source", "published_at", "source_id"),
         Index("ix_item_zone_score", "zone", "gdnn_score"),
-        # The counting rule by period, covered; the review queue's indexes follow the class (they need its columns).
+        # The counting rule by period, covered; confirmed items by period (any zone) for the reports; the review
+        # queue's indexes follow the class (they need its columns).
+        Index("ix_item_review_published", "review", "published_at", "fetched_at"),
         Index("ix_item_counting", "review", "zone", "published_at", "fetched_at", "story_id", "source_id", "genre",
               "channel", "theme", "quantity"),
     )

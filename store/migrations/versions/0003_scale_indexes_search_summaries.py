@@ -38,6 +38,8 @@ def upgrade() -> None:
     op.create_index('ix_item_queue_source', 'item', ['source_id', 'queue_order', newest_first, 'review', 'theme',
                                                      'published_at', 'fetched_at'], unique=False)
     op.create_index('ix_item_queue_all', 'item', ['queue_order', newest_first] + FILTERS, unique=False)
+    # counted_clause()'s "confirmed, whatever the zone" branch by period: the monthly report reads only its month
+    op.create_index('ix_item_review_published', 'item', ['review', 'published_at', 'fetched_at'], unique=False)
     op.create_table('summarycache',
                     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
                     sa.Column('version', sa.Integer(), nullable=False),
@@ -133,6 +135,7 @@ def downgrade() -> None:
         op.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
     op.drop_table('itemchange')
     op.drop_table('summarycache')
+    op.drop_index('ix_item_review_published', table_name='item')
     op.drop_index('ix_item_queue_all', table_name='item')
     op.drop_index('ix_item_queue_source', table_name='item')
     op.drop_index('ix_item_queue_order', table_name='item')
