@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from sqlalchemy import and_, func, or_
+from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.dates import month_bounds, parse_month
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.textnorm import search_words
 from store.models import Item, Source
-from store.search import title_conditions
+from store.search import search_titles
 
 PAGE_SIZE = 50
 STATUSES = {
@@ -25,6 +26,7 @@ STATUSES = {
 }
 # Pages are counted up to here: past it the page says "more than 10,000" instead of counting a million rows.
 COUNT_CAP = 10_000
+SEARCH_COUNT_CAP = 1_000
 ZONE_RANKS = {"review": 0, "accept": 1, "reject": 2}  # the whole part of store.models.QUEUE_ORDER_SQL
 LIST_COLUMNS = (Item.id, Item.title, Item.source_id, Item.published_at, Item.fetched_at, Item.genre, Item.theme,
                 Item.gdnn_score, Item.zone, Item.review, Item.reviewed_by, Item.story_id, Item.origin)
@@ -83,9 +85,6 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
         conditions.append(Item.source_id.in_(ids))
     if chosen.theme:
         conditions.append(Item.theme == chosen.theme)
-    if chosen.text:
-        # every word of the search, in any order; see search_index for words typed without tone marks
-        conditions += title_conditions(session, search_words(chosen.text))
     if chosen.month:
         start, end = month_bounds(*parse_month(chosen.month), tz)
         conditions.append(or_(and_(Item.published_at >= start, Item.published_at < end),
@@ -93,42 +92,57 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
     return conditions
 
 
-def _in_order(query, ascending: bool = True):
-    """The queue order (see store.models.QUEUE_ORDER_SQL), newest first among equals; an index walk provides it."""
-    if ascending:
-        return query.order_by(Item.queue_order, Item.id.desc())
-    return query.order_by(Item.queue_order.desc(), Item.id)
+def _matching(session: Session, chosen: QueueFilter, tz: tzinfo, ascending: bool = True,
+              after: Item | None = None) -> list[Select]:
+    """The ids matching the filters in page order: the queue order (store.models.QUEUE_ORDER_SQL, newest first among
+    equals), or newest first for a title search (store/search.py says why). With `after`, the items that follow it
+    (precede it when not ascending): the statements to try in turn, each an index seek."""
+    query = select(Item.id).where(*_conditions(session, chosen, tz))
+    if chosen.text:
+        # every word of the search, in any order; see search_index for words typed without tone marks
+        search = search_titles(session, query, search_words(chosen.text))
+        order_id = search.order_id
+        query = search.query.order_by(order_id.desc() if ascending else order_id)
+        if after is None:
+            return [query]
+        return [query.where(order_id < after.id if ascending else order_id > after.id)]
+    query = query.order_by(Item.queue_order, Item.id.desc()) if ascending else \
+        query.order_by(Item.queue_order.desc(), Item.id)
+    if after is None:
+        return [query]
+    place = after.queue_order
+    tied = [Item.queue_order == place, Item.id < after.id if ascending else Item.id > after.id]
+    past = Item.queue_order > place if ascending else Item.queue_order < place
+    return [query.where(*tied), query.where(past)]
 
 
-def capped_count(session: Session, conditions: list, cap: int = COUNT_CAP) -> int:
-    """How many items match, counting no further than cap + 1 (the page then says "more than cap")."""
-    matching = select(Item.id).where(*conditions).limit(cap + 1).subquery()
-    return session.exec(select(func.count()).select_from(matching)).one()
+def count_cap(chosen: QueueFilter) -> int:
+    """Searches count to 1,000: every match of a common word is a row to re-check, a plain filter only an index entry."""
+    return SEARCH_COUNT_CAP if chosen.text else COUNT_CAP
+
+
+def capped_count(session: Session, query: Select, cap: int = COUNT_CAP) -> int:
+    """How many rows the query gives, counting no further than cap + 1 (the page then says "more than cap")."""
+    return session.exec(select(func.count()).select_from(query.order_by(None).limit(cap + 1).subquery())).one()
 
 
 def queue_page(session: Session, chosen: QueueFilter, tz: tzinfo) -> tuple[list, int]:
-    """(rows of the requested page, matching items counted up to COUNT_CAP + 1)."""
-    conditions = _conditions(session, chosen, tz)
-    total = capped_count(session, conditions)
-    # Order ids only along the queue index (it carries every filter column), then read the 50 rows.
-    ids = list(session.exec(_in_order(select(Item.id).where(*conditions))
-                            .offset((chosen.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    """(rows of the requested page, matching items counted up to count_cap(chosen) + 1)."""
+    query = _matching(session, chosen, tz)[0]
+    total = capped_count(session, query, count_cap(chosen))
+    # Order ids only along an index (the queue's carry every filter column), then read the 50 rows.
+    ids = list(session.exec(query.offset((chosen.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
     rows = {row.id: row for row in session.exec(select(*LIST_COLUMNS).where(Item.id.in_(ids)))} if ids else {}
     return [rows[item_id] for item_id in ids if item_id in rows], total
 
 
 def neighbour(session: Session, chosen: QueueFilter, item: Item, tz: tzinfo, forward: bool = True) -> int | None:
-    """The id of the item after (or before) this one in the queue order, for j/k and 'next after a decision'.
-
-    Two index seeks instead of one OR: first the items tied with this one, then the first item past it."""
+    """The id of the item after (or before) this one in the page order, for j/k and 'next after a decision':
+    index seeks from the item's place (first the items tied with it, then the first one past it)."""
     if item.queue_order is None:
         session.refresh(item, ["queue_order"])
-    conditions = _conditions(session, chosen, tz)
-    place = item.queue_order
-    tied = Item.id < item.id if forward else Item.id > item.id
-    past = Item.queue_order > place if forward else Item.queue_order < place
-    for step in ((Item.queue_order == place, tied), (past,)):
-        found = session.exec(_in_order(select(Item.id).where(*conditions, *step), forward).limit(1)).first()
+    for query in _matching(session, chosen, tz, ascending=forward, after=item):
+        found = session.exec(query.limit(1)).first()
         if found is not None:
             return found
     return None

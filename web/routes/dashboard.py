@@ -7,6 +7,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import select
 
 from gdnn_monitor.core.settings import get_settings
 from store.models import Item
@@ -52,7 +53,7 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     tz = settings.tz
     year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
     summary = year_summary(session, year, settings.count_syndicated, tz)
-    pending = capped_count(session, [Item.review.is_(None), *zone_range("review")])
+    pending = capped_count(session, select(Item.id).where(Item.review.is_(None), *zone_range("review")))
     health, health_error = _source_health()
     health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
     charts = {

@@ -10,7 +10,7 @@ from gdnn_monitor.core.settings import get_settings
 from store.models import SOURCE_KINDS, Source
 from store.reports import THEME_LABELS
 from web.deps import DB, AnyUser
-from web.queue import COUNT_CAP, PAGE_SIZE, STATUSES, QueueFilter, queue_page
+from web.queue import PAGE_SIZE, STATUSES, QueueFilter, count_cap, queue_page
 
 router = APIRouter()
 KIND_LABELS = {"newspaper": "Báo", "tv": "Đài PT-TH", "school": "Trường", "government": "Cơ quan nhà nước",
@@ -22,12 +22,14 @@ def queue(request: Request, session: DB, user: AnyUser) -> Response:
     chosen = QueueFilter.from_query(request.query_params)
     rows, total = queue_page(session, chosen, get_settings().tz)
     sources = list(session.exec(select(Source.id, Source.name).order_by(Source.name)))
-    more = total > COUNT_CAP  # counted no further: "more than 10,000", and a next page while pages stay full
-    pages = max((min(total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    cap = count_cap(chosen)
+    more = total > cap  # counted no further: "more than 10,000", and a next page while pages stay full
+    pages = max((min(total, cap) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     if more:
         pages = max(pages, chosen.page + (len(rows) == PAGE_SIZE))
     return request.app.state.templates.TemplateResponse(request, "queue.html", {
-        "rows": rows, "total": min(total, COUNT_CAP), "more": more, "chosen": chosen, "pages": pages, "sources": sources,
+        "rows": rows, "total": min(total, cap), "more": more, "chosen": chosen, "pages": pages,
+        "sources": sources,
         "source_names": dict(sources), "statuses": STATUSES, "kinds": {k: KIND_LABELS.get(k, k) for k in SOURCE_KINDS},
         "themes": THEME_LABELS, "filter_query": request.url.query,
     })
