@@ -24,9 +24,10 @@ STATUSES = {
     "rejected": "Đã từ chối",
     "all": "Tất cả",
 }
-# Pages are counted up to here: past it the page says "more than 10,000" instead of counting a million rows.
-COUNT_CAP = 10_000
-SEARCH_COUNT_CAP = 1_000
+# Pages are counted up to here: past it the page says "more than 1,000" (20 pages) instead of counting a million
+# rows; the dashboard counts pending items further (one dense index range).
+COUNT_CAP = 1_000
+PENDING_CAP = 10_000
 ZONE_RANKS = {"review": 0, "accept": 1, "reject": 2}  # the whole part of store.models.QUEUE_ORDER_SQL
 LIST_COLUMNS = (Item.id, Item.title, Item.source_id, Item.published_at, Item.fetched_at, Item.genre, Item.theme,
                 Item.gdnn_score, Item.zone, Item.review, Item.reviewed_by, Item.story_id, Item.origin)
@@ -117,8 +118,9 @@ def _matching(session: Session, chosen: QueueFilter, tz: tzinfo, ascending: bool
 
 
 def count_cap(chosen: QueueFilter) -> int:
-    """Searches count to 1,000: every match of a common word is a row to re-check, a plain filter only an index entry."""
-    return SEARCH_COUNT_CAP if chosen.text else COUNT_CAP
+    """How far a page counts: up to COUNT_CAP, and a search no further than its own page (limit + 1 says whether
+    another page follows): every match of a common word is a row to re-check, a plain filter only an index entry."""
+    return chosen.page * PAGE_SIZE if chosen.text else COUNT_CAP
 
 
 def capped_count(session: Session, query: Select, cap: int = COUNT_CAP) -> int:
@@ -129,9 +131,14 @@ def capped_count(session: Session, query: Select, cap: int = COUNT_CAP) -> int:
 def queue_page(session: Session, chosen: QueueFilter, tz: tzinfo) -> tuple[list, int]:
     """(rows of the requested page, matching items counted up to count_cap(chosen) + 1)."""
     query = _matching(session, chosen, tz)[0]
-    total = capped_count(session, query, count_cap(chosen))
-    # Order ids only along an index (the queue's carry every filter column), then read the 50 rows.
-    ids = list(session.exec(query.offset((chosen.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    offset = (chosen.page - 1) * PAGE_SIZE
+    if chosen.text:
+        ids = list(session.exec(query.offset(offset).limit(PAGE_SIZE + 1)))
+        total, ids = offset + len(ids), ids[:PAGE_SIZE]
+    else:
+        total = capped_count(session, query, count_cap(chosen))
+        # Order ids only along an index (the queue's carry every filter column), then read the 50 rows.
+        ids = list(session.exec(query.offset(offset).limit(PAGE_SIZE)))
     rows = {row.id: row for row in session.exec(select(*LIST_COLUMNS).where(Item.id.in_(ids)))} if ids else {}
     return [rows[item_id] for item_id in ids if item_id in rows], total
 

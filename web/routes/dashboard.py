@@ -15,7 +15,7 @@ from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, 
 from store.summaries import year_summary
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
-from web.queue import COUNT_CAP, capped_count, zone_range
+from web.queue import PENDING_CAP, capped_count, zone_range
 
 router = APIRouter()
 HEALTH_TTL = 60.0
@@ -53,7 +53,7 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     tz = settings.tz
     year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
     summary = year_summary(session, year, settings.count_syndicated, tz)
-    pending = capped_count(session, select(Item.id).where(Item.review.is_(None), *zone_range("review")))
+    pending = capped_count(session, select(Item.id).where(Item.review.is_(None), *zone_range("review")), PENDING_CAP)
     health, health_error = _source_health()
     health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
     charts = {
@@ -65,5 +65,5 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     }
     return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
         "year": year, "summary": summary, "progress": progress(session, year, summary), "charts": charts,
-        "pending": min(pending, COUNT_CAP), "pending_more": pending > COUNT_CAP, "health": health, "health_error": health_error,
+        "pending": min(pending, PENDING_CAP), "pending_more": pending > PENDING_CAP, "health": health, "health_error": health_error,
     })

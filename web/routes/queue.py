@@ -23,7 +23,7 @@ def queue(request: Request, session: DB, user: AnyUser) -> Response:
     rows, total = queue_page(session, chosen, get_settings().tz)
     sources = list(session.exec(select(Source.id, Source.name).order_by(Source.name)))
     cap = count_cap(chosen)
-    more = total > cap  # counted no further: "more than 10,000", and a next page while pages stay full
+    more = total > cap  # counted no further: "more than 1,000", and a next page while pages stay full
     pages = max((min(total, cap) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     if more:
         pages = max(pages, chosen.page + (len(rows) == PAGE_SIZE))
