@@ -57,6 +57,8 @@ def upgrade() -> None:
     elif dialect == 'postgresql':
         _postgres_change_triggers()
         _postgres_title_search()
+        # The rewritten table's statistics (and queue_order's) for the planner at once, not at autovacuum's next turn.
+        op.execute("ANALYZE item")
 
 
 def _sqlite_change_triggers() -> None:
