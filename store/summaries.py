@@ -65,8 +65,8 @@ def _store(session: Session, key: str, version: int, summary: Summary) -> None:
     engine = session.get_bind()
     insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(SummaryCache).values(**values)
-    statement = statement.on_conflict_do_update(index_elements=["key"],
-                                                set_={name: statement.excluded[name] for name in values if name != "key"})
+    changed = {name: statement.excluded[name] for name in values if name != "key"}
+    statement = statement.on_conflict_do_update(index_elements=["key"], set_=changed)
     try:
         with engine.begin() as connection:
             connection.execute(statement)

@@ -55,7 +55,6 @@ def test_equal_places_in_the_queue_keep_newest_first_and_the_walk_visits_each_on
 
 def test_the_queue_says_more_than_the_cap_instead_of_counting_everything(client, web_env, monkeypatch):
     import web.queue
-
     from web_helpers import login
 
     login(client, "reviewer")

@@ -65,5 +65,6 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     }
     return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
         "year": year, "summary": summary, "progress": progress(session, year, summary), "charts": charts,
-        "pending": min(pending, PENDING_CAP), "pending_more": pending > PENDING_CAP, "health": health, "health_error": health_error,
+        "pending": min(pending, PENDING_CAP), "pending_more": pending > PENDING_CAP, "health": health,
+        "health_error": health_error,
     })

@@ -93,11 +93,9 @@ def _sqlite_title_search() -> None:
                "tokenize='trigram', detail='none')")
     op.execute(f"CREATE TRIGGER item_search_insert AFTER INSERT ON item BEGIN "
                f"INSERT INTO {FTS_TABLE}(rowid, search_title) VALUES (new.id, new.search_title); END")
-    op.execute(f"CREATE TRIGGER item_search_delete AFTER DELETE ON item BEGIN "
-               f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_title) VALUES ('delete', old.id, old.search_title); "
-               "END")
-    op.execute(f"CREATE TRIGGER item_search_update AFTER UPDATE OF search_title ON item BEGIN "
-               f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_title) VALUES ('delete', old.id, old.search_title); "
+    forget = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_title) VALUES ('delete', old.id, old.search_title);"
+    op.execute(f"CREATE TRIGGER item_search_delete AFTER DELETE ON item BEGIN {forget} END")
+    op.execute(f"CREATE TRIGGER item_search_update AFTER UPDATE OF search_title ON item BEGIN {forget} "
                f"INSERT INTO {FTS_TABLE}(rowid, search_title) VALUES (new.id, new.search_title); END")
     op.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
