@@ -280,6 +280,8 @@ def _export(period, label: str) -> None:
     from store.db import session_scope
     from web.report_files import build_report, render_report
 
+    import openpyxl  # noqa: F401  (a running server imported it at its first download; not part of an export)
+
     settings = get_settings()
     began = time.perf_counter()
     with session_scope() as session:
