@@ -28,22 +28,34 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SOURCES = [("bao-%02d" % i, "newspaper") for i in range(8)] + [("tv-%02d" % i, "tv") for i in range(3)] + \
-          [("truong-%02d" % i, "school") for i in range(6)] + [("cong-%02d" % i, "government") for i in range(4)]
-THEMES = ["tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep"]
+from gdnn_monitor.core.vocabulary import THEMES as VOCABULARY_THEMES
+
+SOURCES = (
+    [(f"bao-{i:02d}", "newspaper") for i in range(8)]
+    + [(f"tv-{i:02d}", "tv") for i in range(3)]
+    + [(f"truong-{i:02d}", "school") for i in range(6)]
+    + [(f"cong-{i:02d}", "government") for i in range(4)]
+)
+THEMES = list(VOCABULARY_THEMES)
 # Measured after a fill (database size / items), to tell the officer how much disk a run needs.
 SQLITE_BYTES_PER_ITEM = 5_000
 PG_BYTES_PER_ITEM = 1_500
-WORDS = ("giáo dục nghề nghiệp tuyển sinh trung cấp cao đẳng học nghề kỹ năng tay nghề doanh nghiệp "
-         "lao động nông thôn trường hướng nghiệp tỉnh huyện xã hội nghị sản xuất nông nghiệp du lịch").split()
+WORDS = (
+    "giáo dục nghề nghiệp tuyển sinh trung cấp cao đẳng học nghề kỹ năng tay nghề doanh nghiệp "
+    "lao động nông thôn trường hướng nghiệp tỉnh huyện xã hội nghị sản xuất nông nghiệp du lịch"
+).split()
 
 
 def _environment(args: argparse.Namespace, folder: Path) -> None:
     sources = folder / "sources.yaml"
     lines = ["sources:"]
     for source_id, kind in SOURCES:
-        lines += [f"  - id: {source_id}", f"    name: Nguồn {source_id}", f"    kind: {kind}",
-                  f"    homepage: http://127.0.0.1:9/{source_id}"]
+        lines += [
+            f"  - id: {source_id}",
+            f"    name: Nguồn {source_id}",
+            f"    kind: {kind}",
+            f"    homepage: http://127.0.0.1:9/{source_id}",
+        ]
     sources.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.environ["GDNN_DATABASE_URL"] = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ["GDNN_DATA_DIR"] = str(folder / "data")
@@ -64,20 +76,34 @@ def _rows(count: int, body_words: int, now: datetime):
         review = rng.choice(["confirmed", "rejected"]) if rng.random() < 0.1 else None
         title = " ".join(rng.choice(WORDS) for _ in range(12))
         yield {
-            "url": f"http://127.0.0.1:9/{index}.html", "source_id": SOURCES[index % len(SOURCES)][0],
-            "origin": "crawl", "title": title.capitalize(), "search_title": search_index(title), "summary": None,
+            "url": f"http://127.0.0.1:9/{index}.html",
+            "source_id": SOURCES[index % len(SOURCES)][0],
+            "origin": "crawl",
+            "title": title.capitalize(),
+            "search_title": search_index(title),
+            "summary": None,
             "text": " ".join(rng.choice(WORDS) for _ in range(body_words)),
-            "published_at": start + timedelta(seconds=rng.random() * span), "fetched_at": now, "genre": "article",
-            "language": "vi", "quantity": 1, "story_id": f"s{index // 3}" if (index // 3) % 4 == 0 else None,
-            "gdnn_score": score, "gdnn": score >= 0.5, "theme": rng.choice(THEMES) if score >= 0.5 else None,
-            "zone": zone, "explanation": '["tuyển sinh", "học nghề"]', "model_version": "bench",
-            "review": review, "reviewed_by": "bench" if review else None, "reviewed_at": now if review else None,
+            "published_at": start + timedelta(seconds=rng.random() * span),
+            "fetched_at": now,
+            "genre": "article",
+            "language": "vi",
+            "quantity": 1,
+            "story_id": f"s{index // 3}" if (index // 3) % 4 == 0 else None,
+            "gdnn_score": score,
+            "gdnn": score >= 0.5,
+            "theme": rng.choice(THEMES) if score >= 0.5 else None,
+            "zone": zone,
+            "explanation": '["tuyển sinh", "học nghề"]',
+            "model_version": "bench",
+            "review": review,
+            "reviewed_by": "bench" if review else None,
+            "reviewed_at": now if review else None,
         }
 
 
 def _fill_setup() -> None:
-    from store.registry import load_sources
     from store.db import session_scope
+    from store.registry import load_sources
     from store.sources import sync_sources
     from store.users import create_user
 
@@ -121,8 +147,10 @@ def _fill_postgres(count: int) -> None:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'item' AND indexname NOT IN "
-                       "(SELECT conname FROM pg_constraint WHERE conrelid = 'item'::regclass)")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'item' AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = 'item'::regclass)"
+        )
         indexes = cursor.fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
@@ -236,8 +264,10 @@ def main() -> None:
         else:
             _need_disk(args.items, postgres)
             (_fill_postgres if postgres else _fill)(args.items)
-            print(f"filled {args.items:,} items in {time.perf_counter() - began:.1f} s "
-                  f"({get_settings().database_url.split(':')[0]})")
+            print(
+                f"filled {args.items:,} items in {time.perf_counter() - began:.1f} s "
+                f"({get_settings().database_url.split(':')[0]})"
+            )
         if args.fill_only:
             return
         base, server = _serve()
@@ -246,14 +276,18 @@ def main() -> None:
             client.post("/login", data={"username": "bench", "password": "bench-password", "csrf_token": token})
             year = datetime.now().year
             print(f"{'dashboard (first view: adds up)':<34} once   {_first_dashboard_ms(client):7.1f} ms")
-            for label, path in [("queue (default, page 1)", "/queue"),
-                                ("queue (review zone, page 20)", "/queue?status=uncertain&page=20"),
-                                ("queue (month + source filter)", f"/queue?month={year}-03&source=bao-01&status=all"),
-                                ("queue (title search, 4 words)", "/queue?q=cao+dang+hoc+nghe&status=all"),
-                                ("dashboard (current year)", "/"),
-                                ("item view", "/items/12345")]:
-                print(f"{label:<34} median {_median_ms(client, path, args.requests):7.1f} ms "
-                      f"over {args.requests} requests")
+            for label, path in [
+                ("queue (default, page 1)", "/queue"),
+                ("queue (review zone, page 20)", "/queue?status=uncertain&page=20"),
+                ("queue (month + source filter)", f"/queue?month={year}-03&source=bao-01&status=all"),
+                ("queue (title search, 4 words)", "/queue?q=cao+dang+hoc+nghe&status=all"),
+                ("dashboard (current year)", "/"),
+                ("item view", "/items/12345"),
+            ]:
+                print(
+                    f"{label:<34} median {_median_ms(client, path, args.requests):7.1f} ms "
+                    f"over {args.requests} requests"
+                )
         server.should_exit = True
         _export(Period(datetime.now().year - 1, 5), "monthly")
         if args.annual or args.items <= 200_000:
@@ -276,11 +310,11 @@ def _first_dashboard_ms(client) -> float:
 
 def _export(period, label: str) -> None:
     """One report as XLSX, the database part and the spreadsheet part timed apart."""
+    import openpyxl  # noqa: F401  (a running server imported it at its first download; not part of an export)
+
     from gdnn_monitor.core.settings import get_settings
     from store.db import session_scope
     from web.report_files import build_report, render_report
-
-    import openpyxl  # noqa: F401  (a running server imported it at its first download; not part of an export)
 
     settings = get_settings()
     began = time.perf_counter()
@@ -289,8 +323,11 @@ def _export(period, label: str) -> None:
     read = time.perf_counter() - began
     content = render_report(data, "xlsx", settings.tz)
     total = time.perf_counter() - began
-    print(f"{label} XLSX export ({period.title}, {len(data.rows):,} counted items, {len(content) / 1024:.0f} KiB): "
-          f"{total:.2f} s (reading {read:.2f} s, writing the file {total - read:.2f} s)")
+    print(
+        f"{label} XLSX export ({period.title}, {len(data.rows):,} counted items, {len(content) / 1024:.0f} KiB): "
+        f"{total:.2f} s (reading {read:.2f} s, writing the file {total - read:.2f} s)"
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -12,15 +12,12 @@ from sqlmodel import Field, SQLModel
 from gdnn_monitor.core.textnorm import search_index
 from store.types import UTCDateTime, utcnow
 
-SOURCE_KINDS = ("newspaper", "tv", "school", "government", "portal", "youtube", "facebook", "manual")
-GENRES = ("article", "video", "photo", "post", "broadcast", "print", "event", "product")
-ZONES = ("accept", "review", "reject")
-REVIEW_DECISIONS = ("confirmed", "rejected")
-ROLES = ("admin", "reviewer", "viewer")
 # The review queue's order in one number: zone first (review, accept, reject, unclassified), then how unsure the
 # model is (|score - 0.5| < 1), so one index walk serves the queue instead of sorting every matching item.
-QUEUE_ORDER_SQL = ("CASE zone WHEN 'review' THEN 0 WHEN 'accept' THEN 1 WHEN 'reject' THEN 2 ELSE 3 END "
-                   "+ abs(coalesce(gdnn_score, 0.5) - 0.5)")
+QUEUE_ORDER_SQL = (
+    "CASE zone WHEN 'review' THEN 0 WHEN 'accept' THEN 1 WHEN 'reject' THEN 2 ELSE 3 END "
+    "+ abs(coalesce(gdnn_score, 0.5) - 0.5)"
+)
 QUEUE_FILTER_COLUMNS = ("source_id", "theme", "published_at", "fetched_at")
 
 
@@ -54,8 +51,19 @@ class Item(SQLModel, table=True):
         # The counting rule by period, covered; confirmed items by period (any zone) for the reports; the review
         # queue's indexes follow the class (they need its columns).
         Index("ix_item_review_published", "review", "published_at", "fetched_at"),
-        Index("ix_item_counting", "review", "zone", "published_at", "fetched_at", "story_id", "source_id", "genre",
-              "channel", "theme", "quantity"),
+        Index(
+            "ix_item_counting",
+            "review",
+            "zone",
+            "published_at",
+            "fetched_at",
+            "story_id",
+            "source_id",
+            "genre",
+            "channel",
+            "theme",
+            "quantity",
+        ),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -95,10 +103,23 @@ class Item(SQLModel, table=True):
 _columns = Item.__table__.c
 # The review queue in its order (queue_order, newest first among equals), by status, by source and for "all", each
 # carrying the filter columns so a filtered page walks one index and never reads article rows.
-Index("ix_item_queue_order", _columns.review, _columns.queue_order, _columns.id.desc(),
-      *(_columns[name] for name in QUEUE_FILTER_COLUMNS))
-Index("ix_item_queue_source", _columns.source_id, _columns.queue_order, _columns.id.desc(), _columns.review,
-      _columns.theme, _columns.published_at, _columns.fetched_at)
+Index(
+    "ix_item_queue_order",
+    _columns.review,
+    _columns.queue_order,
+    _columns.id.desc(),
+    *(_columns[name] for name in QUEUE_FILTER_COLUMNS),
+)
+Index(
+    "ix_item_queue_source",
+    _columns.source_id,
+    _columns.queue_order,
+    _columns.id.desc(),
+    _columns.review,
+    _columns.theme,
+    _columns.published_at,
+    _columns.fetched_at,
+)
 Index("ix_item_queue_all", _columns.queue_order, _columns.id.desc(), *(_columns[name] for name in QUEUE_FILTER_COLUMNS))
 
 

@@ -19,8 +19,11 @@ TRIGRAM_INDEX = "ix_item_search_trgm"
 TRIGRAM = 3  # the shortest word a trigram index can look up; shorter words are checked on the found rows
 # Objects the migration creates outside the models (a virtual table and its shadow tables, an index with an operator
 # class), so the models-vs-migrations check leaves them alone.
-MIGRATION_ONLY = {FTS_TABLE, *(f"{FTS_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config")),
-                  TRIGRAM_INDEX}
+MIGRATION_ONLY = {
+    FTS_TABLE,
+    *(f"{FTS_TABLE}_{part}" for part in ("data", "idx", "content", "docsize", "config")),
+    TRIGRAM_INDEX,
+}
 _fts_available: dict[str, bool] = {}
 
 
@@ -37,15 +40,18 @@ def has_fts(session: Session) -> bool:
     bind = session.get_bind()
     key = bind.url.render_as_string(hide_password=True)
     if key not in _fts_available:
-        found = session.connection().exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (FTS_TABLE,)).first()
+        found = (
+            session.connection()
+            .exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (FTS_TABLE,))
+            .first()
+        )
         _fts_available[key] = found is not None
     return _fts_available[key]
 
 
 def _fts_query(words: list[str]) -> str:
     """Every trigram of every word (the table keeps no positions, to stay small): a superset that LIKE narrows."""
-    trigrams = sorted({word[start:start + TRIGRAM] for word in words for start in range(len(word) - TRIGRAM + 1)})
+    trigrams = sorted({word[start : start + TRIGRAM] for word in words for start in range(len(word) - TRIGRAM + 1)})
     return " AND ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
 
 
@@ -59,6 +65,7 @@ def search_titles(session: Session, query: Select, words: list[str]) -> TitleSea
     if session.get_bind().dialect.name != "sqlite" or not long_words or not has_fts(session):
         return TitleSearch(query.where(*likes), Item.id)
     fts = table(FTS_TABLE, column("rowid"))
-    narrowed = (query.join(fts, fts.c.rowid == Item.id)
-                .where(literal_column(FTS_TABLE).op("MATCH")(_fts_query(long_words)), *likes))
+    narrowed = query.join(fts, fts.c.rowid == Item.id).where(
+        literal_column(FTS_TABLE).op("MATCH")(_fts_query(long_words)), *likes
+    )
     return TitleSearch(narrowed, fts.c.rowid)

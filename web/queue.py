@@ -29,8 +29,21 @@ STATUSES = {
 COUNT_CAP = 1_000
 PENDING_CAP = 10_000
 ZONE_RANKS = {"review": 0, "accept": 1, "reject": 2}  # the whole part of store.models.QUEUE_ORDER_SQL
-LIST_COLUMNS = (Item.id, Item.title, Item.source_id, Item.published_at, Item.fetched_at, Item.genre, Item.theme,
-                Item.gdnn_score, Item.zone, Item.review, Item.reviewed_by, Item.story_id, Item.origin)
+LIST_COLUMNS = (
+    Item.id,
+    Item.title,
+    Item.source_id,
+    Item.published_at,
+    Item.fetched_at,
+    Item.genre,
+    Item.theme,
+    Item.gdnn_score,
+    Item.zone,
+    Item.review,
+    Item.reviewed_by,
+    Item.story_id,
+    Item.origin,
+)
 
 
 @dataclass
@@ -46,7 +59,7 @@ class QueueFilter:
     text: str | None = None
 
     @classmethod
-    def from_query(cls, params) -> "QueueFilter":
+    def from_query(cls, params) -> QueueFilter:
         status = params.get("status") or "pending"
         try:
             page = max(int(params.get("page") or 1), 1)
@@ -58,9 +71,15 @@ class QueueFilter:
                 parse_month(month)
             except UserError:
                 month = None
-        return cls(source=params.get("source") or None, kind=params.get("kind") or None, month=month,
-                   theme=params.get("theme") or None, status=status if status in STATUSES else "pending", page=page,
-                   text=" ".join((params.get("q") or "").split())[:200] or None)
+        return cls(
+            source=params.get("source") or None,
+            kind=params.get("kind") or None,
+            month=month,
+            theme=params.get("theme") or None,
+            status=status if status in STATUSES else "pending",
+            page=page,
+            text=" ".join((params.get("q") or "").split())[:200] or None,
+        )
 
 
 def zone_range(zone: str) -> list:
@@ -88,13 +107,18 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
         conditions.append(Item.theme == chosen.theme)
     if chosen.month:
         start, end = month_bounds(*parse_month(chosen.month), tz)
-        conditions.append(or_(and_(Item.published_at >= start, Item.published_at < end),
-                              and_(Item.published_at.is_(None), Item.fetched_at >= start, Item.fetched_at < end)))
+        conditions.append(
+            or_(
+                and_(Item.published_at >= start, Item.published_at < end),
+                and_(Item.published_at.is_(None), Item.fetched_at >= start, Item.fetched_at < end),
+            )
+        )
     return conditions
 
 
-def _matching(session: Session, chosen: QueueFilter, tz: tzinfo, ascending: bool = True,
-              after: Item | None = None) -> list[Select]:
+def _matching(
+    session: Session, chosen: QueueFilter, tz: tzinfo, ascending: bool = True, after: Item | None = None
+) -> list[Select]:
     """The ids matching the filters in page order: the queue order (store.models.QUEUE_ORDER_SQL, newest first among
     equals), or newest first for a title search (store/search.py says why). With `after`, the items that follow it
     (precede it when not ascending): the statements to try in turn, each an index seek."""
@@ -107,8 +131,11 @@ def _matching(session: Session, chosen: QueueFilter, tz: tzinfo, ascending: bool
         if after is None:
             return [query]
         return [query.where(order_id < after.id if ascending else order_id > after.id)]
-    query = query.order_by(Item.queue_order, Item.id.desc()) if ascending else \
-        query.order_by(Item.queue_order.desc(), Item.id)
+    query = (
+        query.order_by(Item.queue_order, Item.id.desc())
+        if ascending
+        else query.order_by(Item.queue_order.desc(), Item.id)
+    )
     if after is None:
         return [query]
     place = after.queue_order
@@ -163,7 +190,10 @@ def syndicated_copies(session: Session, item: Item) -> list:
     """Other placements of the same story (same story_id), newest first."""
     if not item.story_id:
         return []
-    query = (select(Item.id, Item.title, Item.source_id, Item.url, Item.published_at, Item.review, Item.zone)
-             .where(Item.story_id == item.story_id, Item.id != item.id)
-             .order_by(Item.published_at.desc()).limit(100))
+    query = (
+        select(Item.id, Item.title, Item.source_id, Item.url, Item.published_at, Item.review, Item.zone)
+        .where(Item.story_id == item.story_id, Item.id != item.id)
+        .order_by(Item.published_at.desc())
+        .limit(100)
+    )
     return list(session.exec(query))

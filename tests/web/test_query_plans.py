@@ -16,15 +16,15 @@ from __future__ import annotations
 import json
 import random
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, insert, text
+from web_helpers import login
 
 from gdnn_monitor.core.textnorm import search_index
 from store.db import get_engine, session_scope
 from store.models import Item
-from web_helpers import login
 
 SOURCES = ["bao-tinh", "dai-pt-th", "truong-cd", "cong-ttdt", "fb-truong"]
 WORDS = "giáo dục nghề nghiệp tuyển sinh trung cấp cao đẳng học nghề kỹ năng tay doanh lao động nông thôn".split()
@@ -38,20 +38,33 @@ SQLITE_ITEM = re.compile(r"^(SCAN|SEARCH) item(\s|$)")
 def _fill(count: int) -> None:
     """Items over 2024 in every zone, some reviewed, some in stories: enough rows for PostgreSQL's statistics."""
     rng = random.Random(17)
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     rows = []
     for index in range(count):
         score = rng.random()
         title = " ".join(rng.choice(WORDS) for _ in range(10))
         review = rng.choice(["confirmed", "rejected"]) if rng.random() < 0.1 else None
-        rows.append({"url": f"http://127.0.0.1:9/plan/{index}", "source_id": SOURCES[index % len(SOURCES)],
-                     "title": title, "search_title": search_index(title), "text": title,
-                     "published_at": start + timedelta(minutes=rng.randrange(525_000)),
-                     "fetched_at": start + timedelta(days=400), "gdnn_score": score, "gdnn": score >= 0.5,
-                     "zone": "accept" if score >= 0.8 else ("review" if score >= 0.35 else "reject"),
-                     "theme": "dao_tao" if score >= 0.5 else None, "review": review,
-                     "story_id": f"plan-{index // 3}" if index % 7 == 0 else None, "origin": "crawl",
-                     "genre": "article", "language": "vi", "quantity": 1})
+        rows.append(
+            {
+                "url": f"http://127.0.0.1:9/plan/{index}",
+                "source_id": SOURCES[index % len(SOURCES)],
+                "title": title,
+                "search_title": search_index(title),
+                "text": title,
+                "published_at": start + timedelta(minutes=rng.randrange(525_000)),
+                "fetched_at": start + timedelta(days=400),
+                "gdnn_score": score,
+                "gdnn": score >= 0.5,
+                "zone": "accept" if score >= 0.8 else ("review" if score >= 0.35 else "reject"),
+                "theme": "dao_tao" if score >= 0.5 else None,
+                "review": review,
+                "story_id": f"plan-{index // 3}" if index % 7 == 0 else None,
+                "origin": "crawl",
+                "genre": "article",
+                "language": "vi",
+                "quantity": 1,
+            }
+        )
     with session_scope() as session:
         session.execute(insert(Item), rows)
     engine = get_engine()
@@ -100,7 +113,7 @@ def _postgres_problems(connection, statement: str, parameters) -> list[str]:
         kind = node["Node Type"]
         if node.get("Relation Name") == "item":
             condition = node.get("Index Cond", "") + node.get("Recheck Cond", "")
-            below_limit = ancestors[ancestors.index("Limit") + 1:] if "Limit" in ancestors else None
+            below_limit = ancestors[ancestors.index("Limit") + 1 :] if "Limit" in ancestors else None
             if kind == "Seq Scan":
                 problems.append("Seq Scan on item")
             elif SELECTIVE.search(condition) or "search_title" in condition:
@@ -124,8 +137,10 @@ def _check(engine, recorded: list[tuple[str, object]], page: str) -> list[str]:
             connection.exec_driver_sql("SET enable_sort = off")
         explain = _postgres_problems if engine.dialect.name == "postgresql" else _sqlite_problems
         for statement, parameters in recorded:
-            problems += [f"{page}: {problem}\n    {' '.join(statement.split())[:300]}"
-                         for problem in explain(connection, statement, parameters)]
+            problems += [
+                f"{page}: {problem}\n    {' '.join(statement.split())[:300]}"
+                for problem in explain(connection, statement, parameters)
+            ]
     return problems
 
 
@@ -144,8 +159,9 @@ def plan_client(web_db_env):
 def test_no_page_scans_the_items_table(plan_client):
     engine = get_engine()
     with session_scope() as session:
-        item_id = session.exec(text("SELECT id FROM item WHERE zone = 'review' AND review IS NULL "
-                                    "ORDER BY id LIMIT 1 OFFSET 100")).scalar_one()
+        item_id = session.exec(
+            text("SELECT id FROM item WHERE zone = 'review' AND review IS NULL ORDER BY id LIMIT 1 OFFSET 100")
+        ).scalar_one()
     pages = {
         "queue, default, page 1": "/queue",
         "queue, review zone, page 20": "/queue?status=uncertain&page=20",

@@ -14,11 +14,17 @@ from web.queue import QueueFilter, neighbour, queue_page
 def _add(titles: list[str], score: float = 0.55) -> list[int]:
     with session_scope() as session:
         for index, title in enumerate(titles):
-            session.add(Item(url=f"http://127.0.0.1:9/scale/{index}-{abs(hash(title))}", source_id="bao-tinh",
-                             title=title, zone="review", gdnn_score=score))
+            session.add(
+                Item(
+                    url=f"http://127.0.0.1:9/scale/{index}-{abs(hash(title))}",
+                    source_id="bao-tinh",
+                    title=title,
+                    zone="review",
+                    gdnn_score=score,
+                )
+            )
     with session_scope() as session:
-        return list(session.exec(select(Item.id).where(Item.url.like("http://127.0.0.1:9/scale/%"))
-                                 .order_by(Item.id)))
+        return list(session.exec(select(Item.id).where(Item.url.like("http://127.0.0.1:9/scale/%")).order_by(Item.id)))
 
 
 def _walk(session, chosen: QueueFilter, start: Item, forward: bool) -> list[int]:
@@ -54,8 +60,9 @@ def test_equal_places_in_the_queue_keep_newest_first_and_the_walk_visits_each_on
 
 
 def test_the_queue_says_more_than_the_cap_instead_of_counting_everything(client, web_env, monkeypatch):
-    import web.queue
     from web_helpers import login
+
+    import web.queue
 
     login(client, "reviewer")
     monkeypatch.setattr(web.queue, "COUNT_CAP", 3)

@@ -3,7 +3,7 @@ the next view add up again, on SQLite and PostgreSQL (the change counter is kept
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import select
 
@@ -51,8 +51,16 @@ def test_the_cached_year_summary_equals_the_computed_one_and_follows_each_change
         assert _comparable(after) == _comparable(_fresh(session))
         assert after.total.placements == before.total.placements + 1
         version = change_version(session)
-        session.add(Item(url="http://127.0.0.1:9/moi-2024", source_id="bao-tinh", title="Tuyển sinh học nghề",
-                         published_at=datetime(2024, 9, 1, tzinfo=timezone.utc), zone="accept", gdnn_score=0.9))
+        session.add(
+            Item(
+                url="http://127.0.0.1:9/moi-2024",
+                source_id="bao-tinh",
+                title="Tuyển sinh học nghề",
+                published_at=datetime(2024, 9, 1, tzinfo=UTC),
+                zone="accept",
+                gdnn_score=0.9,
+            )
+        )
     with session_scope() as session:
         assert change_version(session) != version
         assert year_summary(session, 2024, "distinct_outlets", tz).total.placements == after.total.placements + 1

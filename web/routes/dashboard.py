@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from sqlmodel import select
 
 from gdnn_monitor.core.settings import get_settings
+from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, NO_THEME, THEMES
 from store.models import Item
-from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, progress
+from store.reports import progress
 from store.summaries import year_summary
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
@@ -20,7 +21,7 @@ from web.queue import PENDING_CAP, capped_count, zone_range
 router = APIRouter()
 HEALTH_TTL = 60.0
 STATUS_ORDER = {"down": 0, "failing": 1, "new": 2, "ok": 3, "off": 4}
-_health_cache: dict[str, tuple[float, object]] = {}
+_health_cache: dict[str, tuple[float, list]] = {}
 
 
 def _source_health() -> tuple[list, str | None]:
@@ -57,14 +58,25 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     health, health_error = _source_health()
     health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
     charts = {
-        "month": column_chart([(f"T{m}", summary.by_month[m].units if m in summary.by_month else 0)
-                               for m in range(1, 13)], f"Số mục được tính theo tháng năm {year}"),
-        "channel": bar_chart(_labelled(summary.by_channel, CHANNEL_LABELS), "Theo kênh"),
-        "genre": bar_chart(_labelled(summary.by_genre, GENRE_LABELS), "Theo thể loại"),
-        "theme": bar_chart(_labelled(summary.by_theme, THEME_LABELS, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
+        "month": column_chart(
+            [(f"T{m}", summary.by_month[m].units if m in summary.by_month else 0) for m in range(1, 13)],
+            f"Số mục được tính theo tháng năm {year}",
+        ),
+        "channel": bar_chart(_labelled(summary.by_channel, CHANNELS), "Theo kênh"),
+        "genre": bar_chart(_labelled(summary.by_genre, GENRES), "Theo thể loại"),
+        "theme": bar_chart(_labelled(summary.by_theme, THEMES, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
     }
-    return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
-        "year": year, "summary": summary, "progress": progress(session, year, summary), "charts": charts,
-        "pending": min(pending, PENDING_CAP), "pending_more": pending > PENDING_CAP, "health": health,
-        "health_error": health_error,
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "dashboard.html",
+        {
+            "year": year,
+            "summary": summary,
+            "progress": progress(session, year, summary),
+            "charts": charts,
+            "pending": min(pending, PENDING_CAP),
+            "pending_more": pending > PENDING_CAP,
+            "health": health,
+            "health_error": health_error,
+        },
+    )

@@ -7,14 +7,12 @@ from fastapi.responses import Response
 from sqlmodel import select
 
 from gdnn_monitor.core.settings import get_settings
-from store.models import SOURCE_KINDS, Source
-from store.reports import THEME_LABELS
+from gdnn_monitor.core.vocabulary import KINDS, THEMES
+from store.models import Source
 from web.deps import DB, AnyUser
 from web.queue import PAGE_SIZE, STATUSES, QueueFilter, count_cap, queue_page
 
 router = APIRouter()
-KIND_LABELS = {"newspaper": "Báo", "tv": "Đài PT-TH", "school": "Trường", "government": "Cơ quan nhà nước",
-               "portal": "Cổng thông tin", "youtube": "YouTube", "facebook": "Facebook", "manual": "Nhập tay"}
 
 
 @router.get("/queue", name="queue")
@@ -27,9 +25,20 @@ def queue(request: Request, session: DB, user: AnyUser) -> Response:
     pages = max((min(total, cap) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     if more:
         pages = max(pages, chosen.page + (len(rows) == PAGE_SIZE))
-    return request.app.state.templates.TemplateResponse(request, "queue.html", {
-        "rows": rows, "total": min(total, cap), "more": more, "chosen": chosen, "pages": pages,
-        "sources": sources,
-        "source_names": dict(sources), "statuses": STATUSES, "kinds": {k: KIND_LABELS.get(k, k) for k in SOURCE_KINDS},
-        "themes": THEME_LABELS, "filter_query": request.url.query,
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "queue.html",
+        {
+            "rows": rows,
+            "total": min(total, cap),
+            "more": more,
+            "chosen": chosen,
+            "pages": pages,
+            "sources": sources,
+            "source_names": dict(sources),
+            "statuses": STATUSES,
+            "kinds": {kind: entry.label for kind, entry in KINDS.items()},
+            "themes": THEMES,
+            "filter_query": request.url.query,
+        },
+    )
