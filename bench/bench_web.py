@@ -282,7 +282,7 @@ def main() -> None:
                 ("queue (month + source filter)", f"/queue?month={year}-03&source=bao-01&status=all"),
                 ("queue (title search, 4 words)", "/queue?q=cao+dang+hoc+nghe&status=all"),
                 ("dashboard (current year)", "/"),
-                ("item view", "/items/12345"),
+                ("item view", f"/items/{min(12345, max(args.items // 2, 1))}"),
             ]:
                 print(
                     f"{label:<34} median {_median_ms(client, path, args.requests):7.1f} ms "
