@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import and_, or_
 from sqlalchemy.sql.elements import ColumnElement
 
-from store.models import Item
+from store.models import Item, zone_range
 
 
 def counted_clause() -> ColumnElement[bool]:
@@ -32,7 +32,7 @@ def effective_gdnn(item: Item) -> bool | None:
 def waiting_clause() -> ColumnElement[bool]:
     """Waiting for review: nobody decided yet and the model was unsure (the review zone). The one definition used by
     the dashboard's card, the queue's default view and the reports' "still waiting" line."""
-    return and_(Item.review.is_(None), Item.zone == "review")
+    return and_(Item.review.is_(None), *zone_range("review"))
 
 
 def is_waiting(item: Item) -> bool:

@@ -6,11 +6,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, event
+from sqlalchemy import Column, Computed, Float, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from gdnn_monitor.core.textnorm import search_index
 from store.types import UTCDateTime, utcnow
+
+# The review queue's order in one number: zone first (review, accept, reject, unclassified), then how unsure the
+# model is (|score - 0.5| < 1), so one index walk serves the queue instead of sorting every matching item.
+QUEUE_ORDER_SQL = (
+    "CASE zone WHEN 'review' THEN 0 WHEN 'accept' THEN 1 WHEN 'reject' THEN 2 ELSE 3 END "
+    "+ abs(coalesce(gdnn_score, 0.5) - 0.5)"
+)
+QUEUE_FILTER_COLUMNS = ("source_id", "theme", "published_at", "fetched_at")
+ZONE_RANKS = {"review": 0, "accept": 1, "reject": 2}  # the whole part of QUEUE_ORDER_SQL
 
 
 def _time(nullable: bool = True, index: bool = False) -> Column:
@@ -40,19 +49,9 @@ class Item(SQLModel, table=True):
     __table_args__ = (
         Index("ix_item_published_source", "published_at", "source_id"),
         Index("ix_item_zone_score", "zone", "gdnn_score"),
-        # Covering indexes of the web app: the review queue's filters, title search and order, and the counting rule
-        # by period.
-        Index(
-            "ix_item_queue",
-            "review",
-            "zone",
-            "gdnn_score",
-            "source_id",
-            "theme",
-            "published_at",
-            "fetched_at",
-            "search_title",
-        ),
+        # The counting rule by period, covered; confirmed items by period (any zone) for the reports; the review
+        # queue's indexes follow the class (they need its columns).
+        Index("ix_item_review_published", "review", "published_at", "fetched_at"),
         Index(
             "ix_item_counting",
             "review",
@@ -99,6 +98,30 @@ class Item(SQLModel, table=True):
     review: Optional[str] = Field(default=None, max_length=10, index=True)
     reviewed_by: Optional[str] = None
     reviewed_at: Optional[datetime] = Field(default=None, sa_column=_time())
+    queue_order: Optional[float] = Field(default=None, sa_column=Column(Float, Computed(QUEUE_ORDER_SQL)))
+
+
+_columns = Item.__table__.c
+# The review queue in its order (queue_order, newest first among equals), by status, by source and for "all", each
+# carrying the filter columns so a filtered page walks one index and never reads article rows.
+Index(
+    "ix_item_queue_order",
+    _columns.review,
+    _columns.queue_order,
+    _columns.id.desc(),
+    *(_columns[name] for name in QUEUE_FILTER_COLUMNS),
+)
+Index(
+    "ix_item_queue_source",
+    _columns.source_id,
+    _columns.queue_order,
+    _columns.id.desc(),
+    _columns.review,
+    _columns.theme,
+    _columns.published_at,
+    _columns.fetched_at,
+)
+Index("ix_item_queue_all", _columns.queue_order, _columns.id.desc(), *(_columns[name] for name in QUEUE_FILTER_COLUMNS))
 
 
 @event.listens_for(Item, "before_insert")
@@ -206,3 +229,26 @@ class JobLock(SQLModel, table=True):
     holder: str
     acquired_at: datetime = Field(sa_column=_time(nullable=False))
     expires_at: datetime = Field(sa_column=_time(nullable=False))
+
+
+class SummaryCache(SQLModel, table=True):
+    """A period's dashboard numbers, valid while the items' change counter still reads `version` (store/summaries.py):
+    adding up a year of a large archive on every page view would cost seconds."""
+
+    key: str = Field(primary_key=True, max_length=120)
+    version: int
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    computed_at: datetime = Field(sa_column=_time(nullable=False))
+
+
+class ItemChange(SQLModel, table=True):
+    """SQLite's change counter of the items (one row, bumped by triggers); PostgreSQL uses a sequence instead."""
+
+    id: int = Field(primary_key=True)
+    version: int = 0
+
+
+def zone_range(zone: str) -> list:
+    """Items of one zone as a range of queue_order (the zone is its whole part), so the queue index answers it."""
+    rank = ZONE_RANKS[zone]
+    return [Item.queue_order >= rank, Item.queue_order < rank + 1]

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, func, or_
+from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.dates import month_bounds, parse_month
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.textnorm import search_words
 from store.counting import waiting_clause
-from store.models import Item, Source
+from store.models import Item, Source, zone_range
+from store.search import search_titles
 
 PAGE_SIZE = 50
 DEFAULT_STATUS = "uncertain"
@@ -24,8 +26,10 @@ STATUSES = {
     "rejected": "Đã từ chối",
     "all": "Tất cả",
 }
-ZONE_RANK = case((Item.zone == "review", 0), (Item.zone == "accept", 1), (Item.zone == "reject", 2), else_=3)
-UNCERTAINTY = func.abs(func.coalesce(Item.gdnn_score, 0.5) - 0.5)
+# Pages are counted up to here: past it the page says "more than 1,000" (20 pages) instead of counting a million
+# rows; the dashboard counts pending items further (one dense index range).
+COUNT_CAP = 1_000
+PENDING_CAP = 10_000
 LIST_COLUMNS = (
     Item.id,
     Item.title,
@@ -95,7 +99,7 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
     elif chosen.status == "uncertain":
         conditions.append(waiting_clause())
     elif chosen.status == "auto":
-        conditions += [Item.review.is_(None), Item.zone == "accept"]
+        conditions += [Item.review.is_(None), *zone_range("accept")]
     elif chosen.status in ("confirmed", "rejected"):
         conditions.append(Item.review == chosen.status)
     if chosen.source:
@@ -105,9 +109,6 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
         conditions.append(Item.source_id.in_(ids))
     if chosen.theme:
         conditions.append(Item.theme == chosen.theme)
-    if chosen.text:
-        # every word of the search, in any order; see search_index for words typed without tone marks
-        conditions += [Item.search_title.like(f"%{word}%") for word in search_words(chosen.text)]
     if chosen.month:
         start, end = month_bounds(*parse_month(chosen.month), tz)
         conditions.append(
@@ -119,45 +120,70 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
     return conditions
 
 
-def queue_page(session: Session, chosen: QueueFilter, tz: tzinfo) -> tuple[list, int]:
-    """(rows of the requested page, total matching items)."""
-    conditions = _conditions(session, chosen, tz)
-    total = session.exec(select(func.count()).select_from(Item).where(*conditions)).one()
-    # Order ids only (the queue index covers every filter column), then read the 50 rows: sorting full rows of
-    # 100,000 articles would drag their text through the sorter.
-    ids = list(
-        session.exec(
-            select(Item.id)
-            .where(*conditions)
-            .order_by(ZONE_RANK, UNCERTAINTY, Item.id.desc())
-            .offset((chosen.page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        )
+def _matching(
+    session: Session, chosen: QueueFilter, tz: tzinfo, ascending: bool = True, after: Item | None = None
+) -> list[Select]:
+    """The ids matching the filters in page order: the queue order (store.models.QUEUE_ORDER_SQL, newest first among
+    equals), or newest first for a title search (store/search.py says why). With `after`, the items that follow it
+    (precede it when not ascending): the statements to try in turn, each an index seek."""
+    query = select(Item.id).where(*_conditions(session, chosen, tz))
+    if chosen.text:
+        # every word of the search, in any order; see search_index for words typed without tone marks
+        search = search_titles(session, query, search_words(chosen.text))
+        order_id = search.order_id
+        query = search.query.order_by(order_id.desc() if ascending else order_id)
+        if after is None:
+            return [query]
+        return [query.where(order_id < after.id if ascending else order_id > after.id)]
+    query = (
+        query.order_by(Item.queue_order, Item.id.desc())
+        if ascending
+        else query.order_by(Item.queue_order.desc(), Item.id)
     )
+    if after is None:
+        return [query]
+    place = after.queue_order
+    tied = [Item.queue_order == place, Item.id < after.id if ascending else Item.id > after.id]
+    past = Item.queue_order > place if ascending else Item.queue_order < place
+    return [query.where(*tied), query.where(past)]
+
+
+def count_cap(chosen: QueueFilter) -> int:
+    """How far a page counts: up to COUNT_CAP, and a search no further than its own page (limit + 1 says whether
+    another page follows): every match of a common word is a row to re-check, a plain filter only an index entry."""
+    return chosen.page * PAGE_SIZE if chosen.text else COUNT_CAP
+
+
+def capped_count(session: Session, query: Select, cap: int = COUNT_CAP) -> int:
+    """How many rows the query gives, counting no further than cap + 1 (the page then says "more than cap")."""
+    return session.exec(select(func.count()).select_from(query.order_by(None).limit(cap + 1).subquery())).one()
+
+
+def queue_page(session: Session, chosen: QueueFilter, tz: tzinfo) -> tuple[list, int]:
+    """(rows of the requested page, matching items counted up to count_cap(chosen) + 1)."""
+    query = _matching(session, chosen, tz)[0]
+    offset = (chosen.page - 1) * PAGE_SIZE
+    if chosen.text:
+        ids = list(session.exec(query.offset(offset).limit(PAGE_SIZE + 1)))
+        total, ids = offset + len(ids), ids[:PAGE_SIZE]
+    else:
+        total = capped_count(session, query, count_cap(chosen))
+        # Order ids only along an index (the queue's carry every filter column), then read the 50 rows.
+        ids = list(session.exec(query.offset(offset).limit(PAGE_SIZE)))
     rows = {row.id: row for row in session.exec(select(*LIST_COLUMNS).where(Item.id.in_(ids)))} if ids else {}
     return [rows[item_id] for item_id in ids if item_id in rows], total
 
 
 def neighbour(session: Session, chosen: QueueFilter, item: Item, tz: tzinfo, forward: bool = True) -> int | None:
-    """The id of the item after (or before) this one in the queue order, for j/k and 'next after a decision'."""
-    rank = {"review": 0, "accept": 1, "reject": 2}.get(item.zone or "", 3)
-    doubt = abs((item.gdnn_score if item.gdnn_score is not None else 0.5) - 0.5)
-    if forward:
-        after = or_(
-            rank < ZONE_RANK,
-            and_(rank == ZONE_RANK, doubt < UNCERTAINTY),
-            and_(rank == ZONE_RANK, doubt == UNCERTAINTY, Item.id < item.id),
-        )
-        order = (ZONE_RANK, UNCERTAINTY, Item.id.desc())
-    else:
-        after = or_(
-            rank > ZONE_RANK,
-            and_(rank == ZONE_RANK, doubt > UNCERTAINTY),
-            and_(rank == ZONE_RANK, doubt == UNCERTAINTY, Item.id > item.id),
-        )
-        order = (ZONE_RANK.desc(), UNCERTAINTY.desc(), Item.id)
-    query = select(Item.id).where(*_conditions(session, chosen, tz), after, Item.id != item.id).order_by(*order)
-    return session.exec(query.limit(1)).first()
+    """The id of the item after (or before) this one in the page order, for j/k and 'next after a decision':
+    index seeks from the item's place (first the items tied with it, then the first one past it)."""
+    if item.queue_order is None:
+        session.refresh(item, ["queue_order"])
+    for query in _matching(session, chosen, tz, ascending=forward, after=item):
+        found = session.exec(query.limit(1)).first()
+        if found is not None:
+            return found
+    return None
 
 
 def source_names(session: Session) -> dict[str, str]:

@@ -226,3 +226,71 @@ def test_unreachable_database_gives_a_clear_error():
 def test_not_a_database_url_gives_a_clear_error():
     with pytest.raises(DatabaseError, match="not a database URL"):
         get_engine("localhost:5432")
+
+
+def test_upgrading_a_0002_database_keeps_its_items_and_indexes_them_for_the_queue_and_search(database_url):
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from gdnn_monitor.core.textnorm import search_index
+    from web.queue import QueueFilter, queue_page
+
+    url = make_url(database_url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url)
+    command.upgrade(alembic_config(engine), "0002")
+    titles = {
+        "https://bao.vn/0": ("Trường Cao đẳng nghề Lạng Sơn tuyển sinh", "review", 0.55, None),
+        "https://bao.vn/1": ("Hội nghị Đảng bộ tỉnh", "reject", 0.1, "rejected"),
+        "https://bao.vn/2": ("Làng nghề gốm tuyển thợ học việc", "accept", 0.9, None),
+    }
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO source (id, name, kind, enabled, consecutive_failures) "
+                "VALUES ('bao-mau', 'Báo Mẫu', 'newspaper', true, 0)"
+            )
+        )
+        for link, (title, zone, score, review) in titles.items():
+            connection.execute(
+                text(
+                    "INSERT INTO item (url, source_id, origin, title, search_title, fetched_at, genre, language, "
+                    "quantity, zone, gdnn_score, review) VALUES (:url, 'bao-mau', 'crawl', :title, :folded, :at, "
+                    "'article', 'vi', 1, :zone, :score, :review)"
+                ),
+                {
+                    "url": link,
+                    "title": title,
+                    "folded": search_index(title),
+                    "zone": zone,
+                    "score": score,
+                    "review": review,
+                    "at": datetime(2024, 5, 1, tzinfo=UTC),
+                },
+            )
+    engine.dispose()
+    head = get_engine(database_url)
+    assert current_revision(head) == "0003"
+    command.check(alembic_config(head))
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    with session_scope(database_url) as session:
+        stored = {
+            item.url: (item.title, item.zone, item.gdnn_score, item.review, item.queue_order)
+            for item in session.exec(select(Item))
+        }
+        assert {link: values[:4] for link, values in stored.items()} == titles
+        assert [round(stored[link][4], 6) for link in sorted(stored)] == [0.05, 2.4, 1.4]
+        found, total = queue_page(session, QueueFilter(status="all", text="tuyen sinh"), tz)
+        assert total == 1 and found[0].title == titles["https://bao.vn/0"][0]
+        found, total = queue_page(session, QueueFilter(status="all", text="làng nghề"), tz)
+        assert [row.title for row in found] == [titles["https://bao.vn/2"][0]]
+        queue, total = queue_page(session, QueueFilter(status="all"), tz)
+        assert total == 3 and [row.zone for row in queue] == ["review", "accept", "reject"]
+    with head.connect() as connection:
+        if head.dialect.name == "sqlite":  # the search above went through the FTS5 table, filled by the migration
+            assert connection.exec_driver_sql("SELECT rowid FROM item_search WHERE item_search MATCH '\"tuy\"'").all()
+        else:
+            assert connection.exec_driver_sql("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_item_search_trgm'").all()

@@ -7,13 +7,17 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import select
 
-from gdnn_monitor.core.dates import year_bounds
 from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, KINDS, METRIC_SHORT, NO_THEME, NO_THEME_LABEL, THEMES
-from store.reports import period_summary, progress, waiting_count
+from store.counting import waiting_clause
+from store.models import Item
+from store.reports import progress
+from store.summaries import year_summary
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
+from web.queue import PENDING_CAP, capped_count
 
 router = APIRouter()
 HEALTH_TTL = 60.0
@@ -50,8 +54,8 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     settings = get_settings()
     tz = settings.tz
     year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
-    summary = period_summary(session, *year_bounds(year, tz), settings.count_syndicated, tz)
-    pending = waiting_count(session)
+    summary = year_summary(session, year, settings.count_syndicated, tz)
+    pending = capped_count(session, select(Item.id).where(waiting_clause()), PENDING_CAP)
     health, health_error = _source_health()
     health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
     charts = {
@@ -71,7 +75,8 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
             "summary": summary,
             "progress": progress(session, year, summary),
             "charts": charts,
-            "pending": pending,
+            "pending": min(pending, PENDING_CAP),
+            "pending_more": pending > PENDING_CAP,
             "health": health,
             "health_error": health_error,
             "kinds": {kind: entry.label for kind, entry in KINDS.items()},

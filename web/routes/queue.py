@@ -10,7 +10,7 @@ from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.core.vocabulary import KINDS, THEMES
 from store.models import Source
 from web.deps import DB, AnyUser
-from web.queue import PAGE_SIZE, STATUSES, QueueFilter, queue_page
+from web.queue import PAGE_SIZE, STATUSES, QueueFilter, count_cap, queue_page
 
 router = APIRouter()
 
@@ -20,13 +20,18 @@ def queue(request: Request, session: DB, user: AnyUser) -> Response:
     chosen = QueueFilter.from_query(request.query_params)
     rows, total = queue_page(session, chosen, get_settings().tz)
     sources = list(session.exec(select(Source.id, Source.name).order_by(Source.name)))
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    cap = count_cap(chosen)
+    more = total > cap  # counted no further: "more than 1,000", and a next page while pages stay full
+    pages = max((min(total, cap) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    if more:
+        pages = max(pages, chosen.page + (len(rows) == PAGE_SIZE))
     return request.app.state.templates.TemplateResponse(
         request,
         "queue.html",
         {
             "rows": rows,
-            "total": total,
+            "total": min(total, cap),
+            "more": more,
             "chosen": chosen,
             "pages": pages,
             "sources": sources,
