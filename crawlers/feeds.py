@@ -23,6 +23,8 @@ class FeedEntry:
     summary: str
     author: str | None = None
     video_id: str | None = None
+    publisher: str | None = None  # an aggregator's <source> element: the outlet that published the entry
+    publisher_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,5 +75,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             summary=_summary_text(entry),
             author=normalize_inline(entry.get("author")) or None,
             video_id=entry.get("yt_videoid"),
+            publisher=normalize_inline((entry.get("source") or {}).get("title")) or None,
+            publisher_url=(entry.get("source") or {}).get("href") or None,
         ))
     return ParsedFeed(entries=entries, malformed=malformed)

@@ -59,6 +59,8 @@ class SourceConfig(BaseModel):
     max_pages: int | None = Field(default=None, ge=1)
     listing_depth: int | None = Field(default=None, ge=0)
     extractor: str | None = None
+    robots: Literal["obey", "feeds-only", "ignore"] = "obey"
+    permission: str | None = None
     notes: str | None = None
 
     @field_validator("id")
@@ -110,6 +112,11 @@ class SourceConfig(BaseModel):
             raise ValueError("a youtube source needs youtube_channel_id (or a feed URL)")
         if self.kind == "facebook" and self.enabled and not self.facebook_page_id:
             raise ValueError("a facebook source needs facebook_page_id")
+        if self.robots == "ignore" and not (self.permission or "").strip():
+            raise ValueError("robots: ignore needs permission: — the site's written consent to be crawled regardless of "
+                             "robots.txt (who agreed, when, e.g. 'Công văn 12/BLS ngày 03/02/2026 của Báo Lạng Sơn')")
+        if self.robots == "feeds-only" and self.enabled and not self.feeds:
+            raise ValueError("robots: feeds-only needs at least one URL in feeds:")
         if self.kind not in ("youtube", "facebook") and self.enabled and not (
             self.homepage or self.feeds or self.sitemaps or self.listings
         ):
@@ -163,6 +170,8 @@ def _describe(error: dict, entry: object) -> str:
         message = "unknown key" + (f" (did you mean {hint[0]!r}?)" if hint else "")
     elif error["type"] == "missing":
         message = "required key is missing"
+    elif error["type"] == "literal_error" and field == "robots":
+        message = f"must be one of obey, feeds-only, ignore; got {error.get('input')!r}"
     elif error["type"] == "literal_error":
         message = f"must be one of {', '.join(SourceKind.__args__)}; got {error.get('input')!r}"
     return f"field {'.'.join(location) or '(entry)'}: {message}"

@@ -47,6 +47,7 @@ class SourceResult:
     last_error: str | None = None
     reachable: bool = False
     details: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None  # robots.txt refuses us, or permission in use: said even when nothing failed
 
 
 @dataclass
@@ -125,6 +126,33 @@ def since_datetime(since: date | datetime | str | None, settings: Settings) -> d
     return start_of_day(since, settings.tz)
 
 
+def crawl_cutoffs(sources: list[SourceConfig], since_at: datetime | None, settings: Settings
+                  ) -> tuple[dict[str, str], dict[str, str]]:
+    """Per source, as ISO strings for the child: how far back articles are kept, and — for a source already crawled
+    successfully — its last success, to which later crawls walk the listings. A source's first successful crawl
+    back-fills to GDNN_BACKFILL_SINCE (the plan year); --since overrides both for this run."""
+    if since_at is not None:
+        return {s.id: since_at.isoformat() for s in sources}, {}
+    backfill = start_of_day(settings.backfill_start(), settings.tz).isoformat()
+    with session_scope() as session:
+        rows = {row.id: row for row in session.exec(select(Source).where(Source.id.in_([s.id for s in sources])))}
+    last_success = {sid: row.last_success_at.isoformat() for sid, row in rows.items() if row.last_success_at}
+    return {s.id: backfill for s in sources}, last_success
+
+
+def source_directory(sources: list[SourceConfig]) -> dict[str, Any]:
+    """Every configured source by host (for an aggregator's entries) and by id (name and channel)."""
+    from crawlers.settings import source_hosts
+
+    hosts: dict[str, Any] = {}
+    for source in sources:
+        entry = {"id": source.id, "name": source.name, "channel": source.channel}
+        hosts[source.id] = entry
+        for host in source_hosts(source):
+            hosts.setdefault(f"host:{host.removeprefix('www.')}", entry)
+    return {"hosts": hosts, "ids": [source.id for source in sources]}
+
+
 def skip_reason(source: SourceConfig, settings: Settings) -> str | None:
     """Why a source cannot be crawled in this configuration (not a failure of the source)."""
     if source.kind == "facebook" and not settings.facebook_token:
@@ -156,7 +184,7 @@ def _result_of(source: SourceConfig, stats: dict[str, Any] | None, crash: str | 
     last_error = stats.get("fatal") or stats.get("last_error") or crash
     return SourceResult(source.id, source.name, status, pages=stats["pages"], new_items=stats["new_items"],
                         updated_items=stats["updated_items"], errors=stats["errors"], last_error=last_error,
-                        reachable=stats["responded"], details=stats)
+                        reachable=stats["responded"], details=stats, note=stats.get("note"))
 
 
 def _update_health(row: Source, result: SourceResult, now: datetime) -> None:
@@ -165,6 +193,7 @@ def _update_health(row: Source, result: SourceResult, now: datetime) -> None:
         row.last_error = result.last_error
         return
     row.last_crawl_at = now
+    row.crawl_note = result.note
     if result.status == "failed":
         row.last_failure_at = now
         row.consecutive_failures += 1
@@ -195,10 +224,11 @@ def _close_run(summary: CrawlSummary) -> None:
                 session.add(source)
 
 
-def _new_item_ids(source_ids: list[str], started_at: datetime) -> list[int]:
+def _new_item_ids(started_at: datetime) -> list[int]:
+    """Items this crawl added (an aggregator's entry may be stored under the outlet it names, not crawled itself)."""
     with session_scope() as session:
-        return list(session.exec(select(Item.id).where(Item.source_id.in_(source_ids), Item.fetched_at >= started_at,
-                                                        Item.model_version.is_(None))))
+        return list(session.exec(select(Item.id).where(Item.fetched_at >= started_at, Item.model_version.is_(None),
+                                                        Item.origin == "crawl")))
 
 
 def classify_new_items(item_ids: list[int]) -> int:
@@ -296,8 +326,11 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
     report: dict[str, Any] = {}
     crash: str | None = None
     if to_crawl:
+        keep_since, last_success = crawl_cutoffs(to_crawl, since_at, settings)
         job = {"run_id": run_id, "sources": [s.model_dump() for s in to_crawl],
-               "since": since_at.isoformat() if since_at else None, "distributed": distributed}
+               "since": since_at.isoformat() if since_at else None, "distributed": distributed,
+               "keep_since": keep_since, "last_success": last_success,
+               "directory": source_directory(registry.sources)}
         started = time.monotonic()
         try:
             report, crash = _run_child(job, progress)
@@ -322,7 +355,7 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
     summary.log_file = report.get("log_file")
     summary.finished_at = utcnow()
     _close_run(summary)
-    summary.new_item_ids = _new_item_ids([s.id for s in to_crawl], summary.started_at) if to_crawl else []
+    summary.new_item_ids = _new_item_ids(summary.started_at) if to_crawl else []
     if classify:
         try:
             summary.classified, summary.classify_note = classify_with_note(summary.new_item_ids)

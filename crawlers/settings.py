@@ -22,8 +22,16 @@ RETRY_BACKOFF_MAX = 30.0
 
 
 def user_agent(settings: Settings) -> str:
-    """Identifies the crawler and where a webmaster can reach us (robots.txt rules match the 'gdnn-monitor' token)."""
-    return f"gdnn-monitor/{__version__} (+{settings.user_agent_contact})"
+    """Names the product and, when GDNN_CONTACT is set, the department a webmaster can reach; never an invented
+    address (robots.txt rules match the 'gdnn-monitor' token)."""
+    if settings.contact:
+        return f"gdnn-monitor/{__version__} (+{settings.contact})"
+    return f"gdnn-monitor/{__version__}"
+
+
+CONTACT_UNSET_WARNING = ("chưa đặt GDNN_CONTACT: bộ thu thập tự giới thiệu là gdnn-monitor mà không có địa chỉ liên "
+                         "hệ. Hãy đặt e-mail hoặc website của đơn vị (ví dụ GDNN_CONTACT=ldtbxh@langson.gov.vn) để "
+                         "quản trị các trang báo biết ai đang đọc và liên hệ khi cần")
 
 
 def source_hosts(source: SourceConfig) -> set[str]:
@@ -90,6 +98,8 @@ def scrapy_settings(settings: Settings, sources: list[SourceConfig], *, distribu
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": log_level,
         "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawlers.robots_policy.RobotsPolicyMiddleware": 100,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.middlewares.BackoffRetryMiddleware": 550,
         },

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, Column, Index, Text, UniqueConstraint, event, false
 from sqlmodel import Field, SQLModel
 
 from gdnn_monitor.textnorm import search_index
 from store.types import UTCDateTime, utcnow
 
 SOURCE_KINDS = ("newspaper", "tv", "school", "government", "portal", "youtube", "facebook", "manual")
-GENRES = ("article", "video", "photo", "post", "broadcast", "print", "event", "product")
+GENRES = ("article", "video", "photo", "post", "notice", "brief", "broadcast", "print", "event", "product")
 ZONES = ("accept", "review", "reject")
 REVIEW_DECISIONS = ("confirmed", "rejected")
 ROLES = ("admin", "reviewer", "viewer")
@@ -38,6 +38,7 @@ class Source(SQLModel, table=True):
     consecutive_failures: int = 0
     last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
     backoff_until: Optional[datetime] = Field(default=None, sa_column=_time())
+    crawl_note: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 
 class Item(SQLModel, table=True):
@@ -75,6 +76,10 @@ class Item(SQLModel, table=True):
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_by: Optional[str] = None
     attachment: Optional[str] = None
+    # stored from the feed entry alone (robots.txt refuses the page): title, description, link and date, no body
+    feed_only: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    attachment_url: Optional[str] = Field(default=None, sa_column=Column(Text))
+    publisher: Optional[str] = None
     gdnn_score: Optional[float] = None
     gdnn: Optional[bool] = None
     theme: Optional[str] = Field(default=None, max_length=20)
