@@ -9,6 +9,8 @@ from typing import Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 ROBOTS_POLICIES = ("obey", "feeds-only", "ignore")
@@ -16,8 +18,17 @@ EXEMPT = "robots_exempt"  # request meta: fetched even where robots.txt refuses 
 
 
 class RobotsPolicyMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, with one difference: a request marked `robots_exempt` still waits for the
-    host's robots.txt (so its Crawl-delay applies) but is not refused by it; the refusal is noted in its meta."""
+    """Scrapy's robots.txt middleware, with two differences: a request marked `robots_exempt` still waits for the
+    host's robots.txt (so its Crawl-delay applies) but is not refused by it; and every request that waited for the
+    robots.txt download gets the parsed rules (Scrapy 2.19 hands the parser to the first waiter only and `None`,
+    "allow everything", to the others — so the second and third start URLs of a site were fetched unchecked)."""
+
+    async def robot_parser(self, request: Request) -> Any:
+        parser = await super().robot_parser(request)
+        stored = self._parsers.get(urlparse_cached(request).netloc)
+        if parser is None and stored is not None and not isinstance(stored, Deferred):
+            return stored
+        return parser
 
     def process_request_2(self, rp: Any, request: Request) -> None:
         if not request.meta.get(EXEMPT):

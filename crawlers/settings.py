@@ -29,10 +29,6 @@ def user_agent(settings: Settings) -> str:
     return f"gdnn-monitor/{__version__}"
 
 
-CONTACT_UNSET_WARNING = ("chưa đặt GDNN_CONTACT: bộ thu thập tự giới thiệu là gdnn-monitor mà không có địa chỉ liên "
-                         "hệ. Hãy đặt e-mail hoặc website của đơn vị (ví dụ GDNN_CONTACT=ldtbxh@langson.gov.vn) để "
-                         "quản trị các trang báo biết ai đang đọc và liên hệ khi cần")
-
 
 def source_hosts(source: SourceConfig) -> set[str]:
     """Host names a source is fetched from (its download slots)."""

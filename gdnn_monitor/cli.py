@@ -83,6 +83,10 @@ def init() -> None:
     click.echo(f"Cơ sở dữ liệu: {get_engine().url.render_as_string(hide_password=True)} (schema {revision})")
     click.echo(f"Tệp nguồn: {settings.sources} — {len(registry.sources)} nguồn, {len(registry.enabled())} đang bật "
                f"(thêm {counts['added']}, cập nhật {counts['updated']}, tắt {counts['disabled']})")
+    if not settings.contact:
+        from gdnn_monitor.settings import CONTACT_UNSET_WARNING
+
+        click.secho(f"Lưu ý: {CONTACT_UNSET_WARNING}.", fg="yellow", err=True)
 
 
 @cli.command("items")

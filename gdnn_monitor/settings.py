@@ -15,6 +15,10 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_SOURCES = PACKAGE_ROOT / "crawlers" / "sources.yaml"
 BACKFILL_DAYS = 183
 
+CONTACT_UNSET_WARNING = ("chưa đặt GDNN_CONTACT: bộ thu thập tự giới thiệu là gdnn-monitor mà không có địa chỉ liên "
+                         "hệ. Hãy đặt e-mail hoặc website của đơn vị (ví dụ GDNN_CONTACT=ldtbxh@langson.gov.vn) để "
+                         "quản trị các trang báo biết ai đang đọc và liên hệ khi cần")
+
 
 def default_data_dir() -> Path:
     """Per-user data directory, so a plain install works without any configuration."""
