@@ -178,14 +178,14 @@ class SixMonthPaper(NewsCms):
         super().__init__(articles)
         self.robots_txt = "User-agent: *\nDisallow: /tim-kiem\n"
 
-    def listing_hits(self, slug: str) -> list[int]:
-        """Page numbers of one section's listing as requested (from the request log)."""
+    def listing_hits(self, slug: str, paths: list[str] | None = None) -> list[int]:
+        """Page numbers of one section's listing as requested (from the request log, or the given paths)."""
         numbers = []
-        for hit in self.hits:
-            if hit.path == f"/{slug}/":
+        for path in paths if paths is not None else [hit.path for hit in self.hits]:
+            if path == f"/{slug}/":
                 numbers.append(1)
-            elif hit.path.startswith(f"/{slug}/?page="):
-                numbers.append(int(hit.path.rsplit("=", 1)[1]))
+            elif path.startswith(f"/{slug}/?page="):
+                numbers.append(int(path.rsplit("=", 1)[1]))
         return numbers
 
 
