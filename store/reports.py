@@ -24,6 +24,8 @@ GENRE_LABELS = {
     "video": "Video, phóng sự truyền hình",
     "photo": "Ảnh, phóng sự ảnh",
     "post": "Bài đăng mạng xã hội",
+    "notice": "Thông báo (văn bản, ảnh chụp, tệp đính kèm)",
+    "brief": "Tin ngắn",
     "broadcast": "Chương trình phát thanh - truyền hình",
     "print": "Bài trên báo in",
     "event": "Sự kiện",
@@ -83,6 +85,9 @@ class CountedRow:
     source_name: str = ""
     reviewed_by: str | None = None
     origin: str = "crawl"
+    feed_only: bool = False  # stored from the feed entry alone (robots.txt refuses the page)
+    publisher: str | None = None  # the outlet an aggregator named
+    attachment_url: str | None = None
     in_total: bool = True
     solo: bool = False  # not grouped into a story: the item is its own story
 
@@ -136,7 +141,8 @@ def counted_rows(session: Session, start: datetime | None, end: datetime | None,
     sources = {row.id: (row.kind, row.name) for row in session.exec(select(Source))}
     columns = [Item.id, Item.story_id, Item.source_id, _when(), Item.genre, Item.channel, Item.theme, Item.quantity]
     if detail:
-        columns += [Item.title, Item.url, Item.reviewed_by, Item.origin]
+        columns += [Item.title, Item.url, Item.reviewed_by, Item.origin, Item.feed_only, Item.publisher,
+                    Item.attachment_url]
     rows: list[CountedRow] = []
     seen: set[tuple] = set()
     for values in session.connection().execute(_counted_query(columns, start, end)):
@@ -149,6 +155,7 @@ def counted_rows(session: Session, start: datetime | None, end: datetime | None,
         seen.add(key)
         if detail:
             row.title, row.url, row.reviewed_by, row.origin = values[8], values[9], values[10], values[11]
+            row.feed_only, row.publisher, row.attachment_url = bool(values[12]), values[13], values[14]
         rows.append(row)
     return rows
 

@@ -25,7 +25,8 @@ STATUSES = {
 ZONE_RANK = case((Item.zone == "review", 0), (Item.zone == "accept", 1), (Item.zone == "reject", 2), else_=3)
 UNCERTAINTY = func.abs(func.coalesce(Item.gdnn_score, 0.5) - 0.5)
 LIST_COLUMNS = (Item.id, Item.title, Item.source_id, Item.published_at, Item.fetched_at, Item.genre, Item.theme,
-                Item.gdnn_score, Item.zone, Item.review, Item.reviewed_by, Item.story_id, Item.origin)
+                Item.gdnn_score, Item.zone, Item.review, Item.reviewed_by, Item.story_id, Item.origin, Item.feed_only,
+                Item.attachment_url, Item.publisher)
 
 
 @dataclass

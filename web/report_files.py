@@ -21,7 +21,7 @@ SUMMARY_HEADER = ["Kênh (channel)", "Thể loại (genre)", "Lượt đăng (pl
                   "Tính vào chỉ tiêu (counted)", "Câu chuyện duy nhất (unique stories)"]
 ITEM_HEADER = ["Ngày (date)", "Nguồn (source)", "Tiêu đề (title)", "Đường dẫn (link)", "Kênh (channel)",
                "Thể loại (genre)", "Chủ đề (theme)", "Số lượng (quantity)", "Người duyệt (reviewed by)",
-               "Tính vào tổng (in total)", "Mã câu chuyện (story)"]
+               "Tính vào tổng (in total)", "Mã câu chuyện (story)", "Cách thu thập (how collected)"]
 AUTO_ACCEPTED = "tự động (mô hình)"
 
 
@@ -76,7 +76,19 @@ def _item_rows(data: ReportData, tz: tzinfo) -> list[list]:
              "" if row.url.startswith("manual:") else row.url, CHANNEL_LABELS.get(row.channel, row.channel),
              GENRE_LABELS.get(row.genre, row.genre), THEME_LABELS.get(row.theme, ""), row.quantity,
              row.reviewed_by or AUTO_ACCEPTED, "có" if row.in_total else "không (bản đăng lại)",
-             "" if row.story.startswith("item-") else row.story] for row in data.rows]
+             "" if row.story.startswith("item-") else row.story, how_collected(row)] for row in data.rows]
+
+
+def how_collected(row: CountedRow) -> str:
+    """Said in the report so a reader knows an item's text is only its feed entry, or whose article it is."""
+    notes = []
+    if row.feed_only:
+        notes.append("chỉ từ RSS (robots.txt chặn trang)")
+    if row.publisher:
+        notes.append(f"cơ quan đăng: {row.publisher}")
+    if row.attachment_url:
+        notes.append(f"văn bản đính kèm: {row.attachment_url}")
+    return "; ".join(notes)
 
 
 def _heading(data: ReportData) -> list[list]:
