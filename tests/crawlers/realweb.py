@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawlers.farm.article import TZ, FarmArticle
-from crawlers.farm.server import SiteServer
-from crawlers.farm.sites import Site
+from gdnn_monitor.demo.farm.article import TZ, FarmArticle
+from gdnn_monitor.demo.farm.server import SiteServer
+from gdnn_monitor.demo.farm.sites import Site
 from tests.crawlers.conftest import isolated_env
 from tests.crawlers.farm.corpus import load_articles
 
@@ -58,6 +58,6 @@ def realweb_env(monkeypatch: pytest.MonkeyPatch, folder: Path, sites: list[Site]
     """A fresh database and a sources file of these sites; the plan-year back-fill at its default."""
     isolated_env(monkeypatch, folder, None, GDNN_BACKFILL_SINCE="", **settings)
     monkeypatch.setenv("GDNN_SOURCES", str(write_sources(folder / "sources.yaml", sites, **(sources_extra or {}))))
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     get_settings.cache_clear()

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from crawlers.farm.realweb import AggregatedLink, AggregatorFeed, OutsideOutlet, RefusingPaper, SixMonthPaper
-from crawlers.run import run_crawl
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.demo.farm.realweb import AggregatedLink, AggregatorFeed, OutsideOutlet, RefusingPaper, SixMonthPaper
+from gdnn_monitor.pipeline.crawl import run_crawl
+from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Item
 from tests.crawlers.realweb import now, realweb_env, recent_articles, serving

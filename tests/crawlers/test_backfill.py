@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from crawlers.farm.realweb import SixMonthPaper
-from crawlers.run import run_crawl
+from gdnn_monitor.demo.farm.realweb import SixMonthPaper
+from gdnn_monitor.pipeline.crawl import run_crawl
 from gdnn_monitor.dates import start_of_day
-from gdnn_monitor.settings import Settings, get_settings
+from gdnn_monitor.core.settings import Settings, get_settings
 from store.db import session_scope
 from store.models import Item
 from tests.crawlers.farm.corpus import load_articles

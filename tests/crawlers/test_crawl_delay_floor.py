@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from crawlers.farm.realweb import SlowHost
-from crawlers.run import run_crawl
+from gdnn_monitor.demo.farm.realweb import SlowHost
+from gdnn_monitor.pipeline.crawl import run_crawl
 from tests.crawlers.realweb import realweb_env, recent_articles, serving
 
 CRAWL_DELAY = 0.35

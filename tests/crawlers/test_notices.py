@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from crawlers.attachments import document_text
-from crawlers.extraction import extract_article
-from crawlers.farm.realweb import Notice, SchoolNotices
-from crawlers.run import run_crawl
-from gdnn_monitor.settings import get_settings
+from crawlers.extract.attachments import document_text
+from crawlers.extract.extraction import extract_article
+from gdnn_monitor.demo.farm.realweb import Notice, SchoolNotices
+from gdnn_monitor.pipeline.crawl import run_crawl
+from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Item
 from tests.crawlers.farm.corpus import load_articles

@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import select
 
 from crawlers.check import FAIL, OK, WARN, check_source
-from crawlers.farm.realweb import RefusingPaper
-from crawlers.registry import SourcesFileError, load_sources, parse_sources
-from crawlers.run import run_crawl
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.demo.farm.realweb import RefusingPaper
+from store.registry import SourcesFileError, load_sources, parse_sources
+from gdnn_monitor.pipeline.crawl import run_crawl
+from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Item, Source
 from tests.crawlers.realweb import realweb_env, recent_articles, serving
@@ -65,7 +65,7 @@ def test_the_crawl_says_in_vietnamese_that_robots_txt_refuses_and_what_to_do(ref
     assert result.status == "ok", result.last_error  # not a failure: the feed works
     assert "robots.txt" in result.note and "RSS" in result.note and "permission:" in result.note
     assert source.crawl_note == result.note and source.last_success_at is not None
-    from crawlers.cli import source_remarks
+    from gdnn_monitor.crawl_cli import source_remarks
 
     assert any("tin lưu từ RSS" in line for line in source_remarks(result))
 

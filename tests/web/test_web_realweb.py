@@ -4,7 +4,7 @@ source health says in plain Vietnamese when robots.txt refuses us."""
 
 from __future__ import annotations
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Item, Source
 from web.report_files import Period, build_report, render_report
