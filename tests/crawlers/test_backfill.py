@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from gdnn_monitor.demo.farm.realweb import SixMonthPaper
 from gdnn_monitor.pipeline.crawl import run_crawl
-from gdnn_monitor.dates import start_of_day
+from gdnn_monitor.core.dates import start_of_day
 from gdnn_monitor.core.settings import Settings, get_settings
 from store.db import session_scope
 from store.models import Item

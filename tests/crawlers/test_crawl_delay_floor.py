@@ -13,7 +13,7 @@ from gdnn_monitor.pipeline.crawl import run_crawl
 from tests.crawlers.realweb import realweb_env, recent_articles, serving
 
 CRAWL_DELAY = 0.35
-CLOCK_SLACK = 0.02  # arrival times at the farm against send times in Scrapy
+CLOCK_SLACK = 0.05  # arrival times at the farm (a thread per connection, on a loaded machine) against send times
 
 
 @pytest.fixture
