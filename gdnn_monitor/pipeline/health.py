@@ -63,6 +63,13 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(get_settings().tz).strftime("%d/%m/%Y %H:%M")
 
 
+def _remark(row: Source | None) -> str:
+    """The last error, else the standing note (robots.txt keeps the source to its feed, permission in use)."""
+    if row is None:
+        return ""
+    return (row.last_error or row.crawl_note or "")[:160]
+
+
 def print_sources_table(show_all: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -76,7 +83,7 @@ def print_sources_table(show_all: bool = False) -> None:
         row = entry.row
         table.add_row(entry.config.id, entry.config.name, entry.config.kind, entry.config.province or "—",
                       f"[{style}]{label}[/]", _when(row.last_success_at if row else None),
-                      str(row.consecutive_failures if row else 0), ((row.last_error or "") if row else "")[:80])
+                      str(row.consecutive_failures if row else 0), _remark(row))
     console = Console(width=None if Console().is_terminal else 200)
     console.print(table)
     enabled = sum(1 for entry in health if entry.config.enabled)
