@@ -201,13 +201,15 @@ def check_source(source: SourceConfig, settings: Settings | None = None) -> Sour
     if not urls:
         result.checks.append(Check(source.id, "cấu hình", "—", FAIL, "không có feed, sitemap, listing hay homepage"))
     if source.robots == "ignore":
-        result.checks.append(Check(source.id, "robots:", "—", WARN, permission_note(source.id, source.permission or "")))
+        note = permission_note(source.id, source.permission or "")
+        result.checks.append(Check(source.id, "robots:", "—", WARN, note))
     for kind, url in urls:
         parser, robots_check = robots_for(url, settings, robots_cache, source.id, source.sitemaps)
         if robots_check not in result.checks:
             result.checks.append(robots_check)
         if kind != "feed" and source.robots == "feeds-only":
-            result.checks.append(Check(source.id, kind, url, SKIP, "bỏ qua: nguồn đặt robots: feeds-only (chỉ đọc RSS)"))
+            result.checks.append(Check(source.id, kind, url, SKIP,
+                                       "bỏ qua: nguồn đặt robots: feeds-only (chỉ đọc RSS)"))
             continue
         refused = parser is not None and not parser.can_fetch(url, ROBOTS_AGENT)
         if refused and kind != "feed" and source.robots != "ignore":

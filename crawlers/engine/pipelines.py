@@ -60,7 +60,8 @@ class StorePipeline:
         content_hash, simhash = content_fingerprint(item.title, item.text)
         try:
             with session_scope() as session:
-                result = upsert_item(session, item_values(item, content_hash, simhash), join_by_title=item.join_by_title)
+                values = item_values(item, content_hash, simhash)
+                result = upsert_item(session, values, join_by_title=item.join_by_title)
                 if result.created:
                     result.item.story_id = assign_story_id(session, result.item)
                     session.add(result.item)

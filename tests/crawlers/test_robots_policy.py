@@ -88,7 +88,8 @@ def test_a_second_crawl_stores_nothing_new_and_still_requests_no_refused_page(re
 
 
 def test_robots_ignore_needs_a_written_permission(tmp_path):
-    entry = "sources:\n  - id: bao-bc\n    name: Báo Biên Cương\n    kind: newspaper\n    homepage: https://bbc.example.vn/\n"
+    entry = ("sources:\n  - id: bao-bc\n    name: Báo Biên Cương\n    kind: newspaper\n"
+             "    homepage: https://bbc.example.vn/\n")
     with pytest.raises(SourcesFileError, match="permission"):
         parse_sources(entry + "    robots: ignore\n", tmp_path / "s.yaml")
     with pytest.raises(SourcesFileError, match="obey, feeds-only, ignore"):

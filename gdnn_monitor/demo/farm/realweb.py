@@ -21,10 +21,11 @@ from html import escape
 
 from gdnn_monitor.demo.farm.article import FarmArticle, slugify
 from gdnn_monitor.demo.farm.server import Reply
-from gdnn_monitor.demo.farm.sites import (WEEKDAYS, Expected, Site, comments_block, furniture_bottom, furniture_top, page,
-                                 paragraphs_html, sidebar)
+from gdnn_monitor.demo.farm.sites import (WEEKDAYS, Expected, Site, comments_block, furniture_bottom, furniture_top,
+                                          page, paragraphs_html, sidebar)
 
-GOOGLEBOT_ONLY = "User-agent: Googlebot\nAllow: /\n\nUser-agent: Googlebot-News\nAllow: /\n\nUser-agent: *\nDisallow: /\n"
+GOOGLEBOT_ONLY = ("User-agent: Googlebot\nAllow: /\n\nUser-agent: Googlebot-News\nAllow: /\n\n"
+                  "User-agent: *\nDisallow: /\n")
 RSS_DATE = "%a, %d %b %Y %H:%M:%S +0700"
 
 
