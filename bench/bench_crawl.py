@@ -31,6 +31,9 @@ def main() -> None:
     os.environ.update({
         "GDNN_DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}", "GDNN_DATA_DIR": str(folder / "data"),
         "GDNN_DOWNLOAD_DELAY": str(args.delay), "GDNN_LISTING_DEPTH": "1000", "GDNN_MAX_PAGES_PER_SOURCE": "100000",
+        # the farm's articles date from 2023-2024: a first crawl back-fills to them all (the plan-year default would
+        # keep none of them)
+        "GDNN_BACKFILL_SINCE": "2000-01-01", "GDNN_LISTING_MAX_PAGES": "1000",
     })
     from tests.crawlers.farm.build import build_sites, start_farm
     from gdnn_monitor.demo.farm.sites import GraphApi
