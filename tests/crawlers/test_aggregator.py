@@ -51,7 +51,8 @@ def aggregated(tmp_path_factory):
         summary = run_crawl([aggregator.source_id], trigger="test")
         with session_scope() as session:
             after = {item.url: item for item in session.exec(select(Item))}
-        yield locals()
+        yield {"paper": paper, "refusing": refusing, "outside": outside, "aggregator": aggregator,
+               "not_in_feed": not_in_feed, "far": far, "before": before, "after": after, "summary": summary}
     monkeypatch.undo()
     get_settings.cache_clear()
 

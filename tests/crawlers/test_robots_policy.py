@@ -50,6 +50,7 @@ def test_items_come_from_the_feed_marked_feed_only(refused_crawl, paper):
         item = by_url[paper.url(paper.path_of(article))]
         assert item.feed_only and item.title == article.title and item.published_at == article.published
         assert item.summary == article.sapo and item.text is None  # the entry's description, no body
+        assert item.model_version is not None  # classified on the entry's title and description
     assert summary.sources[0].new_items == len(entries)
 
 
