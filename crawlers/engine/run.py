@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -32,6 +32,9 @@ from store.types import utcnow
 logger = logging.getLogger(__name__)
 Progress = Callable[[dict[str, Any]], None]
 CHILD_GRACE_SECONDS = 30
+# CMSs stamp an article when it is written and put it online hours later: an unseen article stamped up to this long
+# before the last success still counts as new when deciding whether to walk a listing further
+LATE_PUBLISHING = timedelta(days=2)
 
 
 @dataclass
@@ -137,7 +140,8 @@ def crawl_cutoffs(sources: list[SourceConfig], since_at: datetime | None, settin
     backfill = start_of_day(settings.backfill_start(), settings.tz).isoformat()
     with session_scope() as session:
         rows = {row.id: row for row in session.exec(select(Source).where(Source.id.in_([s.id for s in sources])))}
-    last_success = {sid: row.last_success_at.isoformat() for sid, row in rows.items() if row.last_success_at}
+    last_success = {sid: (row.last_success_at - LATE_PUBLISHING).isoformat()
+                    for sid, row in rows.items() if row.last_success_at}
     return {s.id: backfill for s in sources}, last_success
 
 

@@ -102,5 +102,6 @@ def test_a_second_crawl_requests_no_stored_article_and_one_listing_page_beyond_t
         members = [a for a in paper.newest_first() if paper.section_of(a) == slug]
         last_new_page = max((index // paper.PER_PAGE + 1 for index, a in enumerate(members) if a in new), default=0)
         requested = paper.listing_hits(slug, hits)
+        print(f"second crawl, {slug}: listing pages {requested}, new articles up to page {last_new_page}")
         assert len(requested) == len(set(requested)), requested
         assert max(requested) <= last_new_page + 1, (slug, requested, last_new_page)
