@@ -22,18 +22,18 @@ class UpsertResult:
     updated: bool = False
 
 
-def find_existing(session: Session, url: str, source_id: str, content_hash: str | None,
-                  title: str | None = None) -> Item | None:
+def find_existing(
+    session: Session, url: str, source_id: str, content_hash: str | None, title: str | None = None
+) -> Item | None:
     """The stored item for this URL, or the same article stored by this source under another URL (same content,
     or — for an aggregator's copy — the same title)."""
     item = session.exec(select(Item).where(Item.url == url)).first()
     if item is None and content_hash:
-        item = session.exec(
-            select(Item).where(Item.source_id == source_id, Item.content_hash == content_hash)
-        ).first()
+        item = session.exec(select(Item).where(Item.source_id == source_id, Item.content_hash == content_hash)).first()
     if item is None and title:
-        item = session.exec(select(Item).where(Item.source_id == source_id, Item.title == title)
-                            .order_by(Item.id)).first()
+        item = session.exec(
+            select(Item).where(Item.source_id == source_id, Item.title == title).order_by(Item.id)
+        ).first()
     return item
 
 
@@ -55,8 +55,13 @@ def upsert_item(session: Session, values: dict[str, Any], join_by_title: bool = 
     The insert runs in a savepoint so that a concurrent worker inserting the same URL first (unique constraint)
     turns into 'already stored' instead of an error.
     """
-    existing = find_existing(session, values["url"], values["source_id"], values.get("content_hash"),
-                             values["title"] if join_by_title else None)
+    existing = find_existing(
+        session,
+        values["url"],
+        values["source_id"],
+        values.get("content_hash"),
+        values["title"] if join_by_title else None,
+    )
     if existing is not None:
         updated = _fill_missing(existing, values)
         if updated:
@@ -76,6 +81,7 @@ def upsert_item(session: Session, values: dict[str, Any], join_by_title: bool = 
 def known_urls(session: Session, source_ids: list[str]) -> dict[str, datetime | None]:
     """Stored URLs of these sources with their publication time, so a crawl need not fetch them again (items stored
     from a feed entry alone are tried again: the page may be readable now)."""
-    rows = session.exec(select(Item.url, Item.published_at).where(Item.source_id.in_(source_ids),
-                                                                  Item.feed_only.is_(False)))
-    return {url: published for url, published in rows}
+    rows = session.exec(
+        select(Item.url, Item.published_at).where(Item.source_id.in_(source_ids), Item.feed_only.is_(False))
+    )
+    return {url: published for url, published in rows}  # noqa: C416  (rows are Row objects, not pairs: dict() fails)

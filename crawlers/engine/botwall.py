@@ -44,6 +44,8 @@ def is_script_shell(body: bytes) -> bool:
 
 
 def bot_wall_message(url: str) -> str:
-    return (f"{BOT_WALL_ERROR}: {url} trả về trang kiểm tra trình duyệt thay cho nội dung "
-            "(Cloudflare hoặc tương tự); không lưu gì. Cách xử lý: dùng RSS của trang nếu có (feeds:), theo dõi qua "
-            "một feed tổng hợp, hoặc đề nghị tòa soạn cho bộ thu thập gdnn-monitor đi qua tường lửa")
+    return (
+        f"{BOT_WALL_ERROR}: {url} trả về trang kiểm tra trình duyệt thay cho nội dung "
+        "(Cloudflare hoặc tương tự); không lưu gì. Cách xử lý: dùng RSS của trang nếu có (feeds:), theo dõi qua "
+        "một feed tổng hợp, hoặc đề nghị tòa soạn cho bộ thu thập gdnn-monitor đi qua tường lửa"
+    )

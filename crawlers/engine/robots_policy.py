@@ -13,7 +13,6 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
-ROBOTS_POLICIES = ("obey", "feeds-only", "ignore")
 EXEMPT = "robots_exempt"  # request meta: fetched even where robots.txt refuses (a feed, or a permitted source)
 
 
@@ -42,12 +41,16 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
 def refused_message(source_id: str, has_feeds: bool, policy: str) -> str:
     """What an officer reads when robots.txt refuses us at a source: what happened and what can be done."""
     if policy == "feeds-only" or has_feeds:
-        return ("robots.txt của trang không cho phép bộ thu thập đọc trang bài viết; tin được lấy từ RSS "
-                "(chỉ tiêu đề, tóm tắt, ngày đăng, liên kết — đánh dấu \"chỉ từ RSS\"). Muốn lấy cả nội dung: xin "
-                f"phép tòa soạn bằng văn bản rồi ghi robots: ignore và permission: cho nguồn {source_id}")
-    return ("robots.txt của trang không cho phép bộ thu thập, và nguồn không có RSS: không lấy được tin nào. Cách xử "
-            f"lý: tìm RSS của trang (thường ở /rss) và thêm vào feeds: của nguồn {source_id}; hoặc theo dõi qua một "
-            "feed tổng hợp; hoặc xin phép tòa soạn bằng văn bản rồi ghi robots: ignore và permission:")
+        return (
+            "robots.txt của trang không cho phép bộ thu thập đọc trang bài viết; tin được lấy từ RSS "
+            "(chỉ tiêu đề, tóm tắt, ngày đăng, liên kết — đánh dấu \"chỉ từ RSS\"). Muốn lấy cả nội dung: xin "
+            f"phép tòa soạn bằng văn bản rồi ghi robots: ignore và permission: cho nguồn {source_id}"
+        )
+    return (
+        "robots.txt của trang không cho phép bộ thu thập, và nguồn không có RSS: không lấy được tin nào. Cách xử "
+        f"lý: tìm RSS của trang (thường ở /rss) và thêm vào feeds: của nguồn {source_id}; hoặc theo dõi qua một "
+        "feed tổng hợp; hoặc xin phép tòa soạn bằng văn bản rồi ghi robots: ignore và permission:"
+    )
 
 
 def permission_note(source_id: str, permission: str) -> str:

@@ -20,12 +20,12 @@ from typing import Any
 
 from sqlmodel import select
 
-from store.registry import SourceConfig, load_sources
 from gdnn_monitor.core.dates import start_of_day
 from gdnn_monitor.core.errors import EXIT_FAILURE, EXIT_NETWORK, EXIT_OK
 from gdnn_monitor.core.settings import Settings, get_settings
 from store.db import session_scope
 from store.models import CrawlRun, CrawlRunSource, Item, Source
+from store.registry import SourceConfig, load_sources
 from store.sources import sync_sources
 from store.types import utcnow
 
@@ -130,8 +130,9 @@ def since_datetime(since: date | datetime | str | None, settings: Settings) -> d
     return start_of_day(since, settings.tz)
 
 
-def crawl_cutoffs(sources: list[SourceConfig], since_at: datetime | None, settings: Settings
-                  ) -> tuple[dict[str, str], dict[str, str]]:
+def crawl_cutoffs(
+    sources: list[SourceConfig], since_at: datetime | None, settings: Settings
+) -> tuple[dict[str, str], dict[str, str]]:
     """Per source, as ISO strings for the child: how far back articles are kept, and — for a source already crawled
     successfully — its last success, to which later crawls walk the listings. A source's first successful crawl
     back-fills to GDNN_BACKFILL_SINCE (the plan year); --since overrides both for this run."""
@@ -140,8 +141,9 @@ def crawl_cutoffs(sources: list[SourceConfig], since_at: datetime | None, settin
     backfill = start_of_day(settings.backfill_start(), settings.tz).isoformat()
     with session_scope() as session:
         rows = {row.id: row for row in session.exec(select(Source).where(Source.id.in_([s.id for s in sources])))}
-    last_success = {sid: (row.last_success_at - LATE_PUBLISHING).isoformat()
-                    for sid, row in rows.items() if row.last_success_at}
+    last_success = {
+        sid: (row.last_success_at - LATE_PUBLISHING).isoformat() for sid, row in rows.items() if row.last_success_at
+    }
     return {s.id: backfill for s in sources}, last_success
 
 
@@ -172,8 +174,9 @@ def _open_run(run_id: str, trigger: str, sources: list[SourceConfig], skipped: d
         session.flush()
         for source in sources:
             status = "skipped" if source.id in skipped else "running"
-            session.add(CrawlRunSource(run_id=run_id, source_id=source.id, status=status,
-                                       last_error=skipped.get(source.id)))
+            session.add(
+                CrawlRunSource(run_id=run_id, source_id=source.id, status=status, last_error=skipped.get(source.id))
+            )
 
 
 def _result_of(source: SourceConfig, stats: dict[str, Any] | None, crash: str | None) -> SourceResult:
@@ -187,9 +190,19 @@ def _result_of(source: SourceConfig, stats: dict[str, Any] | None, crash: str | 
     else:
         status = "ok"
     last_error = stats.get("fatal") or stats.get("last_error") or crash
-    return SourceResult(source.id, source.name, status, pages=stats["pages"], new_items=stats["new_items"],
-                        updated_items=stats["updated_items"], errors=stats["errors"], last_error=last_error,
-                        reachable=stats["responded"], details=stats, note=stats.get("note"))
+    return SourceResult(
+        source.id,
+        source.name,
+        status,
+        pages=stats["pages"],
+        new_items=stats["new_items"],
+        updated_items=stats["updated_items"],
+        errors=stats["errors"],
+        last_error=last_error,
+        reachable=stats["responded"],
+        details=stats,
+        note=stats.get("note"),
+    )
 
 
 def _update_health(row: Source, result: SourceResult, now: datetime) -> None:
@@ -216,8 +229,9 @@ def _close_run(summary: CrawlSummary) -> None:
         run.finished_at, run.status, run.error = now, summary.status, summary.error
         run.pages, run.new_items, run.errors = summary.pages, summary.new_items, summary.errors
         session.add(run)
-        rows = {r.source_id: r for r in session.exec(select(CrawlRunSource).where(
-            CrawlRunSource.run_id == summary.run_id))}
+        rows = {
+            r.source_id: r for r in session.exec(select(CrawlRunSource).where(CrawlRunSource.run_id == summary.run_id))
+        }
         for result in summary.sources:
             row = rows[result.source_id]
             row.status, row.pages, row.new_items = result.status, result.pages, result.new_items
@@ -232,8 +246,13 @@ def _close_run(summary: CrawlSummary) -> None:
 def _new_item_ids(started_at: datetime) -> list[int]:
     """Items this crawl added (an aggregator's entry may be stored under the outlet it names, not crawled itself)."""
     with session_scope() as session:
-        return list(session.exec(select(Item.id).where(Item.fetched_at >= started_at, Item.model_version.is_(None),
-                                                        Item.origin == "crawl")))
+        return list(
+            session.exec(
+                select(Item.id).where(
+                    Item.fetched_at >= started_at, Item.model_version.is_(None), Item.origin == "crawl"
+                )
+            )
+        )
 
 
 # ---------------------------------------------------------------------- the child process
@@ -283,8 +302,14 @@ def _run_child(job: dict[str, Any], progress: Progress | None) -> tuple[dict[str
     return done, crash
 
 
-def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date | datetime | str | None = None,
-              trigger: str = "cli", progress: Progress | None = None, *, distributed: bool = False) -> CrawlSummary:
+def run_crawl(
+    source_ids: list[str] | tuple[str, ...] | None = None,
+    since: date | datetime | str | None = None,
+    trigger: str = "cli",
+    progress: Progress | None = None,
+    *,
+    distributed: bool = False,
+) -> CrawlSummary:
     """Crawl the named sources (or every enabled one) and return per-source results.
 
     The scheduler calls this repeatedly; each call records a CrawlRun with one CrawlRunSource per source and
@@ -306,10 +331,15 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
     crash: str | None = None
     if to_crawl:
         keep_since, last_success = crawl_cutoffs(to_crawl, since_at, settings)
-        job = {"run_id": run_id, "sources": [s.model_dump() for s in to_crawl],
-               "since": since_at.isoformat() if since_at else None, "distributed": distributed,
-               "keep_since": keep_since, "last_success": last_success,
-               "directory": source_directory(registry.sources)}
+        job = {
+            "run_id": run_id,
+            "sources": [s.model_dump() for s in to_crawl],
+            "since": since_at.isoformat() if since_at else None,
+            "distributed": distributed,
+            "keep_since": keep_since,
+            "last_success": last_success,
+            "directory": source_directory(registry.sources),
+        }
         started = time.monotonic()
         try:
             report, crash = _run_child(job, progress)

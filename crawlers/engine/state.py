@@ -69,7 +69,8 @@ class CrawlOptions:
     keep_since: dict[str, datetime] = field(default_factory=dict)  # per source: older articles are not kept
     last_success: dict[str, datetime] = field(default_factory=dict)  # per source: walk listings only to what is new
     listing_max_pages: int = 300
-    source_hosts: dict[str, str] = field(default_factory=dict)  # host -> id of every configured source (aggregators)
+    # every configured source by id and by "host:<name>": {"id", "name", "channel"} (an aggregator's publishers)
+    source_hosts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def since_for(self, source_id: str) -> datetime | None:
         return self.since or self.keep_since.get(source_id)

@@ -72,8 +72,9 @@ def _docx_text(body: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         xml = archive.read("word/document.xml")
     root = etree.fromstring(xml, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    paragraphs = ["".join(node.text or "" for node in paragraph.iter(f"{_WORD_NS}t"))
-                  for paragraph in root.iter(f"{_WORD_NS}p")]
+    paragraphs = [
+        "".join(node.text or "" for node in paragraph.iter(f"{_WORD_NS}t")) for paragraph in root.iter(f"{_WORD_NS}p")
+    ]
     return _tidy("\n".join(paragraphs))
 
 

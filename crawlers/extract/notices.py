@@ -19,8 +19,11 @@ _SOFT_404 = re.compile(
     r"\b(?:500|502|503)\b.*(?:error|lỗi)|internal server error|service unavailable",
     re.IGNORECASE,
 )
-_CONTENT_IMAGE_SKIP = re.compile(r"(?:^|[/_.\s-])(?:logo|icon|banner|avatar|qc|ads?|quangcao|spacer|pixel|loading|"
-                                 r"share|facebook|zalo|twitter|print|rss)(?:[/_.\s-]|\d|$)", re.IGNORECASE)
+_CONTENT_IMAGE_SKIP = re.compile(
+    r"(?:^|[/_.\s-])(?:logo|icon|banner|avatar|qc|ads?|quangcao|spacer|pixel|loading|"
+    r"share|facebook|zalo|twitter|print|rss)(?:[/_.\s-]|\d|$)",
+    re.IGNORECASE,
+)
 
 
 def is_soft_404(title: str, text: str) -> bool:
@@ -68,8 +71,9 @@ def content_images(container) -> int:
     return count
 
 
-def short_item_genre(title: str, text: str, headline, published: datetime | None, attachment: str | None,
-                     images: int) -> str | None:
+def short_item_genre(
+    title: str, text: str, headline, published: datetime | None, attachment: str | None, images: int
+) -> str | None:
     """'notice' (a short page carrying a document or a picture), 'brief' (one short paragraph), or None when the
     page is not an item: no headline on the page, no publication time, an error page, or no text at all."""
     if headline is None or published is None or is_soft_404(title, text):

@@ -15,9 +15,11 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_SOURCES = PACKAGE_ROOT / "crawlers" / "sources.yaml"
 BACKFILL_DAYS = 183
 
-CONTACT_UNSET_WARNING = ("chưa đặt GDNN_CONTACT: bộ thu thập tự giới thiệu là gdnn-monitor mà không có địa chỉ liên "
-                         "hệ. Hãy đặt e-mail hoặc website của đơn vị (ví dụ GDNN_CONTACT=ldtbxh@langson.gov.vn) để "
-                         "quản trị các trang báo biết ai đang đọc và liên hệ khi cần")
+CONTACT_UNSET_WARNING = (
+    "chưa đặt GDNN_CONTACT: bộ thu thập tự giới thiệu là gdnn-monitor mà không có địa chỉ liên "
+    "hệ. Hãy đặt e-mail hoặc website của đơn vị (ví dụ GDNN_CONTACT=ldtbxh@langson.gov.vn) để "
+    "quản trị các trang báo biết ai đang đọc và liên hệ khi cần"
+)
 
 
 def default_data_dir() -> Path:
@@ -67,8 +69,17 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     crawl_log_days: int = Field(90, ge=1)
 
-    @field_validator("redis_url", "facebook_token", "contact", "backfill_since", "smtp_host", "model_path",
-                     "secret_key", "trusted_proxies", mode="before")
+    @field_validator(
+        "redis_url",
+        "facebook_token",
+        "contact",
+        "backfill_since",
+        "smtp_host",
+        "model_path",
+        "secret_key",
+        "trusted_proxies",
+        mode="before",
+    )
     @classmethod
     def empty_means_unset(cls, value: object) -> object:
         """An empty GDNN_X= line in .env means 'not set', not an empty string."""

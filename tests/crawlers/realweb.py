@@ -30,8 +30,9 @@ def dated(articles: list[FarmArticle], newest: datetime, spacing: timedelta) -> 
     return [replace(article, published=newest - index * spacing) for index, article in enumerate(articles)]
 
 
-def recent_articles(count: int, offset: int = 0, spacing: timedelta = timedelta(hours=19, minutes=7)
-                    ) -> list[FarmArticle]:
+def recent_articles(
+    count: int, offset: int = 0, spacing: timedelta = timedelta(hours=19, minutes=7)
+) -> list[FarmArticle]:
     """`count` distinct articles (keys from `offset`), the newest two hours old."""
     articles = load_articles(offset + count)[offset:]
     return dated(articles, now() - timedelta(hours=2), spacing)
@@ -53,8 +54,9 @@ def serving(sites: list[Site]) -> Iterator[list[Site]]:
             server.stop()
 
 
-def realweb_env(monkeypatch: pytest.MonkeyPatch, folder: Path, sites: list[Site], sources_extra: dict | None = None,
-                **settings: str) -> None:
+def realweb_env(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, sites: list[Site], sources_extra: dict | None = None, **settings: str
+) -> None:
     """A fresh database and a sources file of these sites; the plan-year back-fill at its default."""
     isolated_env(monkeypatch, folder, None, GDNN_BACKFILL_SINCE="", **settings)
     monkeypatch.setenv("GDNN_SOURCES", str(write_sources(folder / "sources.yaml", sites, **(sources_extra or {}))))

@@ -5,17 +5,15 @@ publisher (by canonical URL, then by title), stored from the entry where the pub
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlmodel import select
 
+from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.demo.farm.realweb import AggregatedLink, AggregatorFeed, OutsideOutlet, RefusingPaper, SixMonthPaper
 from gdnn_monitor.pipeline.crawl import run_crawl
-from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Item
-from tests.crawlers.realweb import now, realweb_env, recent_articles, serving
+from tests.crawlers.realweb import realweb_env, recent_articles, serving
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +32,12 @@ def aggregated(tmp_path_factory):
     monkeypatch = pytest.MonkeyPatch()
     with serving([paper, refusing, outside, aggregator]):  # the links name the servers' ports
         links = [
-            link(paper, by_url, paper.url(paper.path_of(by_url)) + "?utm_source=tonghop&utm_campaign=gdnn",
-                 "Báo Sáu Tháng"),
+            link(
+                paper,
+                by_url,
+                paper.url(paper.path_of(by_url)) + "?utm_source=tonghop&utm_campaign=gdnn",
+                "Báo Sáu Tháng",
+            ),
             link(paper, by_title, paper.url("/amp" + paper.path_of(by_title)), "Báo Sáu Tháng"),
             link(refusing, in_feed, refusing.url(refusing.path_of(in_feed)), "Báo Biên Cương"),
             link(refusing, not_in_feed, refusing.url(refusing.path_of(not_in_feed)), "Báo Biên Cương"),
@@ -51,8 +53,17 @@ def aggregated(tmp_path_factory):
         summary = run_crawl([aggregator.source_id], trigger="test")
         with session_scope() as session:
             after = {item.url: item for item in session.exec(select(Item))}
-        yield {"paper": paper, "refusing": refusing, "outside": outside, "aggregator": aggregator,
-               "not_in_feed": not_in_feed, "far": far, "before": before, "after": after, "summary": summary}
+        yield {
+            "paper": paper,
+            "refusing": refusing,
+            "outside": outside,
+            "aggregator": aggregator,
+            "not_in_feed": not_in_feed,
+            "far": far,
+            "before": before,
+            "after": after,
+            "summary": summary,
+        }
     monkeypatch.undo()
     get_settings.cache_clear()
 
@@ -61,8 +72,10 @@ def test_entries_of_crawled_copies_are_joined_not_stored_again(aggregated):
     before, after, summary = aggregated["before"], aggregated["after"], aggregated["summary"]
     added = set(after) - set(before)
     paper, refusing, outside = aggregated["paper"], aggregated["refusing"], aggregated["outside"]
-    assert added == {refusing.url(refusing.path_of(aggregated["not_in_feed"])),
-                     outside.url(outside.path_of(aggregated["far"]))}
+    assert added == {
+        refusing.url(refusing.path_of(aggregated["not_in_feed"])),
+        outside.url(outside.path_of(aggregated["far"])),
+    }
     assert summary.sources[0].details["joined"] == 3
     assert [hit.path for hit in paper.hits] == []  # joined by canonical URL and by title, nothing fetched
 

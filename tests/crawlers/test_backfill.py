@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from gdnn_monitor.demo.farm.realweb import SixMonthPaper
-from gdnn_monitor.pipeline.crawl import run_crawl
 from gdnn_monitor.core.dates import start_of_day
 from gdnn_monitor.core.settings import Settings, get_settings
+from gdnn_monitor.demo.farm.realweb import SixMonthPaper
+from gdnn_monitor.pipeline.crawl import run_crawl
 from store.db import session_scope
 from store.models import Item
 from tests.crawlers.farm.corpus import load_articles
@@ -33,7 +33,7 @@ def stored() -> list[Item]:
 @pytest.fixture(scope="module")
 def paper_and_runs(tmp_path_factory):
     articles = load_articles(NEW + HALF_YEAR + ARCHIVE, max_chars=700)
-    fresh, half_year, archive = articles[:NEW], articles[NEW:NEW + HALF_YEAR], articles[NEW + HALF_YEAR:]
+    fresh, half_year, archive = articles[:NEW], articles[NEW : NEW + HALF_YEAR], articles[NEW + HALF_YEAR :]
     half_year = dated(half_year, now() - timedelta(hours=3), timedelta(days=179) / (HALF_YEAR - 1))
     archive = dated(archive, now() - timedelta(days=400), timedelta(days=4))
     paper = SixMonthPaper(half_year + archive)
@@ -42,14 +42,21 @@ def paper_and_runs(tmp_path_factory):
         realweb_env(monkeypatch, tmp_path_factory.mktemp("backfill"), [paper])
         first = run_crawl(trigger="test")
         first_items, first_hits = stored(), [hit.path for hit in paper.hits]
-        published = [replace(article, published=now() - timedelta(minutes=5 * index)) for index, article in
-                     enumerate(fresh)]
+        published = [
+            replace(article, published=now() - timedelta(minutes=5 * index)) for index, article in enumerate(fresh)
+        ]
         paper.publish(published)
         paper.hits.clear()
         second = run_crawl(trigger="test")
         second_items, second_hits = stored(), [hit.path for hit in paper.hits]
-        yield paper, half_year, archive, published, (first, first_items, first_hits), \
-            (second, second_items, second_hits)
+        yield (
+            paper,
+            half_year,
+            archive,
+            published,
+            (first, first_items, first_hits),
+            (second, second_items, second_hits),
+        )
     monkeypatch.undo()
     get_settings.cache_clear()
 
@@ -60,8 +67,7 @@ def test_the_default_back_fill_reaches_the_plan_year_or_half_a_year_whichever_is
     settings = Settings(_env_file=None, backfill_since=None)
     assert settings.backfill_start(date(2026, 11, 30)) == date(2026, 1, 1)
     assert settings.backfill_start(date(2026, 3, 10)) == date(2025, 9, 8)
-    assert Settings(_env_file=None, backfill_since="2025-10-01").backfill_start(date(2026, 3, 10)) == \
-        date(2025, 10, 1)
+    assert Settings(_env_file=None, backfill_since="2025-10-01").backfill_start(date(2026, 3, 10)) == date(2025, 10, 1)
 
 
 def test_a_plain_first_crawl_stores_the_half_year_and_not_the_archive(paper_and_runs):

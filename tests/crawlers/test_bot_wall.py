@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from crawlers.engine.botwall import BOT_WALL_ERROR, is_bot_wall
 from gdnn_monitor.demo.farm.realweb import CHALLENGE, SCRIPT_SHELL, BotWallSite
-from gdnn_monitor.pipeline.health import source_health
 from gdnn_monitor.pipeline.crawl import run_crawl
+from gdnn_monitor.pipeline.health import source_health
 from store.db import session_scope
 from store.models import Item, Source
 from tests.crawlers.realweb import FIXTURES, realweb_env, serving

@@ -5,6 +5,7 @@ at a time. Measured from the farm's request log, with AutoThrottle on (a small g
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -29,7 +30,7 @@ def test_no_gap_between_two_requests_to_the_host_is_below_its_crawl_delay(slow_h
     site, summary = slow_host
     assert summary.sources[0].new_items == 10
     times = [hit.at for hit in site.hits]
-    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    gaps = [later - earlier for earlier, later in pairwise(times)]
     assert len(gaps) >= 12
     assert min(gaps) >= CRAWL_DELAY - CLOCK_SLACK, sorted(gaps)[:5]
 

@@ -13,8 +13,13 @@ from gdnn_monitor.core.settings import get_settings
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
 
 
 def test_without_a_contact_the_user_agent_names_only_the_product(settings_env):
@@ -37,8 +42,9 @@ def test_init_warns_when_the_contact_is_unset_and_not_when_it_is_set(settings_en
 
 def test_sources_check_warns_when_the_contact_is_unset(settings_env, tmp_path, monkeypatch):
     sources = tmp_path / "sources.yaml"
-    sources.write_text("sources:\n  - id: tat\n    name: Tắt\n    kind: newspaper\n    enabled: false\n",
-                       encoding="utf-8")
+    sources.write_text(
+        "sources:\n  - id: tat\n    name: Tắt\n    kind: newspaper\n    enabled: false\n", encoding="utf-8"
+    )
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
     result = run_cli("sources", "check")
     assert "GDNN_CONTACT" in result.stderr and "e-mail hoặc website" in result.stderr

@@ -11,9 +11,9 @@ from sqlmodel import select
 
 from crawlers.extract.attachments import document_text
 from crawlers.extract.extraction import extract_article
+from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.demo.farm.realweb import Notice, SchoolNotices
 from gdnn_monitor.pipeline.crawl import run_crawl
-from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Item
 from tests.crawlers.farm.corpus import load_articles
@@ -26,25 +26,50 @@ def school_notices() -> list[Notice]:
     today = now()
     article = load_articles(1)[0]
     return [
-        Notice(2601, "Thông báo tuyển sinh trình độ trung cấp, cao đẳng năm 2026", today - timedelta(days=2), "pdf",
-               "Nhà trường thông báo tuyển sinh năm 2026 (chi tiết trong tệp đính kèm).", PDF_NAME),
+        Notice(
+            2601,
+            "Thông báo tuyển sinh trình độ trung cấp, cao đẳng năm 2026",
+            today - timedelta(days=2),
+            "pdf",
+            "Nhà trường thông báo tuyển sinh năm 2026 (chi tiết trong tệp đính kèm).",
+            PDF_NAME,
+        ),
         Notice(2602, "Thông báo nhận hồ sơ xét tuyển học nghề đợt 2 năm 2026", today - timedelta(days=4), "image"),
-        Notice(2603, "Lịch nghỉ Tết Dương lịch năm 2027", today - timedelta(days=5), "brief",
-               "Cán bộ, giáo viên và học sinh, sinh viên toàn trường được nghỉ Tết Dương lịch từ ngày 01/01 đến hết "
-               "ngày 03/01/2027."),
-        Notice(2604, "Khai giảng lớp sơ cấp nghề chăn nuôi cho lao động nông thôn", today - timedelta(days=7),
-               "brief", "Sáng 15/11, nhà trường khai giảng lớp sơ cấp nghề kỹ thuật chăn nuôi cho 35 học viên."),
+        Notice(
+            2603,
+            "Lịch nghỉ Tết Dương lịch năm 2027",
+            today - timedelta(days=5),
+            "brief",
+            "Cán bộ, giáo viên và học sinh, sinh viên toàn trường được nghỉ Tết Dương lịch từ ngày 01/01 đến hết "
+            "ngày 03/01/2027.",
+        ),
+        Notice(
+            2604,
+            "Khai giảng lớp sơ cấp nghề chăn nuôi cho lao động nông thôn",
+            today - timedelta(days=7),
+            "brief",
+            "Sáng 15/11, nhà trường khai giảng lớp sơ cấp nghề kỹ thuật chăn nuôi cho 35 học viên.",
+        ),
         Notice(2605, article.title, today - timedelta(days=8), "article", article.body),
-        Notice(2606, "Thông báo kết quả thi tốt nghiệp khóa 2023-2026", None, "undated",
-               "Xem kết quả tại phòng Đào tạo của nhà trường trong giờ hành chính."),
+        Notice(
+            2606,
+            "Thông báo kết quả thi tốt nghiệp khóa 2023-2026",
+            None,
+            "undated",
+            "Xem kết quả tại phòng Đào tạo của nhà trường trong giờ hành chính.",
+        ),
         Notice(2607, "Thông báo tuyển dụng viên chức năm 2026", today - timedelta(days=9), "soft404"),
     ]
 
 
 @pytest.fixture(scope="module")
 def school_crawl(tmp_path_factory):
-    documents = {PDF_NAME: (FIXTURES / PDF_NAME).read_bytes(), "quy-che-dao-tao.pdf": b"%PDF-1.4 sidebar",
-                 "lich-hoc-ky-1.pdf": b"%PDF-1.4 sidebar", "bieu-mau.docx": b"PK sidebar"}
+    documents = {
+        PDF_NAME: (FIXTURES / PDF_NAME).read_bytes(),
+        "quy-che-dao-tao.pdf": b"%PDF-1.4 sidebar",
+        "lich-hoc-ky-1.pdf": b"%PDF-1.4 sidebar",
+        "bieu-mau.docx": b"PK sidebar",
+    }
     site = SchoolNotices(school_notices(), documents)
     monkeypatch = pytest.MonkeyPatch()
     with serving([site]):
@@ -91,8 +116,10 @@ def test_error_pages_and_undated_pages_are_still_refused(school_crawl):
 
 
 def test_a_short_page_without_its_own_headline_is_not_a_brief():
-    html = ("<html><body><div class='menu'><a href='/'>Trang chủ</a></div><div class='content'><p>Ngày 12/11/2026"
-            "</p><p>Trường thông báo lịch họp phụ huynh học sinh vào sáng thứ bảy tuần này.</p></div></body></html>")
+    html = (
+        "<html><body><div class='menu'><a href='/'>Trang chủ</a></div><div class='content'><p>Ngày 12/11/2026"
+        "</p><p>Trường thông báo lịch họp phụ huynh học sinh vào sáng thứ bảy tuần này.</p></div></body></html>"
+    )
     assert extract_article(html, "https://truong.example.vn/tin/hop-phu-huynh-1234.html") is None
 
 

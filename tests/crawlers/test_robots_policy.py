@@ -8,12 +8,12 @@ import pytest
 from sqlmodel import select
 
 from crawlers.check import FAIL, OK, WARN, check_source
-from gdnn_monitor.demo.farm.realweb import RefusingPaper
-from store.registry import SourcesFileError, load_sources, parse_sources
-from gdnn_monitor.pipeline.crawl import run_crawl
 from gdnn_monitor.core.settings import get_settings
+from gdnn_monitor.demo.farm.realweb import RefusingPaper
+from gdnn_monitor.pipeline.crawl import run_crawl
 from store.db import session_scope
 from store.models import Item, Source
+from store.registry import SourcesFileError, load_sources, parse_sources
 from tests.crawlers.realweb import realweb_env, recent_articles, serving
 
 PERMISSION = "Công văn số 45/BBC-TS ngày 10/11/2026 của Báo Biên Cương đồng ý cho Sở thu thập toàn văn"
@@ -89,8 +89,10 @@ def test_a_second_crawl_stores_nothing_new_and_still_requests_no_refused_page(re
 
 
 def test_robots_ignore_needs_a_written_permission(tmp_path):
-    entry = ("sources:\n  - id: bao-bc\n    name: Báo Biên Cương\n    kind: newspaper\n"
-             "    homepage: https://bbc.example.vn/\n")
+    entry = (
+        "sources:\n  - id: bao-bc\n    name: Báo Biên Cương\n    kind: newspaper\n"
+        "    homepage: https://bbc.example.vn/\n"
+    )
     with pytest.raises(SourcesFileError, match="permission"):
         parse_sources(entry + "    robots: ignore\n", tmp_path / "s.yaml")
     with pytest.raises(SourcesFileError, match="obey, feeds-only, ignore"):
@@ -100,8 +102,7 @@ def test_robots_ignore_needs_a_written_permission(tmp_path):
 
 
 def test_with_permission_the_pages_are_read_and_the_permission_is_logged_and_shown(paper, tmp_path, monkeypatch):
-    realweb_env(monkeypatch, tmp_path, [paper],
-                {"farm_bao_tu_choi": {"robots": "ignore", "permission": PERMISSION}})
+    realweb_env(monkeypatch, tmp_path, [paper], {"farm_bao_tu_choi": {"robots": "ignore", "permission": PERMISSION}})
     paper.hits.clear()
     summary = run_crawl(trigger="test")
     with session_scope() as session:
@@ -109,7 +110,8 @@ def test_with_permission_the_pages_are_read_and_the_permission_is_logged_and_sho
     assert items and not any(item.feed_only for item in items)
     assert all(item.text and len(item.text) > 300 for item in items)
     assert PERMISSION in summary.sources[0].note
-    assert any(PERMISSION in line for line in open(summary.log_file, encoding="utf-8"))
+    with open(summary.log_file, encoding="utf-8") as log:
+        assert any(PERMISSION in line for line in log)
     config = load_sources().get(paper.source_id)
     assert any(PERMISSION in check.detail for check in check_source(config).checks)
 

@@ -3,7 +3,7 @@ attachment_url and publisher, sources gain crawl_note; existing rows keep everyt
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
@@ -24,12 +24,19 @@ def test_upgrading_a_0002_database_adds_the_real_web_fields_and_keeps_the_items(
     config = alembic_config(engine)
     command.upgrade(config, "0002")
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO source (id, name, kind, enabled, consecutive_failures) "
-                                "VALUES ('bao-mau', 'Báo Mẫu', 'newspaper', true, 0)"))
-        connection.execute(text(
-            "INSERT INTO item (url, source_id, origin, title, fetched_at, genre, language, quantity) "
-            "VALUES ('https://bao.vn/1', 'bao-mau', 'crawl', 'Tuyển sinh học nghề', :at, 'article', 'vi', 1)"),
-            {"at": datetime(2026, 5, 1, tzinfo=timezone.utc)})
+        connection.execute(
+            text(
+                "INSERT INTO source (id, name, kind, enabled, consecutive_failures) "
+                "VALUES ('bao-mau', 'Báo Mẫu', 'newspaper', true, 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO item (url, source_id, origin, title, fetched_at, genre, language, quantity) "
+                "VALUES ('https://bao.vn/1', 'bao-mau', 'crawl', 'Tuyển sinh học nghề', :at, 'article', 'vi', 1)"
+            ),
+            {"at": datetime(2026, 5, 1, tzinfo=UTC)},
+        )
     assert "feed_only" not in {c["name"] for c in inspect(engine).get_columns("item")}
     command.upgrade(config, "0007")
     columns = {c["name"] for c in inspect(engine).get_columns("item")}
@@ -37,8 +44,12 @@ def test_upgrading_a_0002_database_adds_the_real_web_fields_and_keeps_the_items(
     assert "crawl_note" in {c["name"] for c in inspect(engine).get_columns("source")}
     with engine.begin() as connection:
         row = connection.execute(text("SELECT title, feed_only, attachment_url, publisher FROM item")).one()
-    assert (row.title, bool(row.feed_only), row.attachment_url, row.publisher) == ("Tuyển sinh học nghề", False,
-                                                                                  None, None)
+    assert (row.title, bool(row.feed_only), row.attachment_url, row.publisher) == (
+        "Tuyển sinh học nghề",
+        False,
+        None,
+        None,
+    )
     command.downgrade(config, "0002")
     assert "feed_only" not in {c["name"] for c in inspect(engine).get_columns("item")}
     command.upgrade(config, "head")

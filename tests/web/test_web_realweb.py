@@ -4,14 +4,17 @@ source health says in plain Vietnamese when robots.txt refuses us."""
 
 from __future__ import annotations
 
+from web_helpers import login
+
 from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Item, Source
 from web.report_files import Period, build_report, render_report
-from web_helpers import login
 
-ROBOTS_NOTE = ("robots.txt của trang không cho phép bộ thu thập đọc trang bài viết; tin được lấy từ RSS (chỉ tiêu đề, "
-               "tóm tắt, ngày đăng, liên kết — đánh dấu \"chỉ từ RSS\")")
+ROBOTS_NOTE = (
+    "robots.txt của trang không cho phép bộ thu thập đọc trang bài viết; tin được lấy từ RSS (chỉ tiêu đề, "
+    "tóm tắt, ngày đăng, liên kết — đánh dấu \"chỉ từ RSS\")"
+)
 PDF_URL = "https://truong.example.edu.vn/uploads/thong-bao-tuyen-sinh-2026.pdf"
 
 

@@ -21,18 +21,30 @@ from html import escape
 
 from gdnn_monitor.demo.farm.article import FarmArticle, slugify
 from gdnn_monitor.demo.farm.server import Reply
-from gdnn_monitor.demo.farm.sites import (WEEKDAYS, Expected, Site, comments_block, furniture_bottom, furniture_top,
-                                          page, paragraphs_html, sidebar)
+from gdnn_monitor.demo.farm.sites import (
+    WEEKDAYS,
+    Expected,
+    Site,
+    comments_block,
+    furniture_bottom,
+    furniture_top,
+    page,
+    paragraphs_html,
+    sidebar,
+)
 
-GOOGLEBOT_ONLY = ("User-agent: Googlebot\nAllow: /\n\nUser-agent: Googlebot-News\nAllow: /\n\n"
-                  "User-agent: *\nDisallow: /\n")
+GOOGLEBOT_ONLY = (
+    "User-agent: Googlebot\nAllow: /\n\nUser-agent: Googlebot-News\nAllow: /\n\nUser-agent: *\nDisallow: /\n"
+)
 RSS_DATE = "%a, %d %b %Y %H:%M:%S +0700"
 
 
 def rss(title: str, link: str, items: list[str]) -> str:
-    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f'<title>{escape(title)}</title><link>{link}</link><language>vi</language>{"".join(items)}'
-            '</channel></rss>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f'<title>{escape(title)}</title><link>{link}</link><language>vi</language>{"".join(items)}'
+        '</channel></rss>'
+    )
 
 
 class NewsCms(Site):
@@ -68,13 +80,20 @@ class NewsCms(Site):
             self.articles = self.articles + list(new)
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": self.kind, "homepage": self.url("/"),
-                "feeds": [self.url("/rss/tin-moi-nhat.rss")],
-                "listings": [self.url(f"/{slug}/") for slug, _ in self.SECTIONS]}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": self.kind,
+            "homepage": self.url("/"),
+            "feeds": [self.url("/rss/tin-moi-nhat.rss")],
+            "listings": [self.url(f"/{slug}/") for slug, _ in self.SECTIONS],
+        }
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
-                for a in self.newest_first()]
+        return [
+            Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
+            for a in self.newest_first()
+        ]
 
     def by_path(self, path: str) -> FarmArticle | None:
         for article in self.newest_first():
@@ -101,12 +120,16 @@ class NewsCms(Site):
     def feed(self) -> Reply:
         items = []
         for article in self.newest_first()[: self.FEED_SIZE]:
-            description = (f'<![CDATA[<a href="{self.url(self.path_of(article))}"><img src="{self.url("/img/")}'
-                           f'{article.key}.jpg" width="180"></a>{escape(article.sapo)}]]>')
-            items.append(f"<item><title>{escape(article.title)}</title><link>{self.feed_link(article)}</link>"
-                         f"<guid isPermaLink=\"false\">{self.article_id(article)}</guid>"
-                         f"<description>{description}</description>"
-                         f"<pubDate>{article.published.strftime(RSS_DATE)}</pubDate></item>")
+            description = (
+                f'<![CDATA[<a href="{self.url(self.path_of(article))}"><img src="{self.url("/img/")}'
+                f'{article.key}.jpg" width="180"></a>{escape(article.sapo)}]]>'
+            )
+            items.append(
+                f"<item><title>{escape(article.title)}</title><link>{self.feed_link(article)}</link>"
+                f"<guid isPermaLink=\"false\">{self.article_id(article)}</guid>"
+                f"<description>{description}</description>"
+                f"<pubDate>{article.published.strftime(RSS_DATE)}</pubDate></item>"
+            )
         return Reply(200, rss(self.name, self.url("/"), items), "application/rss+xml; charset=utf-8")
 
     def pinned(self) -> FarmArticle:
@@ -116,37 +139,49 @@ class NewsCms(Site):
     def section(self, slug: str, label: str, number: int) -> Reply:
         members = [a for a in self.newest_first() if self.section_of(a) == slug]
         pages = max(1, (len(members) + self.PER_PAGE - 1) // self.PER_PAGE)
-        chunk = members[(number - 1) * self.PER_PAGE: number * self.PER_PAGE]
+        chunk = members[(number - 1) * self.PER_PAGE : number * self.PER_PAGE]
         if not chunk:
             return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
         pinned = self.pinned()
-        teasers = (f'<div class="box-focus"><h2><a href="{self.path_of(pinned)}">{escape(pinned.title)}</a></h2></div>'
-                   + "".join(f'<div class="story"><h3 class="story__title"><a href="{self.path_of(a)}">'
-                             f'{escape(a.title)}</a></h3><span class="time">{a.published:%d/%m/%Y}</span>'
-                             f'<p class="story__summary">{escape(a.sapo[:140])}</p></div>' for a in chunk))
+        teasers = (
+            f'<div class="box-focus"><h2><a href="{self.path_of(pinned)}">{escape(pinned.title)}</a></h2></div>'
+            + "".join(
+                f'<div class="story"><h3 class="story__title"><a href="{self.path_of(a)}">'
+                f'{escape(a.title)}</a></h3><span class="time">{a.published:%d/%m/%Y}</span>'
+                f'<p class="story__summary">{escape(a.sapo[:140])}</p></div>'
+                for a in chunk
+            )
+        )
         shown = range(max(1, number - 2), min(pages, number + 2) + 1)
-        pager = "".join(f'<a href="/{slug}/?page={n}">{n}</a> ' if n != number else f"<span>{n}</span> "
-                        for n in shown)
+        pager = "".join(f'<a href="/{slug}/?page={n}">{n}</a> ' if n != number else f"<span>{n}</span> " for n in shown)
         if number < pages:
             pager += f'<a class="next" href="/{slug}/?page={number + 1}">Trang sau</a>'
-        body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
-                f'<main><h1 class="cate-title">{escape(label)}</h1><div class="list-news">{teasers}</div>'
-                f'<div class="pagination">{pager}</div></main>' + furniture_bottom(self.name))
+        body = (
+            furniture_top(self.name, [(f"/{slug}/", label) for slug, label in self.SECTIONS])
+            + f'<main><h1 class="cate-title">{escape(label)}</h1><div class="list-news">{teasers}</div>'
+            f'<div class="pagination">{pager}</div></main>' + furniture_bottom(self.name)
+        )
         return Reply(200, page(f"{label} - {self.name}", "", body))
 
     def article_page(self, article: FarmArticle) -> str:
         when = article.published
         related = [(self.path_of(a), a.title) for a in self.newest_first()[:5] if a.key != article.key][:4]
-        head = (f'<link rel="canonical" href="{self.url(self.path_of(article))}">'
-                f'<meta property="og:title" content="{escape(article.title)}">'
-                f'<meta property="article:published_time" content="{when.isoformat()}">')
-        body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
-                f'<article class="detail"><h1 class="detail-title">{escape(article.title)}</h1>'
-                f'<div class="detail-time">{WEEKDAYS[when.weekday()]}, {when:%d/%m/%Y %H:%M}</div>'
-                f'<div class="detail-sapo sapo">{escape(article.sapo)}</div>'
-                f'<div class="detail-content">{paragraphs_html(article)}'
-                f'<p class="author"><strong>{escape(article.author)}</strong></p></div></article>'
-                + sidebar("Tin liên quan", related) + comments_block() + furniture_bottom(self.name))
+        head = (
+            f'<link rel="canonical" href="{self.url(self.path_of(article))}">'
+            f'<meta property="og:title" content="{escape(article.title)}">'
+            f'<meta property="article:published_time" content="{when.isoformat()}">'
+        )
+        body = (
+            furniture_top(self.name, [(f"/{slug}/", label) for slug, label in self.SECTIONS])
+            + f'<article class="detail"><h1 class="detail-title">{escape(article.title)}</h1>'
+            f'<div class="detail-time">{WEEKDAYS[when.weekday()]}, {when:%d/%m/%Y %H:%M}</div>'
+            f'<div class="detail-sapo sapo">{escape(article.sapo)}</div>'
+            f'<div class="detail-content">{paragraphs_html(article)}'
+            f'<p class="author"><strong>{escape(article.author)}</strong></p></div></article>'
+            + sidebar("Tin liên quan", related)
+            + comments_block()
+            + furniture_bottom(self.name)
+        )
         return page(article.title, head, body)
 
 
@@ -227,12 +262,20 @@ class SchoolNotices(Site):
         self.robots_txt = "User-agent: *\nDisallow: /administrator/\n"
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": self.kind, "homepage": self.url("/"),
-                "listings": [self.url("/tin-tuc/thong-bao.html")]}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": self.kind,
+            "homepage": self.url("/"),
+            "listings": [self.url("/tin-tuc/thong-bao.html")],
+        }
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, self.url(n.path), n.title, n.text, n.published, True, n.expected_genre)
-                for n in self.notices if n.expected_genre]
+        return [
+            Expected(self.source_id, self.url(n.path), n.title, n.text, n.published, True, n.expected_genre)
+            for n in self.notices
+            if n.expected_genre and n.published is not None
+        ]
 
     def route(self, path: str, query: dict[str, str], headers) -> Reply:
         if path == "/robots.txt":
@@ -252,55 +295,76 @@ class SchoolNotices(Site):
 
     def listing(self) -> Reply:
         rows = "".join(f'<li class="item"><a href="{n.path}">{escape(n.title)}</a></li>' for n in self.notices)
-        body = (self.menu() + f'<div id="content"><h2 class="page-header">Thông báo</h2><ul class="category">{rows}'
-                f'</ul></div>' + self.side())
+        body = (
+            self.menu() + f'<div id="content"><h2 class="page-header">Thông báo</h2><ul class="category">{rows}'
+            f'</ul></div>' + self.side()
+        )
         return Reply(200, page("Thông báo", "", body))
 
     def menu(self) -> str:
-        return ('<div id="header"><a href="/"><img src="/images/logo.png" alt="logo" width="60"></a>'
-                '<ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/tin-tuc/thong-bao.html">Thông báo'
-                '</a></li><li><a href="/tuyen-sinh.html">Tuyển sinh</a></li></ul></div>')
+        return (
+            '<div id="header"><a href="/"><img src="/images/logo.png" alt="logo" width="60"></a>'
+            '<ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/tin-tuc/thong-bao.html">Thông báo'
+            '</a></li><li><a href="/tuyen-sinh.html">Tuyển sinh</a></li></ul></div>'
+        )
 
     def side(self) -> str:
-        return ('<div id="sidebar" class="sidebar"><h3>Văn bản mới</h3><ul class="van-ban">'
-                '<li><a href="/uploads/quy-che-dao-tao.pdf">Quy chế đào tạo</a></li>'
-                '<li><a href="/uploads/lich-hoc-ky-1.pdf">Lịch học kỳ I</a></li>'
-                '<li><a href="/uploads/bieu-mau.docx">Biểu mẫu</a></li></ul>'
-                '<div class="banner"><img src="/images/banner-tuyen-sinh.jpg" width="250"></div></div>'
-                '<div id="footer">Trường Cao đẳng nghề — Địa chỉ: Km 3, Quốc lộ 1A. ĐT: 0205 3870 123</div>')
+        return (
+            '<div id="sidebar" class="sidebar"><h3>Văn bản mới</h3><ul class="van-ban">'
+            '<li><a href="/uploads/quy-che-dao-tao.pdf">Quy chế đào tạo</a></li>'
+            '<li><a href="/uploads/lich-hoc-ky-1.pdf">Lịch học kỳ I</a></li>'
+            '<li><a href="/uploads/bieu-mau.docx">Biểu mẫu</a></li></ul>'
+            '<div class="banner"><img src="/images/banner-tuyen-sinh.jpg" width="250"></div></div>'
+            '<div id="footer">Trường Cao đẳng nghề — Địa chỉ: Km 3, Quốc lộ 1A. ĐT: 0205 3870 123</div>'
+        )
 
     def notice_page(self, notice: Notice) -> str:
-        when = (f'<dd class="published"><time datetime="{notice.published.isoformat()}">Ngày đăng: '
-                f'{notice.published:%d/%m/%Y}</time></dd>') if notice.published else ""
+        when = (
+            (
+                f'<dd class="published"><time datetime="{notice.published.isoformat()}">Ngày đăng: '
+                f'{notice.published:%d/%m/%Y}</time></dd>'
+            )
+            if notice.published
+            else ""
+        )
         if notice.kind == "image":
-            content = (f'<p>{escape(notice.text)}</p>' if notice.text else "") + \
-                f'<p><img src="/images/thong-bao/{notice.key}-scan.jpg" width="794" height="1123" alt=""></p>'
+            content = (
+                f'<p>{escape(notice.text)}</p>' if notice.text else ""
+            ) + f'<p><img src="/images/thong-bao/{notice.key}-scan.jpg" width="794" height="1123" alt=""></p>'
         elif notice.kind == "pdf":
-            content = (f'<p>{escape(notice.text)}</p><p><a href="/uploads/{notice.document}">'
-                       f'<img src="/images/icon-pdf.png" width="16"> Tải về: {escape(notice.document or "")}</a></p>')
+            content = (
+                f'<p>{escape(notice.text)}</p><p><a href="/uploads/{notice.document}">'
+                f'<img src="/images/icon-pdf.png" width="16"> Tải về: {escape(notice.document or "")}</a></p>'
+            )
         elif notice.kind == "soft404":
             content = "<p>Bài viết không tồn tại hoặc đã bị xóa.</p>"
         else:
             content = "".join(f"<p>{escape(line)}</p>" for line in notice.text.split("\n"))
-        body = (self.menu() + f'<div id="content"><div class="item-page"><h2 itemprop="headline">'
-                f'{escape(notice.title)}</h2><dl class="article-info">{when}</dl>'
-                f'<div itemprop="articleBody">{content}</div></div></div>' + self.side())
+        body = (
+            self.menu() + f'<div id="content"><div class="item-page"><h2 itemprop="headline">'
+            f'{escape(notice.title)}</h2><dl class="article-info">{when}</dl>'
+            f'<div itemprop="articleBody">{content}</div></div></div>' + self.side()
+        )
         return page(notice.title, "", body)
 
 
 # ---------------------------------------------------------------------------------------------------------------
-CHALLENGE = ('<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title><meta http-equiv="refresh" '
-             'content="390"><meta name="robots" content="noindex,nofollow"></head><body class="no-js">'
-             '<div class="main-wrapper" role="main"><div class="main-content"><h1 class="zone-name-title h1">'
-             'baobiengioi.example.vn</h1><h2 class="h2" id="challenge-running">Checking if the site connection is '
-             'secure</h2><noscript><div id="challenge-error-title">Enable JavaScript and cookies to continue</div>'
-             '</noscript></div></div><script>(function(){window._cf_chl_opt={cvId: "3",cZone: "example",cType: '
-             '"managed"};var cpo = document.createElement("script");cpo.src = "/cdn-cgi/challenge-platform/h/b/'
-             'orchestrate/chl_page/v1?ray=8a1b2c3d4e5f";document.getElementsByTagName("head")[0].appendChild(cpo);'
-             '}());</script></body></html>')
-SCRIPT_SHELL = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title></title></head><body><div id="root"></div>'
-                '<script>' + "var a=" + "'x'" * 80 + ';document.cookie="_guard=1";location.reload();</script>'
-                '</body></html>')
+CHALLENGE = (
+    '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title><meta http-equiv="refresh" '
+    'content="390"><meta name="robots" content="noindex,nofollow"></head><body class="no-js">'
+    '<div class="main-wrapper" role="main"><div class="main-content"><h1 class="zone-name-title h1">'
+    'baobiengioi.example.vn</h1><h2 class="h2" id="challenge-running">Checking if the site connection is '
+    'secure</h2><noscript><div id="challenge-error-title">Enable JavaScript and cookies to continue</div>'
+    '</noscript></div></div><script>(function(){window._cf_chl_opt={cvId: "3",cZone: "example",cType: '
+    '"managed"};var cpo = document.createElement("script");cpo.src = "/cdn-cgi/challenge-platform/h/b/'
+    'orchestrate/chl_page/v1?ray=8a1b2c3d4e5f";document.getElementsByTagName("head")[0].appendChild(cpo);'
+    '}());</script></body></html>'
+)
+SCRIPT_SHELL = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title></title></head><body><div id="root"></div>'
+    '<script>' + "var a=" + "'x'" * 80 + ';document.cookie="_guard=1";location.reload();</script>'
+    '</body></html>'
+)
 
 
 class BotWallSite(Site):
@@ -312,8 +376,14 @@ class BotWallSite(Site):
     name = "Báo Tường Lửa (farm)"
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": self.kind, "homepage": self.url("/"),
-                "feeds": [self.url("/rss/home.rss")], "listings": [self.url("/giao-duc/")]}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": self.kind,
+            "homepage": self.url("/"),
+            "feeds": [self.url("/rss/home.rss")],
+            "listings": [self.url("/giao-duc/")],
+        }
 
     def expected(self) -> list[Expected]:
         return []
@@ -323,8 +393,11 @@ class BotWallSite(Site):
             return self.robots()
         if path.startswith("/rss/"):
             return Reply(200, SCRIPT_SHELL)
-        return Reply(503, CHALLENGE, headers={"cf-mitigated": "challenge", "Server": "cloudflare",
-                                              "Cache-Control": "private, no-store"})
+        return Reply(
+            503,
+            CHALLENGE,
+            headers={"cf-mitigated": "challenge", "Server": "cloudflare", "Cache-Control": "private, no-store"},
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -350,8 +423,12 @@ class AggregatorFeed(Site):
         self.links = links
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": "portal",
-                "feeds": [self.url("/rss/search?q=gi%C3%A1o+d%E1%BB%A5c+ngh%E1%BB%81+nghi%E1%BB%87p")]}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": "portal",
+            "feeds": [self.url("/rss/search?q=gi%C3%A1o+d%E1%BB%A5c+ngh%E1%BB%81+nghi%E1%BB%87p")],
+        }
 
     def expected(self) -> list[Expected]:
         return []
@@ -361,13 +438,16 @@ class AggregatorFeed(Site):
             return self.robots()
         if path != "/rss/search":
             return Reply(404, "not found", "text/plain")
-        items = [f"<item><title>{escape(link.title)} - {escape(link.publisher)}</title><link>{escape(link.url)}</link>"
-                 f"<guid isPermaLink=\"false\">agg-{index}</guid><pubDate>{link.published.strftime(RSS_DATE)}</pubDate>"
-                 f"<description>{escape(link.summary)}</description>"
-                 f"<source url=\"{escape(link.publisher_url)}\">{escape(link.publisher)}</source></item>"
-                 for index, link in enumerate(self.links)]
-        return Reply(200, rss("giáo dục nghề nghiệp - Tin tổng hợp", self.url("/"), items),
-                     "application/rss+xml; charset=utf-8")
+        items = [
+            f"<item><title>{escape(link.title)} - {escape(link.publisher)}</title><link>{escape(link.url)}</link>"
+            f"<guid isPermaLink=\"false\">agg-{index}</guid><pubDate>{link.published.strftime(RSS_DATE)}</pubDate>"
+            f"<description>{escape(link.summary)}</description>"
+            f"<source url=\"{escape(link.publisher_url)}\">{escape(link.publisher)}</source></item>"
+            for index, link in enumerate(self.links)
+        ]
+        return Reply(
+            200, rss("giáo dục nghề nghiệp - Tin tổng hợp", self.url("/"), items), "application/rss+xml; charset=utf-8"
+        )
 
 
 class OutsideOutlet(Site):
@@ -384,17 +464,21 @@ class OutsideOutlet(Site):
         return {"id": self.source_id, "name": self.name, "kind": self.kind, "listings": [self.url("/giao-duc/")]}
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
-                for a in self.articles]
+        return [
+            Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
+            for a in self.articles
+        ]
 
     def route(self, path: str, query: dict[str, str], headers) -> Reply:
         if path == "/robots.txt":
             return self.robots()
         for article in self.articles:
             if self.path_of(article) == path:
-                body = (f'<article><h1>{escape(article.title)}</h1><div class="time">'
-                        f'{article.published:%d/%m/%Y %H:%M}</div><p class="sapo">{escape(article.sapo)}</p>'
-                        f'<div class="content">{paragraphs_html(article)}</div></article>')
+                body = (
+                    f'<article><h1>{escape(article.title)}</h1><div class="time">'
+                    f'{article.published:%d/%m/%Y %H:%M}</div><p class="sapo">{escape(article.sapo)}</p>'
+                    f'<div class="content">{paragraphs_html(article)}</div></article>'
+                )
                 return Reply(200, page(article.title, "", body))
         return Reply(404, page("404", "", "<h1>404</h1>"))
 

@@ -6,8 +6,9 @@ Revision ID: 0007
 Revises: 0002
 Create Date: 2026-11-30 16:50:00
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0007'
 down_revision = '0002'
