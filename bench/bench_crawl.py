@@ -35,6 +35,10 @@ def main() -> None:
             "GDNN_DOWNLOAD_DELAY": str(args.delay),
             "GDNN_LISTING_DEPTH": "1000",
             "GDNN_MAX_PAGES_PER_SOURCE": "100000",
+            # the farm's articles date from 2023-2024: a first crawl back-fills to them all (the plan-year default would
+            # keep none of them)
+            "GDNN_BACKFILL_SINCE": "2000-01-01",
+            "GDNN_LISTING_MAX_PAGES": "1000",
         }
     )
     from gdnn_monitor.demo.farm.sites import GraphApi

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import click
 from protego import Protego
 
+from crawlers.engine.robots_policy import permission_note, refused_message
 from gdnn_monitor.core.settings import Settings, get_settings
 from store.registry import SourceConfig, load_sources
 
@@ -51,7 +52,10 @@ class SourceCheck:
     def usable(self) -> bool:
         """Usable when nothing failed and at least one way in yields something."""
         return not any(c.outcome == FAIL for c in self.checks) and any(
-            c.outcome in (OK, WARN) and c.what != "robots.txt" for c in self.checks
+            c.outcome in (OK, WARN)
+            and c.what not in ("robots.txt", "robots:")
+            and not c.detail.startswith("robots.txt không cho phép")
+            for c in self.checks
         )
 
 
@@ -228,14 +232,38 @@ def check_source(source: SourceConfig, settings: Settings | None = None) -> Sour
     urls = start_urls(source)
     if not urls:
         result.checks.append(Check(source.id, "cấu hình", "—", FAIL, "không có feed, sitemap, listing hay homepage"))
+    if source.robots == "ignore":
+        note = permission_note(source.id, source.permission or "")
+        result.checks.append(Check(source.id, "robots:", "—", WARN, note))
     for kind, url in urls:
         parser, robots_check = robots_for(url, settings, robots_cache, source.id, source.sitemaps)
         if robots_check not in result.checks:
             result.checks.append(robots_check)
-        if parser is not None and not parser.can_fetch(url, ROBOTS_AGENT):
-            result.checks.append(Check(source.id, kind, url, FAIL, "robots.txt không cho phép thu thập địa chỉ này"))
+        if kind != "feed" and source.robots == "feeds-only":
+            result.checks.append(
+                Check(source.id, kind, url, SKIP, "bỏ qua: nguồn đặt robots: feeds-only (chỉ đọc RSS)")
+            )
             continue
-        result.checks.append(_check_url(source, kind, url, settings))
+        refused = parser is not None and not parser.can_fetch(url, ROBOTS_AGENT)
+        if refused and kind != "feed" and source.robots != "ignore":
+            result.checks.append(
+                Check(
+                    source.id,
+                    kind,
+                    url,
+                    WARN if source.feeds else FAIL,
+                    "robots.txt không cho phép thu thập địa chỉ này. "
+                    + refused_message(source.id, bool(source.feeds), source.robots),
+                )
+            )
+            continue
+        check = _check_url(source, kind, url, settings)
+        if refused and kind == "feed":
+            check.detail += (
+                "; robots.txt chặn bộ thu thập nhưng feed vẫn được đọc như trình đọc RSS đọc, tin lưu "
+                "từ mục RSS (chỉ tiêu đề, tóm tắt, ngày, liên kết)"
+            )
+        result.checks.append(check)
     return result
 
 
@@ -297,9 +325,12 @@ def check_command(source_ids: tuple[str, ...]) -> None:
     new source can be validated before it is enabled. Exit code 1 when a source is not usable.
     """
     from gdnn_monitor.core.errors import EXIT_FAILURE
+    from gdnn_monitor.core.settings import CONTACT_UNSET_WARNING
 
     registry = load_sources()
     results = check_sources(registry.select(list(source_ids)))
     print_report(results)
+    if not get_settings().contact:
+        click.secho(f"Lưu ý: {CONTACT_UNSET_WARNING}.", fg="yellow", err=True)
     if not all(result.usable for result in results):
         raise SystemExit(EXIT_FAILURE)

@@ -113,6 +113,10 @@ def init() -> None:
         f"Tệp nguồn: {settings.sources} — {len(registry.sources)} nguồn, {len(registry.enabled())} đang bật "
         f"(thêm {counts['added']}, cập nhật {counts['updated']}, tắt {counts['disabled']})"
     )
+    if not settings.contact:
+        from gdnn_monitor.core.settings import CONTACT_UNSET_WARNING
+
+        click.secho(f"Lưu ý: {CONTACT_UNSET_WARNING}.", fg="yellow", err=True)
 
 
 @cli.command("items")

@@ -88,6 +88,20 @@ def _run_with_display(source_ids: tuple[str, ...], since: str | None, worker: bo
     return run_crawl(source_ids or None, since=since, trigger="cli", progress=heartbeat)
 
 
+def source_remarks(result) -> list[str]:
+    """What an officer should know about a source beyond its status: robots.txt refusing us (and what to do),
+    items stored from the feed only, an aggregator's entries joined to stored copies."""
+    details = result.details or {}
+    lines = []
+    if result.note and result.note != result.last_error:
+        lines.append(result.note)
+    if details.get("feed_only_items"):
+        lines.append(f"{details['feed_only_items']} tin lưu từ RSS (chỉ tiêu đề, tóm tắt, ngày đăng, liên kết)")
+    if details.get("joined"):
+        lines.append(f"{details['joined']} tin của feed tổng hợp đã có sẵn (ghép với bản đã thu thập)")
+    return lines
+
+
 def print_summary(summary) -> None:
     """One row per source; the reasons for failures underneath, so a non-terminal log keeps them too."""
     from rich.console import Console
@@ -106,6 +120,8 @@ def print_summary(summary) -> None:
     for result in summary.sources:
         if result.last_error and result.status in ("failed", "partial", "skipped"):
             console.print(f"  {result.source_id}: {result.last_error}", markup=False, highlight=False)
+        for line in source_remarks(result):
+            console.print(f"  {result.source_id}: {line}", style="yellow", markup=False, highlight=False)
     extraction = f", trích xuất {summary.extract_ms_per_page:.1f} ms/trang" if summary.extract_count else ""
     console.print(
         f"{summary.pages} trang, {summary.new_items} tin mới, {summary.errors} lỗi trong "

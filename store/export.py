@@ -39,6 +39,9 @@ def item_record(item: Item, tz: tzinfo) -> dict:
         "story": item.story_id,
         "summary": item.summary,
         "text": item.text,
+        "feed_only": item.feed_only,
+        "attachment_url": item.attachment_url,
+        "publisher": item.publisher,
     }
 
 

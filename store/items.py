@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from store.models import Item
 
 # Fields a re-crawl may fill in when they were empty; nothing an officer or the classifier set is ever touched.
-FILLABLE = ("summary", "text", "published_at", "author")
+FILLABLE = ("summary", "text", "published_at", "author", "attachment_url", "publisher")
 
 
 @dataclass
@@ -22,16 +22,26 @@ class UpsertResult:
     updated: bool = False
 
 
-def find_existing(session: Session, url: str, source_id: str, content_hash: str | None) -> Item | None:
-    """The stored item for this URL, or the same article stored by this source under another URL."""
+def find_existing(
+    session: Session, url: str, source_id: str, content_hash: str | None, title: str | None = None
+) -> Item | None:
+    """The stored item for this URL, or the same article stored by this source under another URL (same content,
+    or — for an aggregator's copy — the same title)."""
     item = session.exec(select(Item).where(Item.url == url)).first()
     if item is None and content_hash:
         item = session.exec(select(Item).where(Item.source_id == source_id, Item.content_hash == content_hash)).first()
+    if item is None and title:
+        item = session.exec(
+            select(Item).where(Item.source_id == source_id, Item.title == title).order_by(Item.id)
+        ).first()
     return item
 
 
 def _fill_missing(item: Item, values: dict[str, Any]) -> bool:
     changed = False
+    if item.feed_only and values.get("feed_only") is False and values.get("text"):
+        item.feed_only = False  # the page itself could be read this time: the item now has its body
+        changed = True
     for key in FILLABLE:
         if getattr(item, key) in (None, "") and values.get(key) not in (None, ""):
             setattr(item, key, values[key])
@@ -39,13 +49,19 @@ def _fill_missing(item: Item, values: dict[str, Any]) -> bool:
     return changed
 
 
-def upsert_item(session: Session, values: dict[str, Any]) -> UpsertResult:
+def upsert_item(session: Session, values: dict[str, Any], join_by_title: bool = False) -> UpsertResult:
     """Insert the item unless its URL (or identical content from the same source) is stored; then only fill gaps.
 
     The insert runs in a savepoint so that a concurrent worker inserting the same URL first (unique constraint)
     turns into 'already stored' instead of an error.
     """
-    existing = find_existing(session, values["url"], values["source_id"], values.get("content_hash"))
+    existing = find_existing(
+        session,
+        values["url"],
+        values["source_id"],
+        values.get("content_hash"),
+        values["title"] if join_by_title else None,
+    )
     if existing is not None:
         updated = _fill_missing(existing, values)
         if updated:
@@ -63,6 +79,9 @@ def upsert_item(session: Session, values: dict[str, Any]) -> UpsertResult:
 
 
 def known_urls(session: Session, source_ids: list[str]) -> dict[str, datetime | None]:
-    """Stored URLs of these sources with their publication time, so a crawl need not fetch them again."""
-    rows = session.exec(select(Item.url, Item.published_at).where(Item.source_id.in_(source_ids)))
+    """Stored URLs of these sources with their publication time, so a crawl need not fetch them again (items stored
+    from a feed entry alone are tried again: the page may be readable now)."""
+    rows = session.exec(
+        select(Item.url, Item.published_at).where(Item.source_id.in_(source_ids), Item.feed_only.is_(False))
+    )
     return {url: published for url, published in rows}  # noqa: C416  (rows are Row objects, not pairs: dict() fails)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, Computed, Float, Index, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, Column, Computed, Float, Index, Text, UniqueConstraint, event, false
 from sqlmodel import Field, SQLModel
 
 from gdnn_monitor.core.textnorm import search_index
@@ -41,6 +41,7 @@ class Source(SQLModel, table=True):
     consecutive_failures: int = 0
     last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
     backoff_until: Optional[datetime] = Field(default=None, sa_column=_time())
+    crawl_note: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 
 class Item(SQLModel, table=True):
@@ -88,6 +89,10 @@ class Item(SQLModel, table=True):
     note: Optional[str] = Field(default=None, sa_column=Column(Text))
     created_by: Optional[str] = None
     attachment: Optional[str] = None
+    # stored from the feed entry alone (robots.txt refuses the page): title, description, link and date, no body
+    feed_only: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    attachment_url: Optional[str] = Field(default=None, sa_column=Column(Text))
+    publisher: Optional[str] = None
     gdnn_score: Optional[float] = None
     gdnn: Optional[bool] = None
     theme: Optional[str] = Field(default=None, max_length=20)

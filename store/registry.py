@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gdnn_monitor.core.textnorm import normalize_inline
-from gdnn_monitor.core.vocabulary import CRAWL_KINDS
+from gdnn_monitor.core.vocabulary import CRAWL_KINDS, ROBOTS_POLICIES, SOCIAL_KINDS
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
@@ -41,6 +41,8 @@ class SourceConfig(BaseModel):
     max_pages: int | None = Field(default=None, ge=1)
     listing_depth: int | None = Field(default=None, ge=0)
     extractor: str | None = None
+    robots: str = "obey"  # see crawlers/engine/robots_policy.py
+    permission: str | None = None
     notes: str | None = None
 
     @field_validator("kind")
@@ -48,6 +50,13 @@ class SourceConfig(BaseModel):
     def known_kind(cls, value: str) -> str:
         if value not in CRAWL_KINDS:
             raise ValueError(f"must be one of {', '.join(CRAWL_KINDS)}; got {value!r}")
+        return value
+
+    @field_validator("robots")
+    @classmethod
+    def known_robots_policy(cls, value: str) -> str:
+        if value not in ROBOTS_POLICIES:
+            raise ValueError(f"must be one of {', '.join(ROBOTS_POLICIES)}; got {value!r}")
         return value
 
     @field_validator("id")
@@ -101,8 +110,15 @@ class SourceConfig(BaseModel):
             raise ValueError("nguồn youtube cần youtube_channel_id (hoặc một địa chỉ feed)")
         if self.kind == "facebook" and self.enabled and not self.facebook_page_id:
             raise ValueError("nguồn facebook cần facebook_page_id")
+        if self.robots == "ignore" and not (self.permission or "").strip():
+            raise ValueError(
+                "robots: ignore cần permission: — văn bản đồng ý của trang cho thu thập bất kể robots.txt (ai đồng ý, "
+                "ngày nào, ví dụ 'Công văn 12/BLS ngày 03/02/2026 của Báo Lạng Sơn')"
+            )
+        if self.robots == "feeds-only" and self.enabled and not self.feeds:
+            raise ValueError("robots: feeds-only cần ít nhất một địa chỉ trong feeds:")
         if (
-            self.kind not in ("youtube", "facebook")
+            self.kind not in SOCIAL_KINDS
             and self.enabled
             and not (self.homepage or self.feeds or self.sitemaps or self.listings)
         ):

@@ -64,6 +64,9 @@ class CountedRow:
     reviewed_by: str | None = None  # only when an officer confirmed it (an edit alone is no decision)
     origin: str = "crawl"
     activity_group: int = NO_GROUP
+    feed_only: bool = False  # stored from the feed entry alone (robots.txt refuses the page)
+    publisher: str | None = None  # the outlet an aggregator named
+    attachment_url: str | None = None
     in_total: bool = True
     solo: bool = False  # not grouped into a story: the item is its own story
 
@@ -137,7 +140,17 @@ def counted_rows(
     names = {row.id: (row.kind, row.name) for row in session.exec(select(Source))}
     columns = [Item.id, Item.story_id, Item.source_id, _when(), Item.genre, Item.channel, Item.theme, Item.quantity]
     if detail:
-        columns += [Item.title, Item.url, Item.reviewed_by, Item.origin, Item.review, Item.activity_group]
+        columns += [
+            Item.title,
+            Item.url,
+            Item.reviewed_by,
+            Item.origin,
+            Item.review,
+            Item.activity_group,
+            Item.feed_only,
+            Item.publisher,
+            Item.attachment_url,
+        ]
     rows: list[CountedRow] = []
     seen: set[tuple] = set()
     for values in session.connection().execute(_counted_query(columns, start, end, sources)):
@@ -162,6 +175,7 @@ def counted_rows(
             row.title, row.url, row.origin = values[8], values[9], values[11]
             row.reviewed_by = values[10] if values[12] == "confirmed" else None
             row.activity_group = values[13] or NO_GROUP
+            row.feed_only, row.publisher, row.attachment_url = bool(values[14]), values[15], values[16]
         rows.append(row)
     return rows
 

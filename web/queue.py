@@ -44,6 +44,9 @@ LIST_COLUMNS = (
     Item.reviewed_by,
     Item.story_id,
     Item.origin,
+    Item.feed_only,
+    Item.attachment_url,
+    Item.publisher,
 )
 
 

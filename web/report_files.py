@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
@@ -43,28 +44,65 @@ from store.reports import (
 )
 
 FORMATS = ("xlsx", "csv")
-SUMMARY_HEADER = [
-    "Kênh (channel)",
-    "Thể loại (genre)",
-    "Lượt đăng (placements)",
-    "Tính vào chỉ tiêu (counted)",
-    "Câu chuyện duy nhất (unique stories)",
-]
-ITEM_HEADER = [
-    "Ngày (date)",
-    "Nguồn (source)",
-    "Tiêu đề (title)",
-    "Đường dẫn (link)",
-    "Kênh (channel)",
-    "Thể loại (genre)",
-    "Chủ đề (theme)",
-    "Nhóm hoạt động (activity group)",
-    "Số lượng (quantity)",
-    "Người duyệt (reviewed by)",
-    "Tính vào tổng (in total)",
-    "Mã câu chuyện (story)",
-]
 AUTO_ACCEPTED = "tự động (mô hình)"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One report column declared once: its header, its XLSX width and how a row gives its value (CSV and XLSX
+    both write from these, so a header can never drift from its values or its width)."""
+
+    header: str
+    width: int
+    value: Callable[..., object]
+
+
+def headers(columns: tuple[Column, ...]) -> list[str]:
+    return [column.header for column in columns]
+
+
+def how_collected(row: CountedRow) -> str:
+    """Said in the report so a reader knows an item's text is only its feed entry, or whose article it is."""
+    notes = []
+    if row.feed_only:
+        notes.append("chỉ từ RSS (robots.txt chặn trang)")
+    if row.publisher:
+        notes.append(f"cơ quan đăng: {row.publisher}")
+    if row.attachment_url:
+        notes.append(f"văn bản đính kèm: {row.attachment_url}")
+    return "; ".join(notes)
+
+
+# A summary line is (first label, second label, tally): a channel x genre cell, or one metric's total.
+SUMMARY_COLUMNS = (
+    Column("Kênh (channel)", 44, lambda line: line[0]),
+    Column("Thể loại (genre)", 44, lambda line: line[1]),
+    Column("Lượt đăng (placements)", 18, lambda line: line[2].placements),
+    Column("Tính vào chỉ tiêu (counted)", 20, lambda line: line[2].counted),
+    Column("Câu chuyện duy nhất (unique stories)", 20, lambda line: line[2].unique_stories),
+)
+# The date is a date (the writer formats it), the reviewer only for an officer's decision.
+ITEM_COLUMNS = (
+    Column("Ngày (date)", 12, lambda row, tz: row.when.astimezone(tz).date()),
+    Column("Nguồn (source)", 28, lambda row, tz: row.source_name),
+    Column("Tiêu đề (title)", 60, lambda row, tz: row.title),
+    Column("Đường dẫn (link)", 40, lambda row, tz: "" if row.url.startswith("manual:") else row.url),
+    Column("Kênh (channel)", 22, lambda row, tz: CHANNELS.get(row.channel, row.channel)),
+    Column("Thể loại (genre)", 22, lambda row, tz: GENRES.get(row.genre, row.genre)),
+    Column("Chủ đề (theme)", 22, lambda row, tz: THEMES.get(row.theme, NO_THEME_LABEL)),
+    Column(
+        "Nhóm hoạt động (activity group)",
+        30,
+        lambda row, tz: ACTIVITY_GROUP_LABELS.get(row.activity_group, NO_GROUP_LABEL),
+    ),
+    Column("Số lượng (quantity)", 10, lambda row, tz: row.quantity),
+    Column("Người duyệt (reviewed by)", 18, lambda row, tz: row.reviewed_by or AUTO_ACCEPTED),
+    Column("Tính vào tổng (in total)", 18, lambda row, tz: "có" if row.in_total else "không (bản đăng lại)"),
+    Column("Mã câu chuyện (story)", 18, lambda row, tz: "" if row.story.startswith("item-") else row.story),
+    Column("Cách thu thập (how collected)", 30, lambda row, tz: how_collected(row)),
+)
+SUMMARY_HEADER = headers(SUMMARY_COLUMNS)
+ITEM_HEADER = headers(ITEM_COLUMNS)
 
 
 @dataclass
@@ -133,20 +171,13 @@ def _per_metric(tallies: dict[str, Tally]) -> list[int]:
 
 def _summary_rows(data: ReportData) -> list[list]:
     """Channel x genre, then one total per metric: articles and leaflets are never added together."""
-    rows = [
-        [
-            CHANNELS.get(channel, channel),
-            GENRES.get(genre, genre),
-            tally.placements,
-            tally.counted,
-            tally.unique_stories,
-        ]
+    lines = [
+        (CHANNELS.get(channel, channel), GENRES.get(genre, genre), tally)
         for channel, genre, tally in ordered_channel_genre(data.summary)
     ]
     for metric in METRICS:
-        tally = data.summary.by_metric.get(metric, Tally())
-        rows.append([f"Tổng — {METRIC_SHORT[metric]}", "", tally.placements, tally.counted, tally.unique_stories])
-    return rows
+        lines.append((f"Tổng — {METRIC_SHORT[metric]}", "", data.summary.by_metric.get(metric, Tally())))
+    return [[column.value(line) for column in SUMMARY_COLUMNS] for line in lines]
 
 
 def _metric_header(data: ReportData) -> list[str]:
@@ -220,24 +251,7 @@ def theme_table(data: ReportData) -> tuple[list[str], list[list]]:
 
 
 def _item_rows(data: ReportData, tz: tzinfo) -> list[list]:
-    """The item list; the date is a date (formatted by the writer), the reviewer only for an officer's decision."""
-    return [
-        [
-            row.when.astimezone(tz).date(),
-            row.source_name,
-            row.title,
-            "" if row.url.startswith("manual:") else row.url,
-            CHANNELS.get(row.channel, row.channel),
-            GENRES.get(row.genre, row.genre),
-            THEMES.get(row.theme, NO_THEME_LABEL),
-            ACTIVITY_GROUP_LABELS.get(row.activity_group, NO_GROUP_LABEL),
-            row.quantity,
-            row.reviewed_by or AUTO_ACCEPTED,
-            "có" if row.in_total else "không (bản đăng lại)",
-            "" if row.story.startswith("item-") else row.story,
-        ]
-        for row in data.rows
-    ]
+    return [[column.value(row, tz) for column in ITEM_COLUMNS] for row in data.rows]
 
 
 def summary_line(data: ReportData) -> str:
@@ -323,6 +337,7 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -365,7 +380,7 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
         sheet.append([])
 
     summary = book.create_sheet("Tổng hợp")
-    for width, letter in zip((44, 44, 18, 20, 20, 16), "ABCDEF"):
+    for width, letter in zip((*(column.width for column in SUMMARY_COLUMNS), 16), "ABCDEF"):
         summary.column_dimensions[letter].width = width
     for line in _heading(data):
         summary.append(row_of(summary, line))
@@ -375,8 +390,8 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
     table(summary, THEME_HEADER, _theme_rows(data))
 
     items = book.create_sheet("Danh sách")
-    for width, letter in zip((12, 28, 60, 40, 22, 22, 22, 30, 10, 18, 18, 18), "ABCDEFGHIJKL"):
-        items.column_dimensions[letter].width = width
+    for index, column in enumerate(ITEM_COLUMNS):
+        items.column_dimensions[get_column_letter(index + 1)].width = column.width
     items.freeze_panes = "A2"
     header(items, ITEM_HEADER)
     for line in _item_rows(data, tz):

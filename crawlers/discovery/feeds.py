@@ -23,6 +23,8 @@ class FeedEntry:
     summary: str
     author: str | None = None
     video_id: str | None = None
+    publisher: str | None = None  # an aggregator's <source> element: the outlet that published the entry
+    publisher_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,14 @@ def _summary_text(entry: dict) -> str:
     return normalize_text(raw)
 
 
+def _without_publisher(title: str, publisher: str | None) -> str:
+    """News aggregators append the outlet to the headline ('Tuyển sinh … - Báo Lạng Sơn'); the headline is the part
+    before it."""
+    if publisher and title.endswith(f" - {publisher}") and len(title) > len(publisher) + 3:
+        return title[: -len(publisher) - 3].rstrip()
+    return title
+
+
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
     """Entries with a link, titles and summaries normalised; `malformed` says what feedparser complained about."""
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
@@ -67,14 +77,17 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
         link = (entry.get("link") or "").strip()
         if not link:
             continue
+        publisher = normalize_inline((entry.get("source") or {}).get("title")) or None
         entries.append(
             FeedEntry(
                 url=link,
-                title=normalize_inline(entry.get("title")),
+                title=_without_publisher(normalize_inline(entry.get("title")), publisher),
                 published=_entry_time(entry),
                 summary=_summary_text(entry),
                 author=normalize_inline(entry.get("author")) or None,
                 video_id=entry.get("yt_videoid"),
+                publisher=publisher,
+                publisher_url=(entry.get("source") or {}).get("href") or None,
             )
         )
     return ParsedFeed(entries=entries, malformed=malformed)

@@ -42,6 +42,10 @@ def save_feed_states(updates: dict[str, dict[str, Any]], clean_sources: set[str]
             session.add(row)
 
 
+def _times(values: dict[str, str] | None) -> dict[str, datetime]:
+    return {key: datetime.fromisoformat(value) for key, value in (values or {}).items()}
+
+
 def _log_file(run_id: str) -> Path:
     settings = get_settings()
     folder = Path(settings.data_dir) / "logs"
@@ -81,8 +85,10 @@ def crawl_in_this_process(job: dict[str, Any], emit: Emit) -> None:
         settings = get_settings()
         sources = [SourceConfig.model_validate(s) for s in job["sources"]]
         since = datetime.fromisoformat(job["since"]) if job.get("since") else None
+        directory = job.get("directory") or {}
         with session_scope() as session:
-            known = known_urls(session, [s.id for s in sources])
+            # every source's stored URLs: an aggregator's entry already crawled from its publisher is not fetched again
+            known = known_urls(session, sorted({s.id for s in sources} | set(directory.get("ids", []))))
         options = CrawlOptions(
             since=since,
             listing_depth=settings.listing_depth,
@@ -93,6 +99,10 @@ def crawl_in_this_process(job: dict[str, Any], emit: Emit) -> None:
             distributed=job.get("distributed", False),
             feed_states=_feed_states([url for s in sources for url in s.feeds]),
             known=known,
+            keep_since=_times(job.get("keep_since")),
+            last_success=_times(job.get("last_success")),
+            listing_max_pages=settings.listing_max_pages,
+            source_hosts=directory.get("hosts", {}),
         )
         scrapy_config = scrapy_settings(settings, sources, distributed=options.distributed, log_level="INFO")
         scrapy_config.update({"LOG_FILE": str(log_file), "LOG_FILE_APPEND": False})

@@ -20,4 +20,8 @@ class CrawledItem:
     language: str = "vi"
     discovered_via: str = "listing"
     fetched_url: str | None = None
+    feed_only: bool = False  # stored from the feed entry: robots.txt refuses the page (or the source reads feeds only)
+    attachment_url: str | None = None  # the PDF/DOC a notice links to
+    publisher: str | None = None  # the outlet an aggregator feed names for the entry
+    join_by_title: bool = False  # an aggregator's copy: the same title from the same outlet is the same item
     extra: dict = field(default_factory=dict)

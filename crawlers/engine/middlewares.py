@@ -13,7 +13,10 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from crawlers.engine.botwall import is_bot_wall
+
 logger = logging.getLogger(__name__)
+BOT_WALL_STATUSES = (403, 429, 503)
 
 
 def backoff_delay(retry_times: int, base: float, cap: float) -> float:
@@ -36,6 +39,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if response.status in BOT_WALL_STATUSES and is_bot_wall(response.body, response.status):
+            return response  # a challenge page answers the same every time: asking again only looks more like a bot
         result = super().process_response(request, response)
         if isinstance(result, Request):
             await self._wait(result)

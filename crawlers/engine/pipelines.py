@@ -33,6 +33,9 @@ def item_values(item: CrawledItem, content_hash: str | None, simhash: str | None
         "channel": item.channel,
         "content_hash": content_hash,
         "simhash": simhash,
+        "feed_only": item.feed_only,
+        "attachment_url": item.attachment_url,
+        "publisher": normalize_inline(item.publisher) or None,
     }
 
 
@@ -50,20 +53,22 @@ class StorePipeline:
         from crawlers.identity.dedup import assign_story_id, content_fingerprint
 
         spider = self.crawler.spider
+        crawl_source = item.extra.get("crawl_source", item.source_id)  # an aggregator's item may name another outlet
         if not item.title:
             raise DropItem(f"no title: {item.url}")
         started = time.perf_counter()
         content_hash, simhash = content_fingerprint(item.title, item.text)
         try:
             with session_scope() as session:
-                result = upsert_item(session, item_values(item, content_hash, simhash))
+                values = item_values(item, content_hash, simhash)
+                result = upsert_item(session, values, join_by_title=item.join_by_title)
                 if result.created:
                     result.item.story_id = assign_story_id(session, result.item)
                     session.add(result.item)
         except Exception as exc:  # a database problem with one item is reported and the crawl goes on
-            spider.record_error(item.source_id, f"storing {item.url} failed: {type(exc).__name__}: {exc}")
+            spider.record_error(crawl_source, f"storing {item.url} failed: {type(exc).__name__}: {exc}")
             raise DropItem(str(exc)) from exc
         finally:
             spider.store_seconds += time.perf_counter() - started
-        spider.record_stored(item.source_id, result.created, result.updated)
+        spider.record_stored(crawl_source, result.created, result.updated)
         return item

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -32,6 +32,9 @@ from store.types import utcnow
 logger = logging.getLogger(__name__)
 Progress = Callable[[dict[str, Any]], None]
 CHILD_GRACE_SECONDS = 30
+# CMSs stamp an article when it is written and put it online hours later: an unseen article stamped up to this long
+# before the last success still counts as new when deciding whether to walk a listing further
+LATE_PUBLISHING = timedelta(days=2)
 
 
 @dataclass
@@ -48,6 +51,7 @@ class SourceResult:
     last_error: str | None = None
     reachable: bool = False
     details: dict[str, Any] = field(default_factory=dict)
+    note: str | None = None  # robots.txt refuses us, or permission in use: said even when nothing failed
 
 
 @dataclass
@@ -126,6 +130,36 @@ def since_datetime(since: date | datetime | str | None, settings: Settings) -> d
     return start_of_day(since, settings.tz)
 
 
+def crawl_cutoffs(
+    sources: list[SourceConfig], since_at: datetime | None, settings: Settings
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Per source, as ISO strings for the child: how far back articles are kept, and — for a source already crawled
+    successfully — its last success, to which later crawls walk the listings. A source's first successful crawl
+    back-fills to GDNN_BACKFILL_SINCE (the plan year); --since overrides both for this run."""
+    if since_at is not None:
+        return {s.id: since_at.isoformat() for s in sources}, {}
+    backfill = start_of_day(settings.backfill_start(), settings.tz).isoformat()
+    with session_scope() as session:
+        rows = {row.id: row for row in session.exec(select(Source).where(Source.id.in_([s.id for s in sources])))}
+    last_success = {
+        sid: (row.last_success_at - LATE_PUBLISHING).isoformat() for sid, row in rows.items() if row.last_success_at
+    }
+    return {s.id: backfill for s in sources}, last_success
+
+
+def source_directory(sources: list[SourceConfig]) -> dict[str, Any]:
+    """Every configured source by host (for an aggregator's entries) and by id (name and channel)."""
+    from crawlers.engine.settings import source_hosts
+
+    hosts: dict[str, Any] = {}
+    for source in sources:
+        entry = {"id": source.id, "name": source.name, "channel": source.channel}
+        hosts[source.id] = entry
+        for host in source_hosts(source):
+            hosts.setdefault(f"host:{host.removeprefix('www.')}", entry)
+    return {"hosts": hosts, "ids": [source.id for source in sources]}
+
+
 def skip_reason(source: SourceConfig, settings: Settings) -> str | None:
     """Why a source cannot be crawled in this configuration (not a failure of the source)."""
     if source.kind == "facebook" and not settings.facebook_token:
@@ -167,6 +201,7 @@ def _result_of(source: SourceConfig, stats: dict[str, Any] | None, crash: str | 
         last_error=last_error,
         reachable=stats["responded"],
         details=stats,
+        note=stats.get("note"),
     )
 
 
@@ -176,6 +211,7 @@ def _update_health(row: Source, result: SourceResult, now: datetime) -> None:
         row.last_error = result.last_error
         return
     row.last_crawl_at = now
+    row.crawl_note = result.note
     if result.status == "failed":
         row.last_failure_at = now
         row.consecutive_failures += 1
@@ -207,12 +243,13 @@ def _close_run(summary: CrawlSummary) -> None:
                 session.add(source)
 
 
-def _new_item_ids(source_ids: list[str], started_at: datetime) -> list[int]:
+def _new_item_ids(started_at: datetime) -> list[int]:
+    """Items this crawl added (an aggregator's entry may be stored under the outlet it names, not crawled itself)."""
     with session_scope() as session:
         return list(
             session.exec(
                 select(Item.id).where(
-                    Item.source_id.in_(source_ids), Item.fetched_at >= started_at, Item.model_version.is_(None)
+                    Item.fetched_at >= started_at, Item.model_version.is_(None), Item.origin == "crawl"
                 )
             )
         )
@@ -293,11 +330,15 @@ def run_crawl(
     report: dict[str, Any] = {}
     crash: str | None = None
     if to_crawl:
+        keep_since, last_success = crawl_cutoffs(to_crawl, since_at, settings)
         job = {
             "run_id": run_id,
             "sources": [s.model_dump() for s in to_crawl],
             "since": since_at.isoformat() if since_at else None,
             "distributed": distributed,
+            "keep_since": keep_since,
+            "last_success": last_success,
+            "directory": source_directory(registry.sources),
         }
         started = time.monotonic()
         try:
@@ -323,5 +364,5 @@ def run_crawl(
     summary.log_file = report.get("log_file")
     summary.finished_at = utcnow()
     _close_run(summary)
-    summary.new_item_ids = _new_item_ids([s.id for s in to_crawl], summary.started_at) if to_crawl else []
+    summary.new_item_ids = _new_item_ids(summary.started_at) if to_crawl else []
     return summary

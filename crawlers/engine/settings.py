@@ -22,8 +22,11 @@ RETRY_BACKOFF_MAX = 30.0
 
 
 def user_agent(settings: Settings) -> str:
-    """Identifies the crawler and where a webmaster can reach us (robots.txt rules match the 'gdnn-monitor' token)."""
-    return f"gdnn-monitor/{__version__} (+{settings.user_agent_contact})"
+    """Names the product and, when GDNN_CONTACT is set, the department a webmaster can reach; never an invented
+    address (robots.txt rules match the 'gdnn-monitor' token)."""
+    if settings.contact:
+        return f"gdnn-monitor/{__version__} (+{settings.contact})"
+    return f"gdnn-monitor/{__version__}"
 
 
 def source_hosts(source: SourceConfig) -> set[str]:
@@ -93,6 +96,8 @@ def scrapy_settings(
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": log_level,
         "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawlers.engine.robots_policy.RobotsPolicyMiddleware": 100,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.engine.middlewares.BackoffRetryMiddleware": 550,
         },

@@ -20,7 +20,7 @@ from scrapy.http import FormRequest, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawlers.discovery.feeds import parse_feed
+from crawlers.discovery.feeds import FeedEntry, parse_feed
 from crawlers.discovery.links import (
     article_links,
     feed_links,
@@ -32,9 +32,12 @@ from crawlers.discovery.links import (
 )
 from crawlers.discovery.sitemaps import newest_first, parse_sitemap, sitemap_body
 from crawlers.discovery.social import GraphError, graph_posts_url, parse_graph_posts, youtube_video
+from crawlers.engine.botwall import bot_wall_message, is_bot_wall
 from crawlers.engine.items import CrawledItem
+from crawlers.engine.robots_policy import EXEMPT, permission_note, refused_message
 from crawlers.engine.settings import source_hosts
 from crawlers.engine.state import CrawlOptions, ListingPage, SourceStats, error_text
+from crawlers.extract.attachments import READABLE_EXTENSIONS, document_kind, document_text
 from crawlers.identity.urls import canonicalize_url, is_print_view, print_view_target
 from store.registry import SourceConfig
 
@@ -67,9 +70,24 @@ class SourcesSpider(scrapy.Spider):
         self.listings: dict[str, ListingPage] = {}
         self.listing_contents: set[tuple[str, frozenset[str]]] = set()
         self.feed_updates: dict[str, dict[str, Any]] = {}
+        self.feed_only_urls: set[str] = set()
         self.extract_seconds = 0.0
         self.extract_count = 0
         self.store_seconds = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourcesSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=scrapy.signals.request_dropped)
+        return spider
+
+    def request_dropped(self, request: Request, spider: Any = None) -> None:
+        """A request the duplicate filter drops (a redirect to an article already fetched) never reaches a callback;
+        its listing page must still learn it is done, or the walk would stop there."""
+        if not request.meta.get("page_key"):
+            return
+        for follow_up in self._article_done(request.meta, fresh=None):
+            self.crawler.engine.crawl(follow_up)
 
     # ------------------------------------------------------------------ starting points
     async def start(self) -> AsyncIterator[Request]:
@@ -99,9 +117,14 @@ class SourcesSpider(scrapy.Spider):
         yield from build(self, source)
 
     def _web_start(self, source: SourceConfig) -> Iterator[Request]:
-        """Newspapers, TV stations, schools, portals: feeds, sitemaps, then listing pages (or the homepage)."""
+        """Newspapers, TV stations, schools, portals: feeds, sitemaps, then listing pages (or the homepage). A source
+        read with its owner's permission regardless of robots.txt says so on every crawl."""
+        if source.robots == "ignore":
+            self._note(source.id, permission_note(source.id, source.permission or ""))
         for url in source.feeds:
             yield self._request(source.id, url, self.parse_feed, "feed", root=True, conditional=True)
+        if source.robots == "feeds-only":
+            return
         for url in source.sitemaps:
             yield self._request(source.id, url, self.parse_sitemap, "sitemap", root=True)
         listings = list(source.listings) or (
@@ -150,7 +173,7 @@ class SourcesSpider(scrapy.Spider):
                 headers["If-None-Match"] = state["etag"]
             if state.get("last_modified"):
                 headers["If-Modified-Since"] = state["last_modified"]
-        return Request(
+        request = Request(
             url,
             callback=callback,
             errback=self.on_error,
@@ -164,6 +187,17 @@ class SourcesSpider(scrapy.Spider):
                 **meta,
             },
         )
+        exempt = self._robots_exemption(source_id, role)
+        if exempt:
+            request.meta[EXEMPT] = exempt
+        return request
+
+    def _robots_exemption(self, source_id: str, role: str) -> str | None:
+        """Why robots.txt may not refuse this request: a feed document is read as feed readers read it; a source whose
+        owner gave written permission is read whole."""
+        if self.sources[source_id].robots == "ignore":
+            return "permission"
+        return "feed reader" if role in ("feed", "youtube") else None
 
     # ------------------------------------------------------------------ bookkeeping
     def _page_fetched(self, response: Response) -> SourceStats:
@@ -183,6 +217,44 @@ class SourcesSpider(scrapy.Spider):
         self.reporter({"type": "error", "source": source_id, "message": message})
         logger.warning("[%s] %s", source_id, message)
 
+    def _note(self, source_id: str, message: str) -> None:
+        """A standing remark for the officer (crawl summary, source health), logged once per crawl."""
+        stats = self.stats_by_source[source_id]
+        if stats.note == message:
+            return
+        stats.note = message
+        self.reporter({"type": "notice", "source": source_id, "message": message})
+        logger.warning("[%s] %s", source_id, message)
+
+    def _robots_refused(self, source_id: str, url: str, root: bool) -> None:
+        """robots.txt refuses us here: said in plain words, and a source left with nothing to read has failed."""
+        source = self.sources[source_id]
+        message = refused_message(source_id, bool(source.feeds), source.robots)
+        self._note(source_id, message)
+        if root and not source.feeds:
+            self.stats_by_source[source_id].fatal = message
+
+    def _blocked_by_bot_wall(self, response: Response) -> bool:
+        """A challenge page instead of content: recorded as the source's error, nothing of it is used."""
+        headers = {
+            key.decode("latin-1"): value[0].decode("latin-1") for key, value in response.headers.items() if value
+        }
+        if not is_bot_wall(response.body, response.status, headers):
+            return False
+        stats = self.stats_by_source[response.meta["source"]]
+        stats.pages += 1
+        stats.responded = True
+        self._record_bot_wall(response.meta["source"], response.url, bool(response.meta.get("root")))
+        return True
+
+    def _record_bot_wall(self, source_id: str, url: str, root: bool) -> None:
+        stats = self.stats_by_source[source_id]
+        stats.bot_walls += 1
+        message = bot_wall_message(url)
+        if root:
+            stats.fatal = message
+        self.record_error(source_id, message)
+
     def record_stored(self, source_id: str, created: bool, updated: bool) -> None:
         """Called by the store pipeline once the item is committed."""
         stats = self.stats_by_source[source_id]
@@ -192,23 +264,37 @@ class SourcesSpider(scrapy.Spider):
             stats.updated_items += 1
         self.reporter({"type": "item", "source": source_id, "new": created})
 
-    def on_error(self, failure: Failure) -> Iterator[Request]:
+    def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
         source_id = request.meta["source"]
         stats = self.stats_by_source[source_id]
+        hint = request.meta.get("hint") or {}
         if isinstance(failure.value, IgnoreRequest) and "robots" in str(failure.value).lower():
             stats.blocked_by_robots += 1
-            if request.meta.get("root"):
-                self.record_error(source_id, f"robots.txt disallows {request.url}")
+            if hint.get("feed") or request.meta.get("role") == "attachment":
+                self._robots_refused(source_id, request.url, root=False)
+            elif request.meta.get("root"):
+                self._robots_refused(source_id, request.url, root=True)
+            if hint.get("feed"):  # the page is refused: the feed entry itself is the item
+                yield from self._feed_entry_item(source_id, hint)
+        elif isinstance(failure.value, HttpError) and is_bot_wall(
+            failure.value.response.body, failure.value.response.status
+        ):
+            stats.responded = True
+            self._record_bot_wall(source_id, request.url, bool(request.meta.get("root")))
         else:
             if isinstance(failure.value, HttpError):
                 stats.responded = True
             self.record_error(source_id, error_text(failure))
+        if request.meta.get("pending_item") is not None:  # the notice stands without its document's text
+            yield request.meta["pending_item"]
         yield from self._article_done(request.meta, fresh=None)
 
     # ------------------------------------------------------------------ feeds
     def parse_feed(self, response: Response) -> Iterator[Any]:
         source_id = response.meta["source"]
+        if response.status != 304 and self._blocked_by_bot_wall(response):
+            return
         self._page_fetched(response)
         if response.status == 304:
             return
@@ -217,7 +303,9 @@ class SourcesSpider(scrapy.Spider):
         if not parsed.entries and parsed.malformed:
             self.record_error(source_id, f"feed {response.url} unreadable: {parsed.malformed}")
             return
-        since = self.options.since
+        since = self.options.since_for(source_id)
+        source = self.sources[source_id]
+        hosts = self.hosts[source_id] | {urlsplit(response.url).hostname or ""}
         for entry in parsed.entries:
             if since and entry.published and entry.published < since:
                 self.stats_by_source[source_id].older_skipped += 1
@@ -229,8 +317,74 @@ class SourcesSpider(scrapy.Spider):
                     continue
                 yield self._social_item(source_id, video, "youtube")
                 continue
-            hint = {"title": entry.title, "published": entry.published, "summary": entry.summary}
-            yield from self._article_request(source_id, entry.url, via="feed", hint=hint)
+            hint = {
+                "title": entry.title,
+                "published": entry.published,
+                "summary": entry.summary,
+                "url": entry.url,
+                "feed": True,
+            }
+            if not same_site(entry.url, hosts):
+                yield from self._aggregated_entry(source_id, entry, hint)
+            elif source.robots == "feeds-only":
+                yield from self._feed_entry_item(source_id, hint)
+            else:
+                yield from self._article_request(source_id, entry.url, via="feed", hint=hint)
+
+    def _feed_entry_item(self, source_id: str, hint: dict[str, Any]) -> Iterator[CrawledItem]:
+        """An item made of the feed entry alone (title, description, link, date), marked feed-only: used where
+        robots.txt refuses the article page, or where the source is read through its feeds only."""
+        canonical = canonicalize_url(hint["url"])
+        stats = self.stats_by_source[source_id]
+        if not hint.get("title") or canonical in self.options.known or canonical in self.feed_only_urls:
+            return
+        self.feed_only_urls.add(canonical)
+        stats.feed_only_items += 1
+        attributed = hint.get("attributed")
+        channel = (self.options.source_hosts.get(attributed) or {}).get("channel") if attributed else None
+        yield CrawledItem(
+            source_id=attributed or source_id,
+            url=canonical,
+            title=hint["title"],
+            text="",
+            channel=channel or self.sources[source_id].channel,
+            summary=hint.get("summary") or None,
+            published_at=hint.get("published"),
+            discovered_via="feed",
+            feed_only=True,
+            publisher=hint.get("publisher"),
+            join_by_title=bool(hint.get("publisher")),
+            extra={"crawl_source": source_id},
+        )
+
+    def _aggregated_entry(self, source_id: str, entry: FeedEntry, hint: dict[str, Any]) -> Iterator[Any]:
+        """An entry of an aggregator feed, which links to another outlet: attributed to its publisher (the entry's
+        <source>, else a configured source on the link's host, else the host), joined to the copy already stored
+        from that publisher (canonical URL, then title); otherwise the page is fetched as the publisher's robots.txt
+        allows, and stored from the entry where it refuses."""
+        host = (urlsplit(entry.url).hostname or "").removeprefix("www.")
+        directory = self.options.source_hosts.get(f"host:{host}")
+        attributed = directory["id"] if directory else None
+        publisher = entry.publisher or (directory["name"] if directory else host)
+        hint = {**hint, "publisher": publisher, "attributed": attributed}
+        canonical = canonicalize_url(entry.url)
+        stats = self.stats_by_source[source_id]
+        if canonical in self.options.known or (attributed and self._title_stored(attributed, entry.title)):
+            stats.joined += 1
+            return
+        yield from self._article_request(source_id, entry.url, via="aggregator", hint=hint)
+
+    def _title_stored(self, source_id: str, title: str) -> bool:
+        from sqlmodel import select
+
+        from store.db import session_scope
+        from store.models import Item
+
+        with session_scope() as session:
+            return (
+                session.exec(select(Item.id).where(Item.source_id == source_id, Item.title == title)).first()
+                is not None
+            )
 
     def _remember_feed_state(self, response: Response) -> None:
         etag = response.headers.get("ETag")
@@ -245,13 +399,15 @@ class SourcesSpider(scrapy.Spider):
     # ------------------------------------------------------------------ sitemaps
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         source_id = response.meta["source"]
+        if self._blocked_by_bot_wall(response):
+            return
         self._page_fetched(response)
         body = sitemap_body(response.body, self.settings.getint("DOWNLOAD_MAXSIZE"))
         sitemap = parse_sitemap(body, self.options.tz)
         if not sitemap.entries:
             self.record_error(source_id, f"sitemap {response.url} has no entries")
             return
-        since = self.options.since
+        since = self.options.since_for(source_id)
         source = self.sources[source_id]
         for entry in newest_first(sitemap.entries):
             if since and entry.lastmod and entry.lastmod < since:
@@ -270,6 +426,9 @@ class SourcesSpider(scrapy.Spider):
     # ------------------------------------------------------------------ listings
     def parse_listing(self, response: Response) -> Iterator[Request]:
         source_id = response.meta["source"]
+        if self._blocked_by_bot_wall(response):
+            yield from self._article_done(response.meta, fresh=None)
+            return
         self._page_fetched(response)
         source = self.sources[source_id]
         hosts = self.hosts[source_id] | {urlsplit(response.url).hostname or ""}
@@ -290,7 +449,7 @@ class SourcesSpider(scrapy.Spider):
             postback = self._postback_request(response, source_id, depth + 1)
         homepage = response.meta.get("root") and urlsplit(response.url).path in ("", "/")
         # Articles in hand first, then wider and deeper: when the page budget runs out, it is spent on articles.
-        if not self.options.since or self.options.distributed:
+        if self.options.distributed or not self._walks(source_id):
             for url in articles:
                 yield from self._article_request(source_id, url, via="listing")
             if homepage:
@@ -300,7 +459,7 @@ class SourcesSpider(scrapy.Spider):
                 self.stats_by_source[source_id].requested += 1
                 yield postback
             return
-        # With --since the walk goes one page at a time, so it can stop at the first page of old articles.
+        # The walk goes one page at a time, so it can stop at the first page with nothing new (or only old articles).
         nearest = sorted(all_next_pages, key=lambda pair: pair[1])[:1]
         page_key = response.meta.get("listing_key") or response.url
         page = ListingPage(
@@ -378,13 +537,16 @@ class SourcesSpider(scrapy.Spider):
         if page.old and not page.fresh:
             logger.info("listing %s reached articles older than --since; not paging further", page_key)
             return
+        cap = self.options.listing_max_pages
         yield from self._listing_requests(
-            page.source_id, [(url, depth) for url, depth in page.next_pages if depth <= page.max_depth or page.fresh]
+            page.source_id,
+            [(url, depth) for url, depth in page.next_pages if (depth <= page.max_depth or page.fresh) and depth < cap],
         )
         postback = page.next_postback
         if (
             postback is not None
             and (postback.meta["depth"] <= page.max_depth or page.fresh)
+            and postback.meta["depth"] < cap
             and self._budget_left(page.source_id)
         ):
             self.stats_by_source[page.source_id].requested += 1
@@ -400,10 +562,33 @@ class SourcesSpider(scrapy.Spider):
         page.old = page.old or fresh is False
         yield from self._release(page_key)
 
-    def _is_fresh(self, published: datetime | None) -> bool | None:
-        if self.options.since is None or published is None:
+    def _walks(self, source_id: str) -> bool:
+        """Listings are walked page by page when there is a cut-off to walk to (always, except for a distributed
+        crawl without --since)."""
+        return self.options.since_for(source_id) is not None or source_id in self.options.last_success
+
+    def _incremental_since(self, source_id: str) -> datetime | None:
+        """The last success of a source already back-filled (a crawl without --since walks only to what is new)."""
+        return None if self.options.since else self.options.last_success.get(source_id)
+
+    def _walk_signal(self, source_id: str, published: datetime | None, known: bool) -> bool | None:
+        """Whether an article on a listing page says 'go on' (True), 'stop here' (False) or nothing (None).
+
+        A later crawl goes on while a page holds an article not stored yet and not older than the last success; a
+        back-fill goes on while a page holds articles newer than its cut-off."""
+        last = self._incremental_since(source_id)
+        if last is not None:
+            if known:
+                return False
+            return True if published is None else published >= last
+        since = self.options.since_for(source_id)
+        if since is None or published is None:
             return None
-        return published >= self.options.since
+        return published >= since
+
+    def _kept(self, source_id: str, published: datetime | None) -> bool:
+        since = self.options.since_for(source_id)
+        return since is None or published is None or published >= since
 
     def _article_request(
         self, source_id: str, url: str, *, via: str, hint: dict | None = None, page_key: str | None = None
@@ -414,11 +599,13 @@ class SourcesSpider(scrapy.Spider):
         if canonical in self.options.known:
             self.stats_by_source[source_id].known_skipped += 1
             if page is not None:
-                fresh = self._is_fresh(self.options.known[canonical])
+                fresh = self._walk_signal(source_id, self.options.known[canonical], known=True)
                 page.fresh = page.fresh or fresh is True
                 page.old = page.old or fresh is False
             return
         if canonical in self.requested_articles or not self._budget_left(source_id):
+            if page is not None and canonical in self.requested_articles and self._incremental_since(source_id):
+                page.fresh = True  # new to us, already on its way from the feed or another listing
             return
         self.requested_articles.add(canonical)
         meta: dict[str, Any] = {"via": via, "hint": hint or {}}
@@ -453,6 +640,9 @@ class SourcesSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         source_id = response.meta["source"]
+        if self._blocked_by_bot_wall(response):
+            yield from self._article_done(response.meta, fresh=None)
+            return
         stats = self._page_fetched(response)
         try:
             article = self._extract(response)
@@ -472,21 +662,22 @@ class SourcesSpider(scrapy.Spider):
         published = article.published_at or hint.get("published")
         if published is not None and published.tzinfo is None:  # a page's local time without an offset
             published = published.replace(tzinfo=self.options.tz)
-        fresh = self._is_fresh(published)
-        yield from self._article_done(response.meta, fresh=fresh)
-        if fresh is False:
+        yield from self._article_done(response.meta, fresh=self._walk_signal(source_id, published, known=False))
+        if not self._kept(source_id, published):
             stats.older_skipped += 1
             return
         url = self._stored_url(response, article.url)
         if url != canonicalize_url(response.request.url) and url in self.options.known:
             stats.known_skipped += 1
             return
-        yield CrawledItem(
-            source_id=source_id,
+        attributed = hint.get("attributed")
+        channel = (self.options.source_hosts.get(attributed) or {}).get("channel") if attributed else None
+        item = CrawledItem(
+            source_id=attributed or source_id,
             url=url,
             title=article.title,
             text=article.text or "",
-            channel=self.sources[source_id].channel,
+            channel=channel or self.sources[source_id].channel,
             summary=article.summary or hint.get("summary") or None,
             published_at=published,
             author=article.author,
@@ -494,7 +685,32 @@ class SourcesSpider(scrapy.Spider):
             language=article.language or "vi",
             discovered_via=response.meta.get("via", "listing"),
             fetched_url=response.url,
+            attachment_url=getattr(article, "attachment_url", None),
+            publisher=hint.get("publisher"),
+            join_by_title=bool(hint.get("publisher")),
+            extra={"crawl_source": source_id},
         )
+        if (
+            item.attachment_url
+            and document_kind(item.attachment_url) in {e[1:] for e in READABLE_EXTENSIONS}
+            and self._budget_left(source_id)
+        ):
+            request = self._request(source_id, item.attachment_url, self.parse_attachment, "attachment")
+            request.meta["pending_item"] = item
+            yield request
+            return
+        yield item
+
+    def parse_attachment(self, response: Response) -> Iterator[CrawledItem]:
+        """The notice's attached document: its text joins the item's, so the notice is classified on what it says."""
+        item: CrawledItem = response.meta["pending_item"]
+        self._page_fetched(response)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        kind = document_kind(response.url, content_type) or ""
+        text = document_text(response.body, kind)
+        if text:
+            item.text = "\n".join(part for part in (item.text, text) if part)
+        yield item
 
     def _follow_print_view(self, response: Response, article: Any) -> Iterator[Request]:
         """A print view is never stored: fetch the article it stands for instead."""
@@ -534,7 +750,7 @@ class SourcesSpider(scrapy.Spider):
             self.stats_by_source[source_id].fatal = str(exc)
             self.record_error(source_id, str(exc))
             return
-        since = self.options.since
+        since = self.options.since_for(source_id)
         reached_old = False
         for post in posts:
             if since and post.published and post.published < since:

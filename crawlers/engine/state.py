@@ -30,6 +30,10 @@ class SourceStats:
     roots_ok: int = 0
     fatal: str | None = None
     requested: int = 0
+    feed_only_items: int = 0
+    joined: int = 0
+    bot_walls: int = 0
+    note: str | None = None  # what the officer should know even when nothing failed (robots.txt refuses us, …)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -37,9 +41,10 @@ class SourceStats:
 
 @dataclass
 class ListingPage:
-    """A listing page whose next pages wait until its articles show whether the walk has passed --since. The next
-    page is taken even beyond the listing depth while this page still holds articles newer than --since: a back-fill
-    ends where the articles get old, not after a fixed number of pages."""
+    """A listing page whose next pages wait until its articles show whether the walk should go on. A back-fill takes
+    the next page even beyond the listing depth while this page still holds articles newer than its cut-off, so it
+    ends where the articles get old; a later crawl goes on while the page holds something not stored yet, so it ends
+    one page past what is new. `fresh`: a reason to go on; `old`: a reason to stop."""
 
     pending: int
     source_id: str
@@ -61,6 +66,14 @@ class CrawlOptions:
     distributed: bool = False
     feed_states: dict[str, dict[str, str | None]] = field(default_factory=dict)
     known: dict[str, datetime | None] = field(default_factory=dict)
+    keep_since: dict[str, datetime] = field(default_factory=dict)  # per source: older articles are not kept
+    last_success: dict[str, datetime] = field(default_factory=dict)  # per source: walk listings only to what is new
+    listing_max_pages: int = 300
+    # every configured source by id and by "host:<name>": {"id", "name", "channel"} (an aggregator's publishers)
+    source_hosts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def since_for(self, source_id: str) -> datetime | None:
+        return self.since or self.keep_since.get(source_id)
 
 
 def error_text(failure: Failure) -> str:

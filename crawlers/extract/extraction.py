@@ -23,6 +23,7 @@ from crawlers.extract.boilerplate import remove_boilerplate, text_length
 from crawlers.extract.genre import detect_genre
 from crawlers.extract.headline import find_headline
 from crawlers.extract.lead import find_lead, overlap, text_before_body
+from crawlers.extract.notices import attachment_link, content_images, is_soft_404, short_item_genre
 from crawlers.extract.pagedecode import parse_html
 from crawlers.extract.pagemeta import PageMeta, canonical_url, read_meta
 from crawlers.extract.pubdate import find_published, is_date_line
@@ -59,6 +60,7 @@ class ExtractedArticle:
     author: str | None
     genre: str
     language: str = "vi"
+    attachment_url: str | None = None  # the PDF/DOC the article area links to (a notice's real content)
 
 
 def extract_article(
@@ -107,10 +109,19 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
     if not _may_be_article(url, published, headline):
         return None
     body = assemble_body(tree, meta, title, headline)
-    genre = detect_genre(article_container(tree, headline), url, meta.og_type, meta.ld_types(), "\n".join(body.lines))
+    container = article_container(tree, headline)
+    genre = detect_genre(container, url, meta.og_type, meta.ld_types(), "\n".join(body.lines))
     text = body.text
-    if not _is_article(tree, url, text, genre, published, headline, body.teasers):
+    attachment = attachment_link(container, url)
+    if is_soft_404(title, text):
         return None
+    if not _is_article(tree, url, text, genre, published, headline, body.teasers):
+        if not _is_short_item_page(tree, url, published, headline, body.teasers):
+            return None
+        short = short_item_genre(title, text, headline, published, attachment, content_images(container))
+        if short is None:
+            return None
+        genre = short
     return ExtractedArticle(
         url=canonical_url(meta, url),
         title=normalize_inline(title),
@@ -120,6 +131,7 @@ def _extract_from_tree(tree, url: str, tz: tzinfo) -> ExtractedArticle | None:
         author=body.author,
         genre=genre,
         language=detect_language(tree, text),
+        attachment_url=attachment,
     )
 
 
@@ -186,6 +198,13 @@ def _is_article(tree, url: str, text: str, genre: str, published: datetime | Non
     if teasers >= LISTING_MIN_TEASERS or (headline is None and linked_headings(tree) >= LISTING_MIN_TEASERS):
         return False
     return genre in ("video", "photo") or len(text) >= MIN_ARTICLE_CHARS
+
+
+def _is_short_item_page(tree, url: str, published: datetime | None, headline, teasers: int) -> bool:
+    """Where a short notice or brief may stand: a page with its own headline and a time, not a list of teasers."""
+    if headline is None or published is None or not _may_be_article(url, published, headline):
+        return False
+    return teasers < LISTING_MIN_TEASERS and linked_headings(tree) < LISTING_MIN_TEASERS
 
 
 def linked_headings(tree) -> int:

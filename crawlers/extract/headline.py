@@ -114,6 +114,20 @@ def _heading_candidates(tree) -> list:
     ]
 
 
+def _plain_headings(tree, seen: set) -> list:
+    """Unnamed <h2>s and microdata headlines (Joomla prints the article's headline as <h2 itemprop="headline">):
+    trusted only when they agree with the declared title."""
+    total = page_text_length(tree)
+    return [
+        h
+        for h in tree.xpath("//body//h2|//body//*[@itemprop='headline']")
+        if h not in seen
+        and not in_furniture(h, total)
+        and not _is_teaser_link(h)
+        and not h.xpath(".//div|.//p|.//table")
+    ]
+
+
 def _is_teaser_link(heading) -> bool:
     """A heading that is a link to another page is a teaser in a list, not this page's headline."""
     linked = sum(len(a.text_content().strip()) for a in heading.iter("a") if a.get("href"))
@@ -137,6 +151,9 @@ def find_headline(tree, meta: PageMeta, url: str) -> tuple[str, object | None]:
     for element, text in candidates:
         if _agrees(text, sorted(declared_keys)):
             return text, element
+    for element in _plain_headings(tree, {h for h, _t in candidates}):
+        if _agrees(_text(element), sorted(declared_keys)):
+            return _text(element), element
     tokens = _site_tokens(meta, url)
     h1s = [(h, t) for h, t in candidates if h.tag == "h1" and not _looks_like_site_name(t, tokens)]
     if len(h1s) == 1 and len(h1s[0][1].split()) >= 3:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -12,6 +13,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_SOURCES = PACKAGE_ROOT / "crawlers" / "sources.yaml"
+BACKFILL_DAYS = 183
+
+CONTACT_UNSET_WARNING = (
+    "chưa đặt GDNN_CONTACT: bộ thu thập tự giới thiệu là gdnn-monitor mà không có địa chỉ liên "
+    "hệ. Hãy đặt e-mail hoặc website của đơn vị (ví dụ GDNN_CONTACT=ldtbxh@langson.gov.vn) để "
+    "quản trị các trang báo biết ai đang đọc và liên hệ khi cần"
+)
 
 
 def default_data_dir() -> Path:
@@ -35,12 +43,14 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     redis_prefix: str = Field("gdnn-monitor", pattern=r"^[A-Za-z0-9_.:-]+$")
     timezone: str = "Asia/Ho_Chi_Minh"
-    user_agent_contact: str = "https://github.com/gdnn-monitor/gdnn-monitor"
+    contact: str | None = None
     concurrent_requests: int = Field(8, ge=1)
     page_timeout: float = Field(30.0, gt=0)
     max_page_bytes: int = Field(5 * 1024 * 1024, gt=0)
     max_pages_per_source: int = Field(2000, ge=1)
     listing_depth: int = Field(5, ge=0)
+    listing_max_pages: int = Field(300, ge=1)
+    backfill_since: date | None = None
     facebook_token: str | None = None
     facebook_graph_url: str = "https://graph.facebook.com/v19.0"
     model_path: Path | None = None
@@ -60,7 +70,15 @@ class Settings(BaseSettings):
     crawl_log_days: int = Field(90, ge=1)
 
     @field_validator(
-        "redis_url", "facebook_token", "smtp_host", "model_path", "secret_key", "trusted_proxies", mode="before"
+        "redis_url",
+        "facebook_token",
+        "contact",
+        "backfill_since",
+        "smtp_host",
+        "model_path",
+        "secret_key",
+        "trusted_proxies",
+        mode="before",
     )
     @classmethod
     def empty_means_unset(cls, value: object) -> object:
@@ -107,6 +125,14 @@ class Settings(BaseSettings):
         from zoneinfo import ZoneInfo
 
         return ZoneInfo(self.timezone)
+
+    def backfill_start(self, today: date | None = None) -> date:
+        """How far back a source's first successful crawl reaches: GDNN_BACKFILL_SINCE, else the earlier of
+        1 January and 183 days ago (the plan year, and at least half a year early in the year)."""
+        if self.backfill_since is not None:
+            return self.backfill_since
+        today = today or date.today()
+        return min(date(today.year, 1, 1), today - timedelta(days=BACKFILL_DAYS))
 
 
 @lru_cache(maxsize=1)

@@ -45,12 +45,16 @@ CRAWL_KINDS = {
 MANUAL_KIND = "manual"
 KINDS = {**CRAWL_KINDS, MANUAL_KIND: Kind("Nhập tay", OTHER_CHANNEL)}
 SOCIAL_KINDS = ("youtube", "facebook")  # crawled from a channel's feed or API, not from web pages
+# How a source treats robots.txt: obey it (feeds are still read), read its feeds only, or ignore it with permission
+ROBOTS_POLICIES = ("obey", "feeds-only", "ignore")
 
 GENRES = {
     "article": "Tin, bài viết",
     "video": "Video, phóng sự truyền hình",
     "photo": "Ảnh, phóng sự ảnh",
     "post": "Bài đăng mạng xã hội",
+    "notice": "Thông báo (văn bản, ảnh chụp, tệp đính kèm)",
+    "brief": "Tin ngắn",
     "broadcast": "Chương trình phát thanh - truyền hình",
     "print": "Bài trên báo in",
     "event": "Sự kiện",

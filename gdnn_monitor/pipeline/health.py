@@ -79,6 +79,13 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(get_settings().tz).strftime("%d/%m/%Y %H:%M")
 
 
+def _remark(row: Source | None) -> str:
+    """The last error, else the standing note (robots.txt keeps the source to its feed, permission in use)."""
+    if row is None:
+        return ""
+    return (row.last_error or row.crawl_note or "")[:160]
+
+
 def print_sources_table(show_all: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -99,7 +106,7 @@ def print_sources_table(show_all: bool = False) -> None:
             f"[{style}]{label}[/]",
             _when(row.last_success_at if row else None),
             str(row.consecutive_failures if row else 0),
-            ((row.last_error or "") if row else "")[:80],
+            _remark(row),
         )
     console = Console(width=None if Console().is_terminal else 200)
     console.print(table)

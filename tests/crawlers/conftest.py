@@ -14,6 +14,8 @@ from gdnn_monitor.demo.farm.sites import GraphApi
 from store.db import reset_engines
 from tests.crawlers.farm.build import Farm, start_farm
 
+FARM_CONTACT = "tuyen-truyen@sldtbxh.example.gov.vn"
+
 
 @pytest.fixture(scope="module")
 def farm() -> Iterator[Farm]:
@@ -30,6 +32,9 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, folder: Path, farm: Farm | Non
     monkeypatch.setenv("GDNN_DATABASE_URL", f"sqlite:///{folder / 'gdnn.sqlite3'}")
     monkeypatch.setenv("GDNN_DATA_DIR", str(folder / "data"))
     monkeypatch.setenv("GDNN_DOWNLOAD_DELAY", "0")
+    monkeypatch.setenv("GDNN_CONTACT", FARM_CONTACT)
+    # the standard farm's articles are from 2024: its first crawl back-fills that far (realweb farms use the default)
+    monkeypatch.setenv("GDNN_BACKFILL_SINCE", "2024-01-01")
     if farm is not None:
         monkeypatch.setenv("GDNN_SOURCES", str(farm.write_sources(folder / "sources.yaml")))
         monkeypatch.setenv("GDNN_FACEBOOK_GRAPH_URL", farm.site(GraphApi.source_id).base + "/v19.0")

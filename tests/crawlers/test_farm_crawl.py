@@ -66,10 +66,10 @@ def test_no_url_disallowed_by_robots_txt_is_ever_requested(first_run, farm):
     assert first_run[0].sources[0].details["blocked_by_robots"] > 0, "the trap links were never even tried"
 
 
-def test_requests_identify_the_crawler_with_a_contact_url(first_run, farm_env):
+def test_requests_identify_the_crawler_and_the_contact_given_in_gdnn_contact(first_run, farm_env):
     _summary, _items, hits = first_run
     agents = {hit.headers.get("user-agent") for site_hits in hits.values() for hit in site_hits}
-    assert agents == {f"gdnn-monitor/0.1.0 (+{farm_env.user_agent_contact})"}
+    assert agents == {f"gdnn-monitor/0.1.0 (+{farm_env.contact})"}
 
 
 def test_print_views_tracking_links_aliases_and_moved_urls_never_become_items(first_run, farm):

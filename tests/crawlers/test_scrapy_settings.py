@@ -23,7 +23,7 @@ def test_politeness_and_limits_come_from_the_settings(settings_env, monkeypatch)
     monkeypatch.setenv("GDNN_PAGE_TIMEOUT", "12")
     monkeypatch.setenv("GDNN_MAX_PAGE_BYTES", "2000000")
     monkeypatch.setenv("GDNN_DOWNLOAD_DELAY", "1.5")
-    monkeypatch.setenv("GDNN_USER_AGENT_CONTACT", "https://so-ldtbxh.example.gov.vn/lien-he")
+    monkeypatch.setenv("GDNN_CONTACT", "https://so-ldtbxh.example.gov.vn/lien-he")
     get_settings.cache_clear()
     config = scrapy_settings(get_settings(), [SLOW_SITE])
     assert config["ROBOTSTXT_OBEY"] is True
