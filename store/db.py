@@ -39,13 +39,27 @@ def _create_engine(url: str) -> Engine:
         raise DatabaseError(f"GDNN_DATABASE_URL is not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(Path(parsed.database).expanduser())
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _enable_sqlite_wal)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """The database holds password hashes: 0600 (SQLite gives its -wal/-shm files the same mode), in a 0700 folder
+    when the folder is ours (the data folder, or one this call creates)."""
+    from gdnn_monitor.files import private_dir, private_file
+
+    ours = path.parent.resolve() == Path(get_settings().data_dir).expanduser().resolve()
+    try:
+        private_dir(path.parent, tighten_existing=ours)
+        private_file(path)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the SQLite database {path}: {exc.strerror} "
+                            f"(không tạo được tệp cơ sở dữ liệu)") from exc
 
 
 def init_db(engine: Engine) -> None:

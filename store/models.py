@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, event
+from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from gdnn_monitor.textnorm import search_index
@@ -85,6 +85,8 @@ class Item(SQLModel, table=True):
     review: Optional[str] = Field(default=None, max_length=10, index=True)
     reviewed_by: Optional[str] = None
     reviewed_at: Optional[datetime] = Field(default=None, sa_column=_time())
+    # Bumped by every decision and undo: a decision applies only to the version it was made on (store.reviews).
+    review_version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 @event.listens_for(Item, "before_insert")
@@ -170,6 +172,8 @@ class User(SQLModel, table=True):
     password_hash: str
     role: str = Field(max_length=20)
     active: bool = True
+    # Bumped to end every session of the account (logout, new password, deactivation, "log out everywhere").
+    session_generation: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time(nullable=False))
 
 
@@ -192,3 +196,10 @@ class JobLock(SQLModel, table=True):
     holder: str
     acquired_at: datetime = Field(sa_column=_time(nullable=False))
     expires_at: datetime = Field(sa_column=_time(nullable=False))
+
+
+class LoginLock(SQLModel, table=True):
+    """A login lock of the throttle (an address, or an address + user name), kept so a restart does not lift it."""
+
+    key: str = Field(sa_column=Column(String(200), primary_key=True))
+    locked_until: datetime = Field(sa_column=_time(nullable=False))

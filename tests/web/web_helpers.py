@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from store.types import utcnow
 from store.users import create_user
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "web"
+# A strong key made per test run: the app refuses weak or placeholder keys (issue 16 point 2).
+TEST_SECRET_KEY = secrets.token_urlsafe(48)
 PASSWORDS = {"admin": "admin-pass-123", "reviewer": "reviewer-pass-123", "viewer": "viewer-pass-123"}
 
 

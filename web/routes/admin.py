@@ -12,7 +12,7 @@ from gdnn_monitor.errors import UserError
 from gdnn_monitor.settings import get_settings
 from store.models import ROLES
 from store.reports import METRICS, list_targets, set_target
-from store.users import create_user, list_users, set_active
+from store.users import create_user, end_sessions_of, list_users, set_active
 from web.deps import DB, Admin
 from web.templating import flash
 
@@ -76,4 +76,21 @@ def users_toggle(request: Request, username: str, session: DB, user: Admin,
         return RedirectResponse("/admin/users", status_code=303)
     session.commit()
     flash(request, f"Đã {'mở' if active == '1' else 'khoá'} tài khoản {username}.")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{username}/logout")
+def users_logout_everywhere(request: Request, username: str, session: DB, user: Admin) -> Response:
+    """Ends every session of the account (a lost phone, a shared PC); the admin's own included if chosen."""
+    try:
+        end_sessions_of(session, username)
+    except UserError as exc:
+        session.rollback()
+        flash(request, str(exc), "error")
+        return RedirectResponse("/admin/users", status_code=303)
+    session.commit()
+    if username == user.username:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+    flash(request, f"Đã đăng xuất tài khoản {username} trên mọi máy.")
     return RedirectResponse("/admin/users", status_code=303)

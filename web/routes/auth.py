@@ -49,6 +49,17 @@ def _login_page(request: Request, next: str, error: str | None = None, status: i
 
 
 @router.post("/logout", name="logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: DB) -> Response:
+    """Ends every session of the account, not only this cookie: a copy of the cookie saved earlier stops working."""
+    from store.users import end_sessions_of
+    from gdnn_monitor.errors import UserError
+
+    username = request.session.get(SESSION_USER)
+    if username:
+        try:
+            end_sessions_of(session, username)
+            session.commit()
+        except UserError:
+            session.rollback()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)

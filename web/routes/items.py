@@ -10,12 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from gdnn_monitor.errors import UserError
 from gdnn_monitor.settings import get_settings
-from store.models import GENRES, Item, Source
+from store.models import GENRES, Item, Review, Source
 from store.reports import THEME_LABELS
-from store.reviews import Decision, decide, history, last_undoable, undo_last
+from store.reviews import Decision, decide, history, last_undoable, may_undo, undo_last
 from web.deps import DB, AnyUser, Reviewer
 from web.queue import QueueFilter, neighbour, syndicated_copies
-from web.templating import explanation_phrases, flash, highlight
+from web.templating import REVIEW_LABELS, explanation_phrases, flash, highlight
 
 router = APIRouter()
 
@@ -31,6 +31,12 @@ def _filter_of(back: str) -> QueueFilter:
     return QueueFilter.from_query(dict(parse_qsl(back)))
 
 
+def _version(text: str) -> int | None:
+    """The item's review version the officer's page showed (absent from old pages and the flash undo button)."""
+    text = text.strip()
+    return int(text) if text.isdigit() and len(text) < 12 else None
+
+
 def _item_url(item_id: int, back: str) -> str:
     return f"/items/{item_id}" + (f"?{urlencode({'back': back})}" if back else "")
 
@@ -42,12 +48,14 @@ def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: 
     chosen = _filter_of(back)
     phrases = explanation_phrases(item.explanation)
     source = session.get(Source, item.source_id)
+    undoable = last_undoable(session, item.id)
     return request.app.state.templates.TemplateResponse(request, "item.html", {
         "item": item, "source": source, "phrases": phrases,
         "body": highlight(item.text or item.summary or "", phrases),
         "summary": highlight(item.summary, phrases) if item.summary and item.text else None,
         "copies": syndicated_copies(session, item), "history": history(session, item.id),
-        "can_undo": last_undoable(session, item.id) is not None, "genres": GENRES, "themes": THEME_LABELS,
+        "undoable": undoable, "can_undo": undoable is not None and may_undo(undoable, user.username, user.is_admin),
+        "genres": GENRES, "themes": THEME_LABELS,
         "back": back, "next_id": neighbour(session, chosen, item, tz, forward=True),
         "prev_id": neighbour(session, chosen, item, tz, forward=False),
     })
@@ -57,33 +65,38 @@ def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: 
 def item_decision(request: Request, item_id: int, session: DB, user: Reviewer,
                   decision: Annotated[str, Form()], theme: Annotated[str, Form()] = "",
                   genre: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
-                  back: Annotated[str, Form()] = "", stay: Annotated[str, Form()] = "") -> Response:
+                  back: Annotated[str, Form()] = "", stay: Annotated[str, Form()] = "",
+                  version: Annotated[str, Form()] = "") -> Response:
     item = _load(session, item_id)
     next_id = None if stay else neighbour(session, _filter_of(back), item, get_settings().tz)
     try:
         decide(session, item_id, user.username,
                Decision(decision, theme=theme or None, genre=genre or None, note=note or None),
-               themes=tuple(THEME_LABELS))
+               themes=tuple(THEME_LABELS), expected_version=_version(version))
     except UserError as exc:
         session.rollback()
         flash(request, str(exc), "error")
         return RedirectResponse(_item_url(item_id, back), status_code=303)
     session.commit()
     labels = {"confirmed": "Đã xác nhận", "rejected": "Đã từ chối", "corrected": "Đã sửa"}
-    flash(request, f"{labels[decision]}: tin/bài số {item_id}.", undo_item=item_id)
+    flash(request, f"{labels[decision]}: tin/bài số {item_id}.", undo_item=item_id,
+          undo_version=session.get(Item, item_id).review_version)
     return RedirectResponse(_item_url(next_id or item_id, back), status_code=303)
 
 
 @router.post("/items/{item_id}/undo", name="undo")
 def item_undo(request: Request, item_id: int, session: DB, user: Reviewer,
-              back: Annotated[str, Form()] = "") -> Response:
+              back: Annotated[str, Form()] = "", version: Annotated[str, Form()] = "") -> Response:
     _load(session, item_id)
     try:
-        undo_last(session, item_id, user.username)
+        undone = undo_last(session, item_id, user.username, is_admin=user.is_admin,
+                           expected_version=_version(version))
     except UserError as exc:
         session.rollback()
         flash(request, str(exc), "error")
         return RedirectResponse(_item_url(item_id, back), status_code=303)
     session.commit()
-    flash(request, f"Đã hoàn tác quyết định gần nhất trên tin/bài số {item_id}.")
+    target = session.get(Review, undone.undoes_id)
+    flash(request, f"Đã hoàn tác quyết định “{REVIEW_LABELS.get(target.decision, target.decision)}” của {target.user} "
+                   f"trên tin/bài số {item_id}.")
     return RedirectResponse(_item_url(item_id, back), status_code=303)
