@@ -11,6 +11,16 @@ from gdnn_monitor.errors import UserError, EXIT_USAGE
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# Years a report, a filter or a manual entry can be about; outside them a date is a typo (and 0001 or 9999 would
+# overflow once shifted to UTC).
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def check_year(year: int) -> int:
+    """The year itself when it is in the supported range, else a clear error."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise UserError(f"Năm {year} nằm ngoài khoảng hỗ trợ {MIN_YEAR}–{MAX_YEAR} (year out of range)", EXIT_USAGE)
+    return year
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -21,19 +31,23 @@ def parse_month(text: str) -> tuple[int, int]:
         hint = f" — bạn muốn nói {int(loose.group(2)):04d}-{int(loose.group(1)):02d}?" if loose else ""
         raise UserError(f"Tháng không hợp lệ: {text!r}. Dùng dạng YYYY-MM, ví dụ 2024-05{hint} "
                         f"(month must be YYYY-MM)", EXIT_USAGE)
-    return int(match.group(1)), int(match.group(2))
+    return check_year(int(match.group(1))), int(match.group(2))
 
 
 def parse_day(text: str) -> date:
     """'2024-05-01' (or the Vietnamese '01/05/2024') -> date."""
     text = text.strip()
+    day = None
     try:
         if match := _DAY.match(text):
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        if match := _VN_DAY.match(text):
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        elif match := _VN_DAY.match(text):
+            day = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
         pass
+    if day is not None:
+        check_year(day.year)
+        return day
     raise UserError(f"Ngày không hợp lệ: {text!r}. Dùng dạng YYYY-MM-DD, ví dụ 2024-05-01 (date must be YYYY-MM-DD)",
                     EXIT_USAGE)
 

@@ -258,6 +258,9 @@ def ordered_channel_genre(summary: Summary) -> list[tuple[str, str, Tally]]:
 
 # --- yearly targets ---------------------------------------------------------------------------------------------
 
+MAX_TARGET = 10**9  # far above any plan; keeps the number inside a database integer
+
+
 def set_target(session: Session, year: int, metric: str, target: int) -> KpiTarget:
     """Create or change one yearly target (an admin action)."""
     if metric not in METRICS:
@@ -266,6 +269,9 @@ def set_target(session: Session, year: int, metric: str, target: int) -> KpiTarg
         raise UserError(f"Năm không hợp lệ: {year}", EXIT_USAGE)
     if target < 0:
         raise UserError("Chỉ tiêu phải là số không âm (target must be >= 0)", EXIT_USAGE)
+    if target > MAX_TARGET:
+        raise UserError(f"Chỉ tiêu quá lớn: {target} (tối đa {MAX_TARGET:,} — target too large)".replace(",", "."),
+                        EXIT_USAGE)
     row = session.exec(select(KpiTarget).where(KpiTarget.year == year, KpiTarget.metric == metric)).first()
     if row is None:
         row = KpiTarget(year=year, metric=metric, target=target, label=METRICS[metric])

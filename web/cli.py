@@ -120,14 +120,14 @@ def users_passwd(name: str, password: str | None) -> None:
 def report(month: str | None, year: int | None, fmt: str, output: Path | None) -> None:
     """Xuất báo cáo tháng/năm (CSV hoặc XLSX). Exports the monthly or annual report."""
     from gdnn_monitor.console import stage
-    from gdnn_monitor.dates import parse_month
+    from gdnn_monitor.dates import check_year, parse_month
     from gdnn_monitor.settings import get_settings
     from store.db import session_scope
     from web.report_files import Period, build_report, render_report, report_filename
 
     if bool(month) == bool(year):
         raise UserError("Cần đúng một trong --month YYYY-MM hoặc --year YYYY (give --month or --year)", EXIT_USAGE)
-    period = Period(*parse_month(month)) if month else Period(year)
+    period = Period(*parse_month(month)) if month else Period(check_year(year))
     settings = get_settings()
     with stage(f"Đang tổng hợp số liệu {period.title}"), session_scope() as session:
         data = build_report(session, period, settings.count_syndicated, settings.tz)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import tzinfo
 
@@ -14,6 +15,7 @@ from gdnn_monitor.textnorm import search_words
 from store.models import Item, Source
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000  # 5 million rows: beyond any queue; keeps OFFSET inside the database's integer
 STATUSES = {
     "pending": "Chưa duyệt (mọi vùng)",
     "uncertain": "Cần xem xét (chưa duyệt)",
@@ -41,17 +43,24 @@ class QueueFilter:
     text: str | None = None
 
     @classmethod
-    def from_query(cls, params) -> "QueueFilter":
+    def from_query(cls, params, strict: bool = False) -> "QueueFilter":
+        """strict (the queue page itself): a bad page or month is a UserError the officer sees; lenient (the filter
+        remembered in an item page's 'back' link): bad values fall back to the defaults."""
         status = params.get("status") or "pending"
-        try:
-            page = max(int(params.get("page") or 1), 1)
-        except ValueError:
+        raw_page = (params.get("page") or "").strip()
+        page = int(raw_page) if re.fullmatch(r"[0-9]{1,7}", raw_page) else None
+        if page is None or not 1 <= page <= MAX_PAGE:
+            if strict and raw_page:
+                raise UserError(f"Số trang không hợp lệ: {raw_page[:30]!r} (số nguyên từ 1 đến {MAX_PAGE:,})"
+                                .replace(",", "."))
             page = 1
         month = (params.get("month") or "").strip() or None
         if month:
             try:
                 parse_month(month)
             except UserError:
+                if strict:
+                    raise
                 month = None
         return cls(source=params.get("source") or None, kind=params.get("kind") or None, month=month,
                    theme=params.get("theme") or None, status=status if status in STATUSES else "pending", page=page,

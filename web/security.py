@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from gdnn_monitor.errors import ConfigError
+from gdnn_monitor.errors import ConfigError, UserError
 from gdnn_monitor.settings import Settings
 from gdnn_monitor.files import open_private, private_dir
 from store.db import session_scope
@@ -122,6 +122,25 @@ async def csrf_protect(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not secrets.compare_digest(str(expected), sent):
         raise CsrfRefused()
+
+
+class BadInput(UserError):
+    """A request refused as a whole (the web app answers 400 with the message)."""
+
+
+async def reject_nul_bytes(request: Request) -> None:
+    """App-wide dependency: no text with a NUL byte reaches the database (PostgreSQL refuses them with an error)."""
+    message = "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL); hãy gõ lại hoặc dán lại văn bản."
+    if "\x00" in request.scope.get("path", "") or any("\x00" in key or "\x00" in value
+                                                    for key, value in request.query_params.multi_items()):
+        raise BadInput(message)
+    if request.method in ("POST", "PUT", "PATCH") and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        for key, value in form.multi_items():
+            text = value if isinstance(value, str) else (value.filename or "")
+            if "\x00" in key or "\x00" in text:
+                raise BadInput(message)
 
 
 def current_user(request: Request) -> CurrentUser:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -17,6 +18,8 @@ from web.deps import DB, Admin
 from web.templating import flash
 
 router = APIRouter(prefix="/admin")
+top_level = APIRouter()
+_ASCII_DIGITS = re.compile(r"^[0-9]{1,20}$")  # str.isdigit() also accepts '²', which int() refuses
 
 
 @router.get("/targets", name="targets")
@@ -30,8 +33,8 @@ def targets_page(request: Request, session: DB, user: Admin) -> Response:
 def targets_set(request: Request, session: DB, user: Admin, year: Annotated[str, Form()] = "",
                 metric: Annotated[str, Form()] = "", target: Annotated[str, Form()] = "") -> Response:
     try:
-        if not year.strip().isdigit() or not target.strip().isdigit():
-            raise UserError("Năm và chỉ tiêu phải là số nguyên không âm.")
+        if not _ASCII_DIGITS.match(year.strip()) or not _ASCII_DIGITS.match(target.strip()):
+            raise UserError("Năm và chỉ tiêu phải là số nguyên không âm (chữ số 0–9).")
         row = set_target(session, int(year), metric, int(target))
     except UserError as exc:
         session.rollback()
@@ -94,3 +97,10 @@ def users_logout_everywhere(request: Request, username: str, session: DB, user: 
         return RedirectResponse("/login", status_code=303)
     flash(request, f"Đã đăng xuất tài khoản {username} trên mọi máy.")
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@top_level.get("/targets")
+@top_level.get("/users")
+def admin_page_alias(request: Request, user: Admin) -> Response:
+    """/targets and /users are what people type: admins are sent on, anyone else sees 'not permitted'."""
+    return RedirectResponse(f"/admin{request.url.path}", status_code=303)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 
@@ -10,7 +11,8 @@ from fastapi.responses import Response
 from sqlalchemy import func
 from sqlmodel import select
 
-from gdnn_monitor.dates import year_bounds
+from gdnn_monitor.dates import check_year, year_bounds
+from gdnn_monitor.errors import UserError
 from gdnn_monitor.settings import get_settings
 from store.models import Item
 from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, period_summary, progress
@@ -47,11 +49,21 @@ def _labelled(tallies: dict, labels: dict, extra: dict | None = None) -> list[tu
     return [(names.get(key, key), tallies[key].units) for key in ordered]
 
 
+def _year(text: str, default: int) -> int:
+    """?year= empty means this year; anything else must be a year the app can report on (else a 400 page)."""
+    text = text.strip()
+    if not text:
+        return default
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise UserError(f"Năm không hợp lệ: {text[:20]!r}. Dùng 4 chữ số, ví dụ {default} (year must be YYYY)")
+    return check_year(int(text))
+
+
 @router.get("/", name="dashboard")
-def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = None) -> Response:
+def dashboard(request: Request, session: DB, user: AnyUser, year: str = "") -> Response:
     settings = get_settings()
     tz = settings.tz
-    year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
+    year = _year(year, datetime.now(tz).year)
     summary = period_summary(session, *year_bounds(year, tz), settings.count_syndicated, tz)
     pending = session.exec(select(func.count()).select_from(Item).where(Item.review.is_(None),
                                                                         Item.zone == "review")).one()

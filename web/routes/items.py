@@ -20,10 +20,13 @@ from web.templating import REVIEW_LABELS, explanation_phrases, flash, highlight
 router = APIRouter()
 
 
+MAX_ITEM_ID = 2**63 - 1  # the largest id a database integer can hold; a larger number is no item at all
+
+
 def _load(session, item_id: int) -> Item:
-    item = session.get(Item, item_id)
+    item = session.get(Item, item_id) if 1 <= item_id <= MAX_ITEM_ID else None
     if item is None:
-        raise HTTPException(404, f"Không có tin/bài số {item_id}.")
+        raise HTTPException(404, f"Không có tin/bài số {str(item_id)[:30]}.")
     return item
 
 

@@ -19,7 +19,7 @@ KIND_LABELS = {"newspaper": "Báo", "tv": "Đài PT-TH", "school": "Trường", 
 
 @router.get("/queue", name="queue")
 def queue(request: Request, session: DB, user: AnyUser) -> Response:
-    chosen = QueueFilter.from_query(request.query_params)
+    chosen = QueueFilter.from_query(request.query_params, strict=True)
     rows, total = queue_page(session, chosen, get_settings().tz)
     sources = list(session.exec(select(Source.id, Source.name).order_by(Source.name)))
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)

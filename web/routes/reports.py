@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from gdnn_monitor.dates import parse_month
+from gdnn_monitor.dates import check_year, parse_month
 from gdnn_monitor.errors import UserError
 from gdnn_monitor.settings import get_settings
 from store.reports import counting_rule_text
@@ -48,6 +49,6 @@ def download(request: Request, session: DB, user: AnyUser, month: str = "", year
 def _period(month: str, year: str) -> Period:
     if month.strip():
         return Period(*parse_month(month))
-    if year.strip().isdigit() and 2000 <= int(year) <= 2100:
-        return Period(int(year))
+    if re.fullmatch(r"[0-9]{4}", year.strip()):  # not str.isdigit(): it accepts '²', which int() refuses
+        return Period(check_year(int(year)))
     raise UserError("Chọn một tháng (YYYY-MM) hoặc một năm (YYYY) (choose a month or a year)")
