@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import queue as queue_module
+import signal
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -31,6 +34,7 @@ from store.types import utcnow
 logger = logging.getLogger(__name__)
 Progress = Callable[[dict[str, Any]], None]
 CHILD_GRACE_SECONDS = 30
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -195,6 +199,13 @@ def _close_run(summary: CrawlSummary) -> None:
                 session.add(source)
 
 
+def unclassified_item_ids() -> list[int]:
+    """Crawled items no model has classified yet: this crawl's, and those of a crawl that died before classifying."""
+    with session_scope() as session:
+        return list(session.exec(select(Item.id).where(Item.model_version.is_(None), Item.origin == "crawl")
+                                 .order_by(Item.id)))
+
+
 def _new_item_ids(source_ids: list[str], started_at: datetime) -> list[int]:
     with session_scope() as session:
         return list(session.exec(select(Item.id).where(Item.source_id.in_(source_ids), Item.fetched_at >= started_at,
@@ -227,8 +238,21 @@ def classify_with_note(item_ids: list[int]) -> tuple[int, str | None]:
 
 
 # ---------------------------------------------------------------------- the child process
+def die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG): a `kill -9` of `crawl` must
+    not leave Scrapy storing items for a run nobody records. Exits at once if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _child_main(job: dict[str, Any], events: Any) -> None:
     """Entry point of the crawler process: run Scrapy once, stream events, report the statistics at the end."""
+    die_with_parent(job["parent_pid"])
     from crawlers.child import crawl_in_this_process
 
     crawl_in_this_process(job, events.put)
@@ -296,7 +320,7 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
     report: dict[str, Any] = {}
     crash: str | None = None
     if to_crawl:
-        job = {"run_id": run_id, "sources": [s.model_dump() for s in to_crawl],
+        job = {"run_id": run_id, "sources": [s.model_dump() for s in to_crawl], "parent_pid": os.getpid(),
                "since": since_at.isoformat() if since_at else None, "distributed": distributed}
         started = time.monotonic()
         try:
@@ -325,7 +349,7 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
     summary.new_item_ids = _new_item_ids([s.id for s in to_crawl], summary.started_at) if to_crawl else []
     if classify:
         try:
-            summary.classified, summary.classify_note = classify_with_note(summary.new_item_ids)
+            summary.classified, summary.classify_note = classify_with_note(unclassified_item_ids())
         except Exception as exc:  # classification is a later step the officer can rerun; the crawl stands
             summary.classify_note = f"phân loại thất bại (classification failed): {type(exc).__name__}: {exc}"
             logger.warning(summary.classify_note)
