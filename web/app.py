@@ -10,12 +10,22 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from gdnn_monitor.settings import get_settings
 from web.errors import install_error_pages
+from web.proxies import ClientAddressMiddleware
 from web.security import csrf_protect, reject_nul_bytes, session_secret
 from web.templating import build_templates
 from web.throttle import LoginThrottle
 
 STATIC = Path(__file__).resolve().parent / "static"
 SESSION_MAX_AGE = 12 * 60 * 60
+
+
+def _login_throttle() -> LoginThrottle:
+    """The throttle with the locks still in force from before a restart, saving new ones to the database."""
+    from store.login_locks import active_locks, save_lock
+
+    throttle = LoginThrottle(save_lock=save_lock)
+    throttle.restore(active_locks())
+    return throttle
 
 
 def create_app() -> FastAPI:
@@ -26,10 +36,11 @@ def create_app() -> FastAPI:
     app = FastAPI(title="GDNN Monitor", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(reject_nul_bytes), Depends(csrf_protect)])
     app.state.templates = build_templates()
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = _login_throttle()
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie="gdnn_session",
                        max_age=SESSION_MAX_AGE, same_site="lax",
                        https_only=settings.web_base_url.startswith("https://"))
+    app.add_middleware(ClientAddressMiddleware, trusted=settings.trusted_proxies)  # outermost: sets the address
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, dashboard, queue, items, manual, reports, admin):
         app.include_router(module.router)

@@ -33,19 +33,16 @@ def serve(host: str, port: int) -> None:
     """Chạy ứng dụng web (duyệt tin, tổng quan, báo cáo). Starts the web app."""
     import uvicorn
 
-    from gdnn_monitor.settings import get_settings
     from store.db import get_engine
     from web.app import create_app
 
     get_engine()
     check_port_free(host, port)
     app = create_app()
-    proxies = get_settings().trusted_proxies
     click.echo(f"Ứng dụng web: http://{host}:{port}/  (Ctrl-C để dừng)")
-    # Client addresses (the login lock is per address) come from X-Forwarded-For only when a trusted reverse proxy
-    # sent it; anyone else could write that header to dodge the lock.
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
-                forwarded_allow_ips=proxies)
+    # X-Forwarded-For is read by the app itself (web.proxies: right-most untrusted hop, trusted proxies only), the
+    # same whatever uvicorn version is installed.
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @click.group("users")
