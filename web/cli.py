@@ -55,26 +55,44 @@ def _interactive() -> bool:
 
 
 def _read_password() -> str:
-    """Asked twice with hidden input on a terminal; read as one line from a pipe (scripts)."""
+    """Asked twice with hidden input on a terminal; from a pipe (scripts): the first line, and when a second line
+    follows it must repeat the first (the same two answers a person types)."""
     if not _interactive():
-        line = sys.stdin.readline().rstrip("\n")
-        if not line:
-            raise UserError("Cần mật khẩu: dùng --password hoặc nhập qua bàn phím (password required)", EXIT_USAGE)
-        return line
+        first = sys.stdin.readline().rstrip("\r\n")
+        second = sys.stdin.readline()
+        if not first:
+            raise UserError("Cần mật khẩu: nhập qua bàn phím hoặc qua ống dẫn, ví dụ "
+                            "printf '%s\\n%s\\n' \"$MK\" \"$MK\" | gdnn-monitor users add ... (password required)",
+                            EXIT_USAGE)
+        if second and second.rstrip("\r\n") != first:
+            raise UserError("Hai dòng mật khẩu không khớp nhau; không có gì thay đổi (passwords do not match)",
+                            EXIT_USAGE)
+        return first
     return click.prompt("Mật khẩu (password)", hide_input=True, confirmation_prompt="Nhập lại (repeat)")
+
+
+def _password_from(option: str | None) -> str:
+    """--password still works for old scripts, with a warning: a command line is visible to every user of the
+    server (ps, /proc) and stays in the shell history."""
+    if option is None:
+        return _read_password()
+    click.secho("Cảnh báo: mật khẩu trên dòng lệnh lộ trong danh sách tiến trình và lịch sử shell. Bỏ --password "
+                "để được hỏi (nhập ẩn), hoặc đưa mật khẩu qua ống dẫn (warning: password on the command line).",
+                fg="yellow", err=True)
+    return option
 
 
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(["reviewer", "admin", "viewer"]), required=True,
               help="reviewer: duyệt + nhập tay; admin: + chỉ tiêu, tài khoản; viewer: chỉ xem.")
-@click.option("--password", help="Mật khẩu; bỏ trống để được hỏi (nhập ẩn hai lần).")
+@click.option("--password", hidden=True, help="Không nên dùng: lộ mật khẩu (visible to other users).")
 def users_add(name: str, role: str, password: str | None) -> None:
     """Tạo tài khoản. Adds an account with a hashed password."""
     from store.db import session_scope
     from store.users import create_user
 
-    password = password if password is not None else _read_password()
+    password = _password_from(password)
     with session_scope() as session:
         create_user(session, name, role, password)
     click.echo(f"Đã tạo tài khoản {name} ({role}).")
@@ -93,13 +111,13 @@ def users_list() -> None:
 
 @users.command("passwd")
 @click.argument("name")
-@click.option("--password", help="Mật khẩu mới; bỏ trống để được hỏi.")
+@click.option("--password", hidden=True, help="Không nên dùng: lộ mật khẩu (visible to other users).")
 def users_passwd(name: str, password: str | None) -> None:
     """Đổi mật khẩu. Sets a new password."""
     from store.db import session_scope
     from store.users import get_user, set_password
 
-    password = password if password is not None else _read_password()
+    password = _password_from(password)
     with session_scope() as session:
         user = get_user(session, name)
         if user is None:
