@@ -45,7 +45,20 @@ def _create_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         pool_timeout=get_settings().db_connect_timeout,
+                         connect_args=_postgres_timeouts() if parsed.get_backend_name() == "postgresql" else {})
+
+
+def _postgres_timeouts() -> dict:
+    """A server that accepts connections but never answers, or vanishes mid-query, ends in a clear error after these
+    times instead of hanging `serve` and every command (GDNN_DB_CONNECT_TIMEOUT, GDNN_DB_STATEMENT_TIMEOUT)."""
+    settings = get_settings()
+    arguments = {"connect_timeout": settings.db_connect_timeout,
+                 "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+    if settings.db_statement_timeout:
+        arguments["options"] = f"-c statement_timeout={settings.db_statement_timeout * 1000}"
+    return arguments
 
 
 def _private_sqlite_file(path: Path) -> None:
@@ -70,7 +83,8 @@ def init_db(engine: Engine) -> None:
         upgrade_to_head(engine)
     except OperationalError as exc:
         raise DatabaseError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-                            f"{exc.orig}") from exc
+                            f"{str(exc.orig).strip()} (không mở được cơ sở dữ liệu; chờ tối đa "
+                            f"{get_settings().db_connect_timeout} giây — GDNN_DB_CONNECT_TIMEOUT)") from exc
 
 
 def get_engine(url: str | None = None) -> Engine:
