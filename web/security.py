@@ -5,14 +5,17 @@ from __future__ import annotations
 import math
 import secrets
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
+from sqlmodel import Session, select
 
 from gdnn_monitor.errors import ConfigError, UserError
-from gdnn_monitor.settings import Settings
 from gdnn_monitor.files import open_private, private_dir
+from gdnn_monitor.settings import Settings
 from store.db import session_scope
 from store.models import User
 
@@ -143,17 +146,21 @@ async def reject_nul_bytes(request: Request) -> None:
                 raise BadInput(message)
 
 
-def current_user(request: Request) -> CurrentUser:
+def db_session() -> Iterator[Session]:
+    """One database session per request, shared by the login check and the route (one pooled connection per
+    request, not two); routes that change data commit before they redirect."""
+    with session_scope() as session:
+        yield session
+
+
+def current_user(request: Request, session: Annotated[Session, Depends(db_session)]) -> CurrentUser:
     """The logged-in, still active user whose session was not ended since; the account is re-read on every request
     so a deactivated user or an ended session is out at once."""
     username = request.session.get(SESSION_USER)
     if not username:
         raise LoginRequired()
-    from sqlmodel import select
-
-    with session_scope() as session:
-        row = session.exec(select(User.role, User.active, User.session_generation)
-                           .where(User.username == username)).first()
+    row = session.exec(select(User.role, User.active, User.session_generation)
+                       .where(User.username == username)).first()
     if row is None or not row[1] or request.session.get(SESSION_GENERATION) != row[2]:
         request.session.clear()  # logged out, password changed, deactivated or "log out everywhere"
         raise LoginRequired()
@@ -162,15 +169,13 @@ def current_user(request: Request) -> CurrentUser:
     return user
 
 
-def reviewer(request: Request) -> CurrentUser:
-    user = current_user(request)
+def reviewer(user: Annotated[CurrentUser, Depends(current_user)]) -> CurrentUser:
     if not user.can_review:
         raise Forbidden()
     return user
 
 
-def admin(request: Request) -> CurrentUser:
-    user = current_user(request)
+def admin(user: Annotated[CurrentUser, Depends(current_user)]) -> CurrentUser:
     if not user.is_admin:
         raise Forbidden()
     return user

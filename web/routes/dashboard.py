@@ -14,7 +14,7 @@ from sqlmodel import select
 from gdnn_monitor.dates import check_year, year_bounds
 from gdnn_monitor.errors import UserError
 from gdnn_monitor.settings import get_settings
-from store.models import Item
+from store.models import Item, Review
 from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, period_summary, progress
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
@@ -23,6 +23,8 @@ router = APIRouter()
 HEALTH_TTL = 60.0
 STATUS_ORDER = {"down": 0, "failing": 1, "new": 2, "ok": 3, "off": 4}
 _health_cache: dict[str, tuple[float, object]] = {}
+SUMMARY_TTL = 30.0
+_summary_cache: dict[str, tuple[float, tuple, object]] = {}
 
 
 def _source_health() -> tuple[list, str | None]:
@@ -59,12 +61,32 @@ def _year(text: str, default: int) -> int:
     return check_year(int(text))
 
 
+def _data_version(session) -> tuple:
+    """Changes whenever an item is added or a decision is recorded (two index look-ups)."""
+    return (session.exec(select(func.max(Item.id))).one(), session.exec(select(func.max(Review.id))).one())
+
+
+def _year_summary(session, year: int):
+    """The year's counts, reused while no item or decision was added and for at most SUMMARY_TTL seconds (other
+    changes: a classification run, a re-crawled item): summing 100,000 items on every dashboard view was the
+    slowest page under load (issue 16 point 8)."""
+    settings = get_settings()
+    key = f"{settings.database_url}|{settings.count_syndicated}|{year}"
+    version = _data_version(session)
+    cached = _summary_cache.get(key)
+    if cached and cached[1] == version and time.monotonic() - cached[0] < SUMMARY_TTL:
+        return cached[2]
+    summary = period_summary(session, *year_bounds(year, settings.tz), settings.count_syndicated, settings.tz)
+    _summary_cache[key] = (time.monotonic(), version, summary)
+    return summary
+
+
 @router.get("/", name="dashboard")
 def dashboard(request: Request, session: DB, user: AnyUser, year: str = "") -> Response:
     settings = get_settings()
     tz = settings.tz
     year = _year(year, datetime.now(tz).year)
-    summary = period_summary(session, *year_bounds(year, tz), settings.count_syndicated, tz)
+    summary = _year_summary(session, year)
     pending = session.exec(select(func.count()).select_from(Item).where(Item.review.is_(None),
                                                                         Item.zone == "review")).one()
     health, health_error = _source_health()
