@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 
 _engines: dict[str, Engine] = {}
 # The web app runs sync routes on up to 40 worker threads; each holds one connection for its request. 10 kept open
@@ -80,7 +80,7 @@ def _postgres_timeouts() -> dict:
 def _private_sqlite_file(path: Path) -> None:
     """The database holds password hashes: 0600 (SQLite gives its -wal/-shm files the same mode), in a 0700 folder
     when the folder is ours (the data folder, or one this call creates)."""
-    from gdnn_monitor.files import private_dir, private_file
+    from gdnn_monitor.core.files import private_dir, private_file
 
     ours = path.parent.resolve() == Path(get_settings().data_dir).expanduser().resolve()
     try:

@@ -8,7 +8,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 from web.errors import install_error_pages
 from web.proxies import ClientAddressMiddleware
 from web.security import csrf_protect, reject_nul_bytes, session_secret

@@ -12,7 +12,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gdnn_monitor.errors import UserError
+from gdnn_monitor.core.errors import UserError
 from web.security import CsrfRefused, Forbidden, LoginRequired
 
 log = logging.getLogger(__name__)

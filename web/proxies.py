@@ -20,7 +20,7 @@ def parse_trusted(setting: str | None) -> list[Network]:
             try:
                 networks.append(ipaddress.ip_network(entry, strict=False))
             except ValueError as exc:
-                from gdnn_monitor.errors import ConfigError
+                from gdnn_monitor.core.errors import ConfigError
 
                 raise ConfigError(f"GDNN_TRUSTED_PROXIES: {entry!r} không phải địa chỉ IP hay dải mạng "
                                   "(ví dụ 127.0.0.1 hoặc 10.0.0.0/8)") from exc

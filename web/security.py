@@ -13,9 +13,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session, select
 
-from gdnn_monitor.errors import ConfigError, UserError
-from gdnn_monitor.files import open_private, private_dir
-from gdnn_monitor.settings import Settings
+from gdnn_monitor.core.errors import ConfigError, UserError
+from gdnn_monitor.core.files import open_private, private_dir
+from gdnn_monitor.core.settings import Settings
 from store.db import session_scope
 from store.models import User
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from gdnn_monitor.errors import EXIT_DATABASE, EXIT_USAGE
+from gdnn_monitor.core.errors import EXIT_DATABASE, EXIT_USAGE
 
 
 def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -13,7 +13,7 @@ import time
 import httpx
 import psycopg
 
-from gdnn_monitor.errors import EXIT_DATABASE
+from gdnn_monitor.core.errors import EXIT_DATABASE
 from web_helpers import login_http, served
 
 
@@ -30,7 +30,7 @@ def _block(admin_url: str, name: str, allowed: bool) -> None:
 
 def test_postgresql_going_away_gives_a_vietnamese_503_page_and_the_app_recovers(web_env, postgres_url,
                                                                                postgres_server, monkeypatch):
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
     from store.db import reset_engines
     from web_helpers import seed_accounts, seed_items
 

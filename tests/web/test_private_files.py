@@ -24,7 +24,7 @@ def open_umask():
 
 
 def test_database_secret_and_attachments_are_private(settings_env, open_umask, monkeypatch):
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
     from store.db import reset_engines, session_scope
     from store.manual import Attachment, ManualEntry, create_manual_entry
     from web.security import session_secret
@@ -46,7 +46,7 @@ def test_database_secret_and_attachments_are_private(settings_env, open_umask, m
 
 
 def test_crawl_logs_are_private(settings_env, open_umask):
-    from crawlers.child import _log_file
+    from crawlers.engine.child import _log_file
 
     log = _log_file("run-test")
     assert _mode(log) == 0o600 and _mode(log.parent) == 0o700
@@ -54,7 +54,7 @@ def test_crawl_logs_are_private(settings_env, open_umask):
 
 def test_an_operators_own_folder_holding_the_database_is_left_as_it_is(settings_env, open_umask, tmp_path,
                                                                        monkeypatch):
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
     from store.db import get_engine, reset_engines
 
     shared = tmp_path / "srv"

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from crawlers.registry import load_sources
+from store.registry import load_sources
 from store.db import session_scope
 from store.models import Item, Source
 from store.sources import sync_sources

@@ -67,7 +67,7 @@ def _login_page(request: Request, next: str, error: str | None = None, status: i
 def logout(request: Request, session: DB) -> Response:
     """Ends every session of the account, not only this cookie: a copy of the cookie saved earlier stops working."""
     from store.users import end_sessions_of
-    from gdnn_monitor.errors import UserError
+    from gdnn_monitor.core.errors import UserError
 
     username = request.session.get(SESSION_USER)
     if username:

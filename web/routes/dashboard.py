@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from sqlalchemy import func
 from sqlmodel import select
 
-from gdnn_monitor.dates import check_year, year_bounds
-from gdnn_monitor.errors import UserError
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.dates import check_year, year_bounds
+from gdnn_monitor.core.errors import UserError
+from gdnn_monitor.core.settings import get_settings
 from store.models import Item, Review
 from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, period_summary, progress
 from web.charts import bar_chart, column_chart
@@ -29,8 +29,8 @@ _summary_cache: dict[str, tuple[float, tuple, object]] = {}
 
 def _source_health() -> tuple[list, str | None]:
     """Source health changes only when a crawl runs; reading the sources file once a minute is plenty."""
-    from crawlers.health import source_health
-    from crawlers.registry import SourcesFileError
+    from gdnn_monitor.pipeline.health import source_health
+    from store.registry import SourcesFileError
 
     settings = get_settings()
     key = f"{settings.sources}|{settings.database_url}"
