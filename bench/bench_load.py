@@ -37,12 +37,14 @@ SEARCHES = ["cao dang hoc nghe", "tuyen sinh", "doanh nghiệp lao động", "k�
 def pages(items: int, year: int) -> list[tuple[str, str]]:
     """(label, path) of the mixed pages an officer opens during a review session."""
     rng = random.Random()
-    return [("queue default", "/queue"),
-            ("queue review zone p5", "/queue?status=uncertain&page=5"),
-            ("queue month+source", f"/queue?month={year}-03&source=bao-01&status=all"),
-            ("item view", f"/items/{rng.randint(1, items)}"),
-            ("dashboard", "/"),
-            ("reports page", "/reports")]
+    return [
+        ("queue default", "/queue"),
+        ("queue review zone p5", "/queue?status=uncertain&page=5"),
+        ("queue month+source", f"/queue?month={year}-03&source=bao-01&status=all"),
+        ("item view", f"/items/{rng.randint(1, items)}"),
+        ("dashboard", "/"),
+        ("reports page", "/reports"),
+    ]
 
 
 def _free_port() -> int:
@@ -53,9 +55,13 @@ def _free_port() -> int:
 
 def _start_serve(port: int) -> subprocess.Popen:
     env = os.environ | {"PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "serve", "--host", "127.0.0.1",
-                                "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     import httpx
 
     deadline = time.monotonic() + 120
@@ -65,7 +71,7 @@ def _start_serve(port: int) -> subprocess.Popen:
             return process
         except httpx.TransportError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"serve did not start: {process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"serve did not start: {process.stderr.read().decode()[-2000:]}") from None
             time.sleep(0.3)
 
 
@@ -105,10 +111,14 @@ def report(timings: dict, seconds: float) -> None:
     mixed = [v for label, values in timings.items() if label != "title search" for v in values]
     search = timings.get("title search", [])
     if mixed:
-        print(f"{'ALL MIXED PAGES':<24} {len(mixed):>6} {statistics.median(mixed):>8.0f} {_percentile(mixed, 0.95):>8.0f}")
+        print(
+            f"{'ALL MIXED PAGES':<24} {len(mixed):>6} {statistics.median(mixed):>8.0f} {_percentile(mixed, 0.95):>8.0f}"
+        )
     if search:
-        print(f"{'ALL TITLE SEARCH':<24} {len(search):>6} {statistics.median(search):>8.0f} "
-              f"{_percentile(search, 0.95):>8.0f}")
+        print(
+            f"{'ALL TITLE SEARCH':<24} {len(search):>6} {statistics.median(search):>8.0f} "
+            f"{_percentile(search, 0.95):>8.0f}"
+        )
     print(f"throughput: {total / seconds:.1f} requests/s")
 
 
@@ -127,8 +137,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gdnn-load-") as tmp:
         folder = args.folder or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        reuse = args.reuse or (args.folder is not None and (folder / "bench.sqlite3").is_file()
-                               and not args.database_url)
+        reuse = args.reuse or (
+            args.folder is not None and (folder / "bench.sqlite3").is_file() and not args.database_url
+        )
         _environment(args, folder)
         if not reuse:
             began = time.perf_counter()
@@ -143,8 +154,12 @@ def main() -> None:
             timings: dict = defaultdict(list)
             errors: list = []
             stop = time.monotonic() + seconds
-            threads = [threading.Thread(target=_client, args=(f"http://127.0.0.1:{port}", stop, args.items, timings,
-                                                              errors, index)) for index in range(clients)]
+            threads = [
+                threading.Thread(
+                    target=_client, args=(f"http://127.0.0.1:{port}", stop, args.items, timings, errors, index)
+                )
+                for index in range(clients)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:

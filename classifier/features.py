@@ -7,6 +7,7 @@ underthesea word-segmenting variant is kept for the comparison in train.py).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -39,7 +40,7 @@ def first_sentence(text: str) -> str:
         return first
     ends = _SENTENCE_END.search(first, 0, HEADLINE_FROM_TEXT_CHARS)
     if ends:
-        return first[:ends.start()]
+        return first[: ends.start()]
     return first[:HEADLINE_FROM_TEXT_CHARS].rsplit(" ", 1)[0]
 
 
@@ -62,7 +63,7 @@ def ngrams(tokens: list[str], low: int, high: int, prefix: str = "") -> list[str
     if low <= 1 <= high:
         out.extend(prefix + token for token in tokens) if prefix else out.extend(tokens)
     if low <= 2 <= high:
-        out.extend(f"{prefix}{a} {b}" for a, b in zip(tokens, tokens[1:]))
+        out.extend(f"{prefix}{a} {b}" for a, b in itertools.pairwise(tokens))
     if low <= 3 <= high:
         out.extend(f"{prefix}{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
     return out
@@ -100,19 +101,52 @@ def word_analyzer(document: str) -> list[str]:
 # Term groups whose position and density say whether GDNN is the main subject or a passing mention. Longer terms win
 # where terms overlap ("đào tạo nghề" counts as strong, not as "đào tạo" + "nghề").
 LEXICON: dict[str, tuple[str, ...]] = {
-    "strong": ("giáo dục nghề nghiệp", "học nghề", "đào tạo nghề", "dạy nghề", "trường nghề", "cao đẳng nghề",
-               "trung cấp nghề", "sơ cấp nghề", "gdnn", "nghề nghiệp và giáo dục thường xuyên"),
+    "strong": (
+        "giáo dục nghề nghiệp",
+        "học nghề",
+        "đào tạo nghề",
+        "dạy nghề",
+        "trường nghề",
+        "cao đẳng nghề",
+        "trung cấp nghề",
+        "sơ cấp nghề",
+        "gdnn",
+        "nghề nghiệp và giáo dục thường xuyên",
+    ),
     "levels": ("trung cấp", "cao đẳng", "sơ cấp", "trường tc", "trường cđ", "cđn", "tcn"),
-    "skills": ("kỹ năng nghề", "kĩ năng nghề", "tay nghề", "worldskills", "asean skills", "thi tay nghề", "hội giảng",
-               "chứng chỉ nghề", "kỹ năng lao động", "người thợ"),
+    "skills": (
+        "kỹ năng nghề",
+        "kĩ năng nghề",
+        "tay nghề",
+        "worldskills",
+        "asean skills",
+        "thi tay nghề",
+        "hội giảng",
+        "chứng chỉ nghề",
+        "kỹ năng lao động",
+        "người thợ",
+    ),
     "admission": ("tuyển sinh", "hướng nghiệp", "phân luồng", "chọn nghề", "ngành nghề", "chọn trường"),
     "training": ("đào tạo", "học viên", "khóa học", "lớp học", "nghề", "nhà giáo", "giáo viên dạy"),
     "labour": ("lao động nông thôn", "bộ đội xuất ngũ", "người khuyết tật", "lao động", "doanh nghiệp", "việc làm"),
     "school": ("đại học", "thpt", "thcs", "lớp 10", "tiểu học", "mầm non", "thi tốt nghiệp", "điểm chuẩn"),
-    "false_friend": ("làng nghề", "bệnh nghề nghiệp", "an toàn lao động", "an toàn vệ sinh lao động",
-                     "chức danh nghề nghiệp", "sư phạm", "lý luận chính trị", "nghề báo", "nghề cá",
-                     "xuất khẩu lao động", "hội chợ việc làm", "sàn giao dịch việc làm", "thất nghiệp", "tiền lương",
-                     "bảo hiểm"),
+    "false_friend": (
+        "làng nghề",
+        "bệnh nghề nghiệp",
+        "an toàn lao động",
+        "an toàn vệ sinh lao động",
+        "chức danh nghề nghiệp",
+        "sư phạm",
+        "lý luận chính trị",
+        "nghề báo",
+        "nghề cá",
+        "xuất khẩu lao động",
+        "hội chợ việc làm",
+        "sàn giao dịch việc làm",
+        "thất nghiệp",
+        "tiền lương",
+        "bảo hiểm",
+    ),
 }
 _GROUP_OF_TERM = {term: index for index, terms in enumerate(LEXICON.values()) for term in terms}
 _ANY_TERM = re.compile(
@@ -120,8 +154,9 @@ _ANY_TERM = re.compile(
 )
 LEAD_CHARS = 400
 _GROUP_PATTERNS = {
-    name: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)",
-                     re.IGNORECASE)
+    name: re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+    )
     for name, terms in LEXICON.items()
 }
 
@@ -156,8 +191,14 @@ def lexicon_features(document: str) -> list[float]:
     words = max(lowered.count(" ") + 1, 20)
     row: list[float] = []
     for group in range(groups):
-        row.extend([min(in_title[group], 2), math.log1p(in_lead[group]), math.log1p(total[group]),
-                    min(1000.0 * total[group] / words, 30.0) / 10])
+        row.extend(
+            [
+                min(in_title[group], 2),
+                math.log1p(in_lead[group]),
+                math.log1p(total[group]),
+                min(1000.0 * total[group] / words, 30.0) / 10,
+            ]
+        )
     return row
 
 
@@ -194,18 +235,77 @@ class LexiconFeatures(_HandFeatures):
 
 # Cues for the six themes, from the guide's theme definitions.
 THEME_CUES: dict[str, tuple[str, ...]] = {
-    "tuyen_sinh": ("tuyển sinh", "hướng nghiệp", "phân luồng", "chỉ tiêu", "xét tuyển", "thí sinh", "nhập học",
-                   "tư vấn"),
-    "dao_tao": ("lao động nông thôn", "khóa học", "lớp đào tạo", "lớp dạy nghề", "học viên", "bộ đội xuất ngũ",
-                "khuyết tật", "dân tộc thiểu số", "đào tạo nghề cho", "khai giảng"),
-    "co_so": ("sáp nhập", "tự chủ", "cơ sở vật chất", "kiểm định", "chất lượng", "mạng lưới", "thành lập", "giải thể",
-              "quy hoạch", "trường"),
-    "chinh_sach": ("luật", "nghị định", "quyết định", "thông tư", "chiến lược", "đề án", "kinh phí", "ngân sách",
-                   "chính sách", "kế hoạch", "chỉ thị", "quốc hội"),
-    "ky_nang": ("kỹ năng nghề", "tay nghề", "hội thi", "kỳ thi", "worldskills", "asean", "hội giảng", "huy chương",
-                "thí sinh", "chứng chỉ"),
-    "doanh_nghiep": ("doanh nghiệp", "việc làm", "tuyển dụng", "liên kết", "thu nhập", "nhà tuyển dụng", "ký kết",
-                     "hợp tác", "đặt hàng"),
+    "tuyen_sinh": (
+        "tuyển sinh",
+        "hướng nghiệp",
+        "phân luồng",
+        "chỉ tiêu",
+        "xét tuyển",
+        "thí sinh",
+        "nhập học",
+        "tư vấn",
+    ),
+    "dao_tao": (
+        "lao động nông thôn",
+        "khóa học",
+        "lớp đào tạo",
+        "lớp dạy nghề",
+        "học viên",
+        "bộ đội xuất ngũ",
+        "khuyết tật",
+        "dân tộc thiểu số",
+        "đào tạo nghề cho",
+        "khai giảng",
+    ),
+    "co_so": (
+        "sáp nhập",
+        "tự chủ",
+        "cơ sở vật chất",
+        "kiểm định",
+        "chất lượng",
+        "mạng lưới",
+        "thành lập",
+        "giải thể",
+        "quy hoạch",
+        "trường",
+    ),
+    "chinh_sach": (
+        "luật",
+        "nghị định",
+        "quyết định",
+        "thông tư",
+        "chiến lược",
+        "đề án",
+        "kinh phí",
+        "ngân sách",
+        "chính sách",
+        "kế hoạch",
+        "chỉ thị",
+        "quốc hội",
+    ),
+    "ky_nang": (
+        "kỹ năng nghề",
+        "tay nghề",
+        "hội thi",
+        "kỳ thi",
+        "worldskills",
+        "asean",
+        "hội giảng",
+        "huy chương",
+        "thí sinh",
+        "chứng chỉ",
+    ),
+    "doanh_nghiep": (
+        "doanh nghiệp",
+        "việc làm",
+        "tuyển dụng",
+        "liên kết",
+        "thu nhập",
+        "nhà tuyển dụng",
+        "ký kết",
+        "hợp tác",
+        "đặt hàng",
+    ),
 }
 _THEME_PATTERNS = [re.compile("|".join(map(re.escape, cues))) for cues in THEME_CUES.values()]
 
@@ -217,8 +317,13 @@ def theme_cue_features(document: str) -> list[float]:
     lead, words = text[:LEAD_CHARS], max(len(text.split()), 20)
     row: list[float] = []
     for pattern in _THEME_PATTERNS:
-        row.extend([min(len(pattern.findall(title)), 2), math.log1p(len(pattern.findall(lead))),
-                    min(100.0 * len(pattern.findall(text)) / words, 10.0) / 3])
+        row.extend(
+            [
+                min(len(pattern.findall(title)), 2),
+                math.log1p(len(pattern.findall(lead))),
+                min(100.0 * len(pattern.findall(text)) / words, 10.0) / 3,
+            ]
+        )
     return row
 
 

@@ -6,18 +6,49 @@ import re
 
 # The strong GDNN terms of the guide / raw-corpus README; "any of them" is the baseline the model must beat.
 STRONG_TERMS = (
-    "giáo dục nghề nghiệp", "học nghề", "đào tạo nghề", "dạy nghề", "trường nghề", "cao đẳng nghề",
-    "trung cấp nghề", "sơ cấp nghề",
+    "giáo dục nghề nghiệp",
+    "học nghề",
+    "đào tạo nghề",
+    "dạy nghề",
+    "trường nghề",
+    "cao đẳng nghề",
+    "trung cấp nghề",
+    "sơ cấp nghề",
 )
 _STRONG = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, STRONG_TERMS)) + r"|gdnn)(?!\w)", re.IGNORECASE)
 
 # Activity groups of the 2024 plan's appendix (shared/docs/domain.md); the first group whose terms occur wins,
 # ordered from the most specific signal to the most generic.
 ACTIVITY_GROUP_TERMS: tuple[tuple[int, tuple[str, ...]], ...] = (
-    (8, ("kỳ thi kỹ năng nghề", "kỳ thi kĩ năng nghề", "hội giảng", "hội thi tay nghề", "hội thi kỹ năng nghề",
-         "thi tay nghề", "worldskills", "asean skills", "tuyên dương", "tôn vinh", "học sinh, sinh viên tiêu biểu")),
-    (5, ("ngày hội tư vấn", "ngày hội tuyển sinh", "ngày hội việc làm", "ngày kỹ năng lao động", "hội thi",
-         "cuộc thi", "khởi nghiệp", "phân luồng")),
+    (
+        8,
+        (
+            "kỳ thi kỹ năng nghề",
+            "kỳ thi kĩ năng nghề",
+            "hội giảng",
+            "hội thi tay nghề",
+            "hội thi kỹ năng nghề",
+            "thi tay nghề",
+            "worldskills",
+            "asean skills",
+            "tuyên dương",
+            "tôn vinh",
+            "học sinh, sinh viên tiêu biểu",
+        ),
+    ),
+    (
+        5,
+        (
+            "ngày hội tư vấn",
+            "ngày hội tuyển sinh",
+            "ngày hội việc làm",
+            "ngày kỹ năng lao động",
+            "hội thi",
+            "cuộc thi",
+            "khởi nghiệp",
+            "phân luồng",
+        ),
+    ),
     (6, ("giáo dục hướng nghiệp", "tư vấn hướng nghiệp", "hướng nghiệp")),
     (1, ("tuyển sinh trực tuyến", "chuyển đổi số", "phần mềm", "ứng dụng công nghệ thông tin", "trực tuyến")),
     (2, ("tờ rơi", "cẩm nang", "sổ tay", "ấn phẩm", "tài liệu truyền thông", "chọn nghề - chọn trường")),

@@ -13,8 +13,9 @@ import json
 import logging
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +26,27 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from classifier.data import (DEFAULT_DEV, DEFAULT_RAW, GUIDE_CHECKED, Example, read_guide_checked, read_labelled,
-                             sample_raw, title_key)
-from classifier.features import (MAX_BODY_SYLLABLES, THEME_BODY_SYLLABLES, LexiconFeatures, ThemeCueFeatures,
-                                 has_vocational_terms, join_item, syllable_analyzer, theme_analyzer, word_analyzer)
+from classifier.data import (
+    DEFAULT_DEV,
+    DEFAULT_RAW,
+    GUIDE_CHECKED,
+    Example,
+    read_guide_checked,
+    read_labelled,
+    sample_raw,
+    title_key,
+)
+from classifier.features import (
+    MAX_BODY_SYLLABLES,
+    THEME_BODY_SYLLABLES,
+    LexiconFeatures,
+    ThemeCueFeatures,
+    has_vocational_terms,
+    join_item,
+    syllable_analyzer,
+    theme_analyzer,
+    word_analyzer,
+)
 from classifier.keywords import keyword_baseline, strong_term_hits
 from classifier.model import GdnnModel, Thresholds
 
@@ -60,20 +78,28 @@ class TrainingData:
 
 
 def relevance_pipeline(analyzer=syllable_analyzer, svm_c: float | None = None) -> Pipeline:
-    features = FeatureUnion([
-        ("ngrams", TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=NGRAM_MIN_DF, max_df=0.5,
-                                   dtype=np.float32)),
-        ("lexicon", LexiconFeatures(weight=LEXICON_WEIGHT)),
-    ])
+    features = FeatureUnion(
+        [
+            (
+                "ngrams",
+                TfidfVectorizer(
+                    analyzer=analyzer, sublinear_tf=True, min_df=NGRAM_MIN_DF, max_df=0.5, dtype=np.float32
+                ),
+            ),
+            ("lexicon", LexiconFeatures(weight=LEXICON_WEIGHT)),
+        ]
+    )
     svm = LinearSVC(C=svm_c or SVM_C, class_weight=CLASS_WEIGHT)
     return Pipeline([("features", features), ("svm", CalibratedClassifierCV(svm, method="sigmoid", cv=5))])
 
 
 def theme_pipeline() -> Pipeline:
-    features = FeatureUnion([
-        ("ngrams", TfidfVectorizer(analyzer=theme_analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)),
-        ("cues", ThemeCueFeatures(weight=0.5)),
-    ])
+    features = FeatureUnion(
+        [
+            ("ngrams", TfidfVectorizer(analyzer=theme_analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)),
+            ("cues", ThemeCueFeatures(weight=0.5)),
+        ]
+    )
     return Pipeline([("features", features), ("svm", LinearSVC(C=1.0, class_weight="balanced"))])
 
 
@@ -86,12 +112,18 @@ def _is_hard_negative(example: Example) -> bool:
     """Education / jobs news (by the corpus' weak topic label) with no vocational term at all: schools, universities,
     labour news — the near misses the guide excludes, with labels reliable enough to train on."""
     return example.extra.get("category") in EDUCATION_JOBS_TOPICS and not has_vocational_terms(
-        f"{example.title}\n{example.text}")
+        f"{example.title}\n{example.text}"
+    )
 
 
-def gather_data(dev_path: Path = DEFAULT_DEV, raw_dir: Path | None = DEFAULT_RAW, reviews: list[Example] = (),
-                negatives_per_corpus: int = NEGATIVES_PER_CORPUS, seed: int = 13,
-                guide_checked: Path | None = GUIDE_CHECKED) -> TrainingData:
+def gather_data(
+    dev_path: Path = DEFAULT_DEV,
+    raw_dir: Path | None = DEFAULT_RAW,
+    reviews: Sequence[Example] = (),
+    negatives_per_corpus: int = NEGATIVES_PER_CORPUS,
+    seed: int = 13,
+    guide_checked: Path | None = GUIDE_CHECKED,
+) -> TrainingData:
     """Labelled data plus training-only items (reviews, guide-checked raw items, raw negatives) that are neither
     dev items nor copies of them, so nothing leaks into a CV fold."""
     labelled = read_labelled(dev_path)
@@ -139,7 +171,7 @@ def sample_weight(example: Example) -> float:
 
 def _arrays(examples: list[Example]) -> tuple[list[str], np.ndarray, np.ndarray]:
     documents = [join_item(e.title, e.text) for e in examples]
-    labels = np.array([int(e.gdnn) for e in examples], dtype=int)
+    labels = np.array([1 if e.gdnn else 0 for e in examples], dtype=np.int64)
     weights = np.array([sample_weight(e) for e in examples])
     return documents, labels, weights
 
@@ -156,8 +188,9 @@ def fit_theme(examples: list[Example]) -> Pipeline | None:
     return theme_pipeline().fit([join_item(e.title, e.text) for e in positives], [e.theme for e in positives])
 
 
-def cross_validate(data: TrainingData, analyzer=syllable_analyzer, folds: int = CV_FOLDS,
-                   repeats: int = CV_REPEATS) -> dict:
+def cross_validate(
+    data: TrainingData, analyzer=syllable_analyzer, folds: int = CV_FOLDS, repeats: int = CV_REPEATS
+) -> dict:
     """Out-of-fold scores for the labelled items: each fold's model sees the other folds plus the extra items only."""
     documents, labels, _ = _arrays(data.labelled)
     scores = np.zeros((repeats, len(labels)))
@@ -173,21 +206,35 @@ def cross_validate(data: TrainingData, analyzer=syllable_analyzer, folds: int = 
             if theme_model is not None:
                 for row, theme in zip(test_rows, theme_model.predict([documents[i] for i in test_rows])):
                     themes[repeat][row] = str(theme)
-            log.info("cross-validation: fold %d/%d done (%.0f s)", repeat * folds + fold + 1, repeats * folds,
-                     time.perf_counter() - started)
+            log.info(
+                "cross-validation: fold %d/%d done (%.0f s)",
+                repeat * folds + fold + 1,
+                repeats * folds,
+                time.perf_counter() - started,
+            )
     return {"scores": scores, "themes": themes, "labels": labels, "seconds": time.perf_counter() - started}
 
 
 def binary_metrics(labels: np.ndarray, predicted: np.ndarray) -> dict:
     precision, recall, f1, _ = precision_recall_fscore_support(labels, predicted, average="binary", zero_division=0)
     matrix = confusion_matrix(labels, predicted, labels=[0, 1])
-    return {"precision": round(float(precision), 4), "recall": round(float(recall), 4), "f1": round(float(f1), 4),
-            "confusion": {"tn": int(matrix[0, 0]), "fp": int(matrix[0, 1]), "fn": int(matrix[1, 0]),
-                          "tp": int(matrix[1, 1])}, "n": int(len(labels))}
+    return {
+        "precision": round(float(precision), 4),
+        "recall": round(float(recall), 4),
+        "f1": round(float(f1), 4),
+        "confusion": {
+            "tn": int(matrix[0, 0]),
+            "fp": int(matrix[0, 1]),
+            "fn": int(matrix[1, 0]),
+            "tp": int(matrix[1, 1]),
+        },
+        "n": len(labels),
+    }
 
 
 def choose_thresholds(labels: np.ndarray, scores: np.ndarray) -> Thresholds:
-    """gdnn: best F1; accept: lowest cut with precision >= ACCEPT_PRECISION; reject: loses <= REJECT_MAX_LOST of positives."""
+    """gdnn: best F1; accept: lowest cut with precision >= ACCEPT_PRECISION; reject: loses <= REJECT_MAX_LOST of
+    positives."""
     candidates = np.unique(np.round(scores, 4))
     f1s = [binary_metrics(labels, scores >= t)["f1"] for t in candidates]
     gdnn = float(candidates[int(np.argmax(f1s))])
@@ -211,7 +258,10 @@ def zone_report(labels: np.ndarray | None, scores: np.ndarray, thresholds: Thres
     report: dict = {}
     for zone in ("accept", "review", "reject"):
         mask = zones == zone
-        entry = {"items": int(mask.sum()), "share": round(float(mask.mean()), 4) if len(mask) else 0.0}
+        entry: dict[str, float | None] = {
+            "items": int(mask.sum()),
+            "share": round(float(mask.mean()), 4) if len(mask) else 0.0,
+        }
         if labels is not None:
             entry["positives"] = int(labels[mask].sum())
             entry["precision"] = round(float(labels[mask].mean()), 4) if mask.any() else None
@@ -233,12 +283,16 @@ def summarise_cv(data: TrainingData, cv: dict) -> tuple[Thresholds, dict]:
         theme_acc.append(round(sum(t == p for t, p in pairs) / max(len(pairs), 1), 4))
     baseline = np.array([keyword_baseline(e.title, e.text) for e in data.labelled])
     summary = {
-        "procedure": (f"{CV_FOLDS}-fold stratified CV on the labelled items, repeated {len(scores)}x with different "
-                      "shuffles; every fold's model is trained on the other folds plus the training-only items "
-                      "(guide-checked raw-corpus items and raw-corpus negatives, all with dev uids/titles removed; "
-                      "officers' reviews), never on the held-out "
-                      "fold. Thresholds are chosen on repeat 1's out-of-fold scores."),
-        "n_labelled": int(len(labels)), "n_positive": int(labels.sum()), "n_extra": len(data.extra),
+        "procedure": (
+            f"{CV_FOLDS}-fold stratified CV on the labelled items, repeated {len(scores)}x with different "
+            "shuffles; every fold's model is trained on the other folds plus the training-only items "
+            "(guide-checked raw-corpus items and raw-corpus negatives, all with dev uids/titles removed; "
+            "officers' reviews), never on the held-out "
+            "fold. Thresholds are chosen on repeat 1's out-of-fold scores."
+        ),
+        "n_labelled": len(labels),
+        "n_positive": int(labels.sum()),
+        "n_extra": len(data.extra),
         "n_guide_checked": sum(e.origin == "guide_checked" for e in data.extra),
         "n_guide_checked_positive": sum(e.origin == "guide_checked" and e.gdnn == 1 for e in data.extra),
         "training_weights": training_recipe(),
@@ -263,25 +317,33 @@ def explain_weights(pipeline: Pipeline) -> np.ndarray:
 def training_recipe() -> dict:
     """The knobs that change what a model learns from the same data; part of the version, so a re-tuned model is
     never mistaken for the one that classified stored items."""
-    return {"unsure": UNSURE_WEIGHT, "guide_checked": GUIDE_CHECKED_WEIGHT, "svm_c": SVM_C,
-            "class_weight": CLASS_WEIGHT, "ngram_min_df": NGRAM_MIN_DF, "lexicon_weight": LEXICON_WEIGHT,
-            "max_body_syllables": MAX_BODY_SYLLABLES, "theme_body_syllables": THEME_BODY_SYLLABLES}
+    return {
+        "unsure": UNSURE_WEIGHT,
+        "guide_checked": GUIDE_CHECKED_WEIGHT,
+        "svm_c": SVM_C,
+        "class_weight": CLASS_WEIGHT,
+        "ngram_min_df": NGRAM_MIN_DF,
+        "lexicon_weight": LEXICON_WEIGHT,
+        "max_body_syllables": MAX_BODY_SYLLABLES,
+        "theme_body_syllables": THEME_BODY_SYLLABLES,
+    }
 
 
 def model_version(data: TrainingData) -> str:
     digest = hashlib.sha1(json.dumps(training_recipe(), sort_keys=True).encode())
     for example in [*data.labelled, *data.extra]:
         digest.update(f"{example.uid}\t{example.gdnn}\t{example.theme}\n".encode())
-    return f"gdnn-{datetime.now(timezone.utc):%Y%m%d}-{digest.hexdigest()[:8]}"
+    return f"gdnn-{datetime.now(UTC):%Y%m%d}-{digest.hexdigest()[:8]}"
 
 
 def train_model(data: TrainingData, run_cv: bool = True) -> GdnnModel:
     """Fit the shipped model on everything; with run_cv, thresholds and metrics come from cross-validation."""
-    metrics: dict = {"trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    metrics: dict = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds")}
     everything = data.labelled + data.extra
-    if run_cv and sum(e.gdnn for e in data.labelled) >= CV_FOLDS:
-        log.info("cross-validation: %d folds x %d repeats on %d labelled items", CV_FOLDS, CV_REPEATS,
-                 len(data.labelled))
+    if run_cv and sum(1 for e in data.labelled if e.gdnn) >= CV_FOLDS:
+        log.info(
+            "cross-validation: %d folds x %d repeats on %d labelled items", CV_FOLDS, CV_REPEATS, len(data.labelled)
+        )
         thresholds, summary = summarise_cv(data, cross_validate(data))
         metrics.update(summary)
     else:
@@ -290,8 +352,12 @@ def train_model(data: TrainingData, run_cv: bool = True) -> GdnnModel:
     log.info("fitting the final model on %d items", len(everything))
     relevance = compact(fit_relevance(everything))
     model = GdnnModel(
-        relevance=relevance, theme_model=compact_theme(fit_theme(everything)), thresholds=thresholds,
-        version=model_version(data), explain_weights=explain_weights(relevance), metrics=metrics,
+        relevance=relevance,
+        theme_model=compact_theme(fit_theme(everything)),
+        thresholds=thresholds,
+        version=model_version(data),
+        explain_weights=explain_weights(relevance),
+        metrics=metrics,
     )
     if data.proxy:
         proxy_scores = model.scores([e.as_item() for e in data.proxy])
@@ -328,8 +394,9 @@ def compare_tokenisers(data: TrainingData) -> dict:
         cv = cross_validate(labelled_only, analyzer=cache.__getitem__, repeats=CV_REPEATS)
         labels = cv["labels"]
         results[name] = {
-            "cv_f1_at_best_threshold": [binary_metrics(labels, s >= choose_thresholds(labels, s).gdnn)["f1"]
-                                        for s in cv["scores"]],
+            "cv_f1_at_best_threshold": [
+                binary_metrics(labels, s >= choose_thresholds(labels, s).gdnn)["f1"] for s in cv["scores"]
+            ],
             "analyzer_items_per_second": round(per_second, 1),
         }
     return results

@@ -49,15 +49,25 @@ def _create_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             _private_sqlite_file(Path(parsed.database).expanduser())
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, pool_timeout=_pool_timeout())
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            pool_timeout=_pool_timeout(),
+        )
         event.listen(engine, "connect", _enable_sqlite_wal)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
-                         pool_timeout=_pool_timeout(),
-                         connect_args=_postgres_timeouts() if parsed.get_backend_name() == "postgresql" else {})
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_timeout=_pool_timeout(),
+        connect_args=_postgres_timeouts() if parsed.get_backend_name() == "postgresql" else {},
+    )
 
 
 def _pool_timeout() -> int:
@@ -70,8 +80,13 @@ def _postgres_timeouts() -> dict:
     """A server that accepts connections but never answers, or vanishes mid-query, ends in a clear error after these
     times instead of hanging `serve` and every command (GDNN_DB_CONNECT_TIMEOUT, GDNN_DB_STATEMENT_TIMEOUT)."""
     settings = get_settings()
-    arguments = {"connect_timeout": settings.db_connect_timeout,
-                 "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+    arguments = {
+        "connect_timeout": settings.db_connect_timeout,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }
     if settings.db_statement_timeout:
         arguments["options"] = f"-c statement_timeout={settings.db_statement_timeout * 1000}"
     return arguments
@@ -87,8 +102,9 @@ def _private_sqlite_file(path: Path) -> None:
         private_dir(path.parent, tighten_existing=ours)
         private_file(path)
     except OSError as exc:
-        raise DatabaseError(f"cannot create the SQLite database {path}: {exc.strerror} "
-                            f"(không tạo được tệp cơ sở dữ liệu)") from exc
+        raise DatabaseError(
+            f"cannot create the SQLite database {path}: {exc.strerror} (không tạo được tệp cơ sở dữ liệu)"
+        ) from exc
 
 
 def init_db(engine: Engine) -> None:
@@ -98,9 +114,11 @@ def init_db(engine: Engine) -> None:
     try:
         upgrade_to_head(engine)
     except OperationalError as exc:
-        raise DatabaseError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-                            f"{str(exc.orig).strip()} (không mở được cơ sở dữ liệu; chờ tối đa "
-                            f"{get_settings().db_connect_timeout} giây — GDNN_DB_CONNECT_TIMEOUT)") from exc
+        raise DatabaseError(
+            f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
+            f"{str(exc.orig).strip()} (không mở được cơ sở dữ liệu; chờ tối đa "
+            f"{get_settings().db_connect_timeout} giây — GDNN_DB_CONNECT_TIMEOUT)"
+        ) from exc
 
 
 def get_engine(url: str | None = None) -> Engine:

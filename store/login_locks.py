@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import delete, select
 
@@ -19,7 +19,7 @@ def save_lock(key: tuple[str, str], until: float) -> None:
     with session_scope() as session:
         session.exec(delete(LoginLock).where(LoginLock.locked_until < utcnow()))
         row = session.get(LoginLock, name) or LoginLock(key=name, locked_until=utcnow())
-        row.locked_until = datetime.fromtimestamp(until, timezone.utc)
+        row.locked_until = datetime.fromtimestamp(until, UTC)
         session.add(row)
 
 

@@ -18,7 +18,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
-from store.models import GENRES, Item, Review
+from gdnn_monitor.core.vocabulary import GENRES
+from store.models import Item, Review
 from store.types import utcnow
 
 DECISIONS = ("confirmed", "rejected", "corrected")
@@ -37,8 +38,10 @@ class DecidedMeanwhile(ReviewError):
     """Someone else decided on (or undid a decision of) the item between reading it and this decision."""
 
     def __init__(self, item_id: int) -> None:
-        super().__init__(f"Người khác vừa quyết định trên tin/bài số {item_id} trước bạn; quyết định của bạn chưa được "
-                         "lưu. Hãy xem lại tình trạng mới nhất rồi quyết định lại (someone else decided first).")
+        super().__init__(
+            f"Người khác vừa quyết định trên tin/bài số {item_id} trước bạn; quyết định của bạn chưa được "
+            "lưu. Hãy xem lại tình trạng mới nhất rồi quyết định lại (someone else decided first)."
+        )
 
 
 class UndoNotAllowed(ReviewError):
@@ -97,9 +100,12 @@ def _apply(session: Session, item: Item, expected_version: int | None, values: d
 
     expected_version is what the officer's page showed (None: the version read just now)."""
     version = item.review_version if expected_version is None else expected_version
-    result = session.execute(update(Item).where(Item.id == item.id, Item.review_version == version)
-                             .values(**values, review_version=version + 1)
-                             .execution_options(synchronize_session=False))
+    result = session.execute(
+        update(Item)
+        .where(Item.id == item.id, Item.review_version == version)
+        .values(**values, review_version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         raise DecidedMeanwhile(item.id)
     for name, value in values.items():
@@ -108,8 +114,14 @@ def _apply(session: Session, item: Item, expected_version: int | None, values: d
     session.expire(item)  # the row was written directly; read it again on next use
 
 
-def decide(session: Session, item_id: int, user: str, choice: Decision,
-           themes: tuple[str, ...] | None = None, expected_version: int | None = None) -> Review:
+def decide(
+    session: Session,
+    item_id: int,
+    user: str,
+    choice: Decision,
+    themes: tuple[str, ...] | None = None,
+    expected_version: int | None = None,
+) -> Review:
     """Apply one decision and record it; 'corrected' changes theme/genre without changing the verdict."""
     _check(choice, themes)
     item = _load_item(session, item_id)
@@ -127,8 +139,14 @@ def decide(session: Session, item_id: int, user: str, choice: Decision,
         values["review"] = choice.decision
     _apply(session, item, expected_version, values)
     note = (choice.note or "").strip() or None
-    review = Review(item_id=item_id, user=user, at=now, decision=choice.decision, note=note,
-                    corrected=json.dumps({"changes": changes, "before": before}, ensure_ascii=False))
+    review = Review(
+        item_id=item_id,
+        user=user,
+        at=now,
+        decision=choice.decision,
+        note=note,
+        corrected=json.dumps({"changes": changes, "before": before}, ensure_ascii=False),
+    )
     session.add(review)
     session.flush()
     return review
@@ -149,8 +167,9 @@ def may_undo(target: Review, user: str, is_admin: bool) -> bool:
     return is_admin or target.user == user
 
 
-def undo_last(session: Session, item_id: int, user: str, is_admin: bool = False,
-              expected_version: int | None = None) -> Review:
+def undo_last(
+    session: Session, item_id: int, user: str, is_admin: bool = False, expected_version: int | None = None
+) -> Review:
     """Restore the item as it was before its newest decision and record who undid it."""
     item = _load_item(session, item_id)
     version = item.review_version if expected_version is None else expected_version
@@ -158,13 +177,21 @@ def undo_last(session: Session, item_id: int, user: str, is_admin: bool = False,
     if target is None:
         raise ReviewError("Không có quyết định nào để hoàn tác (nothing to undo)")
     if not may_undo(target, user, is_admin):
-        raise UndoNotAllowed(f"Chỉ {target.user} (người ra quyết định) hoặc quản trị viên mới hoàn tác được quyết định "
-                             f"này (only the decision's author or an admin may undo it).")
+        raise UndoNotAllowed(
+            f"Chỉ {target.user} (người ra quyết định) hoặc quản trị viên mới hoàn tác được quyết định "
+            f"này (only the decision's author or an admin may undo it)."
+        )
     before = json.loads(target.corrected or "{}").get("before", {})
     current = _state(item)
     _apply(session, item, version, _restored_values(before))
-    review = Review(item_id=item_id, user=user, at=utcnow(), decision=UNDO, undoes_id=target.id,
-                    corrected=json.dumps({"changes": {}, "before": current}, ensure_ascii=False))
+    review = Review(
+        item_id=item_id,
+        user=user,
+        at=utcnow(),
+        decision=UNDO,
+        undoes_id=target.id,
+        corrected=json.dumps({"changes": {}, "before": current}, ensure_ascii=False),
+    )
     session.add(review)
     session.flush()
     return review

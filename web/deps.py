@@ -9,7 +9,6 @@ from sqlmodel import Session
 
 from web.security import CurrentUser, admin, current_user, db_session, reviewer
 
-
 DB = Annotated[Session, Depends(db_session)]
 AnyUser = Annotated[CurrentUser, Depends(current_user)]
 Reviewer = Annotated[CurrentUser, Depends(reviewer)]

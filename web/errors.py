@@ -9,10 +9,10 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gdnn_monitor.core.errors import UserError
 from web.security import CsrfRefused, Forbidden, LoginRequired
 
 log = logging.getLogger(__name__)
@@ -23,17 +23,19 @@ STATUS_PAGES = {
     405: ("Không được phép", "Trang này không nhận kiểu yêu cầu đó."),
     413: ("Dữ liệu quá lớn", "Dữ liệu gửi lên quá lớn."),
 }
-DB_DOWN = ("Cơ sở dữ liệu tạm thời không truy cập được",
-           "Máy chủ cơ sở dữ liệu không trả lời. Dữ liệu của bạn không bị mất; hãy thử lại sau ít phút. Nếu lỗi kéo dài, "
-           "báo cho bộ phận CNTT (database unavailable).")
+DB_DOWN = (
+    "Cơ sở dữ liệu tạm thời không truy cập được",
+    "Máy chủ cơ sở dữ liệu không trả lời. Dữ liệu của bạn không bị mất; hãy thử lại sau ít phút. Nếu lỗi kéo dài, "
+    "báo cho bộ phận CNTT (database unavailable).",
+)
 PARAMETER_NAMES = {"year": "năm", "month": "tháng", "page": "trang", "item_id": "số tin/bài", "format": "định dạng"}
 
 
 def error_page(request: Request, status: int, title: str, message: str) -> Response:
     try:
-        return request.app.state.templates.TemplateResponse(request, "error.html",
-                                                            {"title": title, "message": message},
-                                                            status_code=status)
+        return request.app.state.templates.TemplateResponse(
+            request, "error.html", {"title": title, "message": message}, status_code=status
+        )
     except Exception:  # the page itself must never fail: fall back to plain text
         log.exception("error page could not be rendered")
         return PlainTextResponse(f"{title}. {message}", status_code=status)
@@ -68,8 +70,12 @@ def install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, _exc: CsrfRefused) -> Response:
-        return error_page(request, 403, "Biểu mẫu không hợp lệ",
-                          "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang và thử lại.")
+        return error_page(
+            request,
+            403,
+            "Biểu mẫu không hợp lệ",
+            "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang và thử lại.",
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -83,10 +89,6 @@ def install_error_pages(app: FastAPI) -> None:
     async def bad_parameter(request: Request, exc: RequestValidationError) -> Response:
         return error_page(request, 400, STATUS_PAGES[400][0], _validation_message(exc))
 
-    @app.exception_handler(UserError)
-    async def user_error(request: Request, exc: UserError) -> Response:
-        return error_page(request, 400, STATUS_PAGES[400][0], str(exc))
-
     @app.exception_handler(PoolTimeout)
     async def pool_exhausted(request: Request, _exc: PoolTimeout) -> Response:
         return error_page(request, 503, *DB_DOWN)
@@ -97,12 +99,20 @@ def install_error_pages(app: FastAPI) -> None:
             log.error("database unavailable: %s", exc.orig)
             return error_page(request, 503, *DB_DOWN)
         if isinstance(exc, DataError):
-            return error_page(request, 400, STATUS_PAGES[400][0],
-                              "Cơ sở dữ liệu từ chối giá trị đã nhập (quá lớn hoặc có ký tự không hợp lệ).")
+            return error_page(
+                request,
+                400,
+                STATUS_PAGES[400][0],
+                "Cơ sở dữ liệu từ chối giá trị đã nhập (quá lớn hoặc có ký tự không hợp lệ).",
+            )
         raise exc
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return error_page(request, 500, "Lỗi hệ thống",
-                          "Đã xảy ra lỗi không mong muốn; lỗi đã được ghi vào nhật ký. Hãy thử lại hoặc báo bộ phận CNTT.")
+        return error_page(
+            request,
+            500,
+            "Lỗi hệ thống",
+            "Đã xảy ra lỗi không mong muốn; lỗi đã được ghi vào nhật ký. Hãy thử lại hoặc báo bộ phận CNTT.",
+        )

@@ -22,15 +22,17 @@ def parse_trusted(setting: str | None) -> list[Network]:
             except ValueError as exc:
                 from gdnn_monitor.core.errors import ConfigError
 
-                raise ConfigError(f"GDNN_TRUSTED_PROXIES: {entry!r} không phải địa chỉ IP hay dải mạng "
-                                  "(ví dụ 127.0.0.1 hoặc 10.0.0.0/8)") from exc
+                raise ConfigError(
+                    f"GDNN_TRUSTED_PROXIES: {entry!r} không phải địa chỉ IP hay dải mạng "
+                    "(ví dụ 127.0.0.1 hoặc 10.0.0.0/8)"
+                ) from exc
     return networks
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     text = text.strip().strip('"')
     if text.startswith("[") and "]" in text:  # [v6]:port
-        text = text[1:text.index("]")]
+        text = text[1 : text.index("]")]
     elif text.count(":") == 1:  # v4:port
         text = text.split(":", 1)[0]
     try:

@@ -26,7 +26,6 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 CAN_REVIEW = ("reviewer", "admin")
 CAN_ADMIN = ("admin",)
-ROLE_LABELS = {"admin": "Quản trị", "reviewer": "Cán bộ duyệt", "viewer": "Chỉ xem"}
 
 
 class LoginRequired(Exception):
@@ -82,9 +81,11 @@ def secret_key_problem(key: str) -> str | None:
 def check_secret_key(key: str, where: str) -> str:
     problem = secret_key_problem(key)
     if problem:
-        raise ConfigError(f"{where} không dùng được để ký phiên đăng nhập: {problem}. Ai biết khóa này có thể giả "
-                          f"phiên của quản trị viên. Tạo khóa mới bằng: {MAKE_SECRET} "
-                          "(hoặc bỏ trống GDNN_SECRET_KEY để dịch vụ tự tạo và giữ một khóa trong thư mục dữ liệu).")
+        raise ConfigError(
+            f"{where} không dùng được để ký phiên đăng nhập: {problem}. Ai biết khóa này có thể giả "
+            f"phiên của quản trị viên. Tạo khóa mới bằng: {MAKE_SECRET} "
+            "(hoặc bỏ trống GDNN_SECRET_KEY để dịch vụ tự tạo và giữ một khóa trong thư mục dữ liệu)."
+        )
     return key
 
 
@@ -119,7 +120,8 @@ async def csrf_protect(request: Request) -> None:
     expected = request.session.get(SESSION_CSRF)
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
@@ -134,11 +136,13 @@ class BadInput(UserError):
 async def reject_nul_bytes(request: Request) -> None:
     """App-wide dependency: no text with a NUL byte reaches the database (PostgreSQL refuses them with an error)."""
     message = "Dữ liệu gửi lên chứa ký tự không hợp lệ (NUL); hãy gõ lại hoặc dán lại văn bản."
-    if "\x00" in request.scope.get("path", "") or any("\x00" in key or "\x00" in value
-                                                    for key, value in request.query_params.multi_items()):
+    if "\x00" in request.scope.get("path", "") or any(
+        "\x00" in key or "\x00" in value for key, value in request.query_params.multi_items()
+    ):
         raise BadInput(message)
     if request.method in ("POST", "PUT", "PATCH") and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         for key, value in form.multi_items():
             text = value if isinstance(value, str) else (value.filename or "")
@@ -159,8 +163,7 @@ def current_user(request: Request, session: Annotated[Session, Depends(db_sessio
     username = request.session.get(SESSION_USER)
     if not username:
         raise LoginRequired()
-    row = session.exec(select(User.role, User.active, User.session_generation)
-                       .where(User.username == username)).first()
+    row = session.exec(select(User.role, User.active, User.session_generation).where(User.username == username)).first()
     if row is None or not row[1] or request.session.get(SESSION_GENERATION) != row[2]:
         request.session.clear()  # logged out, password changed, deactivated or "log out everywhere"
         raise LoginRequired()

@@ -34,10 +34,16 @@ class _Record:
 class LoginThrottle:
     """Counts failed logins per (client address, user name) and per address; a success clears the pair's count."""
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS,
-                 lock: float = LOCK_SECONDS, clock: Callable[[], float] = time.time,
-                 max_address_failures: int = MAX_ADDRESS_FAILURES, max_records: int = MAX_RECORDS,
-                 save_lock: SaveLock | None = None) -> None:
+    def __init__(
+        self,
+        max_failures: int = MAX_FAILURES,
+        window: float = WINDOW_SECONDS,
+        lock: float = LOCK_SECONDS,
+        clock: Callable[[], float] = time.time,
+        max_address_failures: int = MAX_ADDRESS_FAILURES,
+        max_records: int = MAX_RECORDS,
+        save_lock: SaveLock | None = None,
+    ) -> None:
         self.max_failures, self.window, self.lock, self.clock = max_failures, window, lock, clock
         self.max_address_failures, self.max_records, self.save_lock = max_address_failures, max_records, save_lock
         self._records: OrderedDict[Key, _Record] = OrderedDict()
@@ -58,8 +64,11 @@ class LoginThrottle:
         """How long this pair (or its whole address) must still wait; 0 when it may try."""
         now = self.clock()
         with self._guard:
-            waits = [record.locked_until - now for k in (key, (key[0], ADDRESS_ONLY))
-                     if (record := self._records.get(k)) is not None]
+            waits = [
+                record.locked_until - now
+                for k in (key, (key[0], ADDRESS_ONLY))
+                if (record := self._records.get(k)) is not None
+            ]
         return max([0.0, *waits])
 
     def failed(self, key: Key) -> None:

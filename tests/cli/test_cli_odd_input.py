@@ -14,15 +14,26 @@ from gdnn_monitor.core.errors import EXIT_DATABASE, EXIT_USAGE
 
 
 def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, input=stdin,
-                          env={**os.environ, **(env or {})}, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        timeout=180,
+    )
 
 
-@pytest.mark.parametrize("args", [
-    ["items", "--until", "9999-12-31"], ["items", "--since", "0001-01-01"],
-    ["report", "--month", "0000-01"], ["report", "--month", "9999-12"], ["report", "--year", "99999"],
-    ["targets", "set", "--year", "2026", "--metric", "tin_bai", "--target", "99999999999999999999"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["items", "--until", "9999-12-31"],
+        ["items", "--since", "0001-01-01"],
+        ["report", "--month", "0000-01"],
+        ["report", "--month", "9999-12"],
+        ["report", "--year", "99999"],
+        ["targets", "set", "--year", "2026", "--metric", "tin_bai", "--target", "99999999999999999999"],
+    ],
+)
 def test_out_of_range_dates_and_numbers_are_usage_errors_not_tracebacks(settings_env, args):
     result = run_cli(*args)
     stderr = result.stderr.decode()
@@ -60,7 +71,9 @@ def _predict(stdin: bytes) -> tuple[list[dict], str, int]:
     return rows, result.stderr.decode(), result.returncode
 
 
-GOOD = b'{"id": 1, "title": "Tr\xc6\xb0\xe1\xbb\x9dng cao \xc4\x91\xe1\xba\xb3ng ngh\xe1\xbb\x81 tuy\xe1\xbb\x83n sinh"}\n'
+GOOD = (
+    b'{"id": 1, "title": "Tr\xc6\xb0\xe1\xbb\x9dng cao \xc4\x91\xe1\xba\xb3ng ngh\xe1\xbb\x81 tuy\xe1\xbb\x83n sinh"}\n'
+)
 
 
 def test_predict_survives_a_deeply_nested_line_and_keeps_the_lines_around_it(settings_env):

@@ -59,9 +59,17 @@ def _unclassified() -> int:
 
 
 def test_killing_the_crawl_command_kills_its_crawler_and_the_next_crawl_classifies_what_it_stored(env):
-    parent = subprocess.Popen([sys.executable, "-c", "from gdnn_monitor.cli import main; main()", "crawl",
-                               *[arg for site in SITES for arg in ("--source", site)]],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from gdnn_monitor.cli import main; main()",
+            "crawl",
+            *[arg for site in SITES for arg in ("--source", site)],
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
         while _stored() < 5:
@@ -86,7 +94,11 @@ def test_killing_the_crawl_command_kills_its_crawler_and_the_next_crawl_classifi
     time.sleep(1.5)
     assert _stored() == settled, "nothing keeps storing after the parent died"
 
-    again = subprocess.run([sys.executable, "-c", "from gdnn_monitor.cli import main; main()", "crawl",
-                            "--source", SITES[0]], capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [sys.executable, "-c", "from gdnn_monitor.cli import main; main()", "crawl", "--source", SITES[0]],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode in (0, 1), again.stdout + again.stderr
     assert _unclassified() == 0, "the next crawl classifies what the killed one stored"

@@ -10,8 +10,26 @@ import pytest
 
 from web.report_files import _csv_safe, _SafeWriter
 
-DANGEROUS = [" =1+1", "  +cmd|' /C calc'!A0", "\n=HYPERLINK(\"http://x\")", "\t=1", "\r=1", "＝1+1", "＋1", "－1",
-             "＠SUM(A1)", ";=1", "\"=1+1\"", "|calc", "%0A=1", "\u00a0=1", "=1", "@SUM(A1)", "-2+3", "+1"]
+DANGEROUS = [
+    " =1+1",
+    "  +cmd|' /C calc'!A0",
+    "\n=HYPERLINK(\"http://x\")",
+    "\t=1",
+    "\r=1",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠SUM(A1)",
+    ";=1",
+    "\"=1+1\"",
+    "|calc",
+    "%0A=1",
+    "\u00a0=1",
+    "=1",
+    "@SUM(A1)",
+    "-2+3",
+    "+1",
+]
 HARMLESS = ["Trường Cao đẳng nghề tuyển sinh 2024", "2024-05-01", "Tin 1 = 1 tin", "http://127.0.0.1/a", ""]
 
 

@@ -12,9 +12,9 @@ import time
 
 import httpx
 import psycopg
+from web_helpers import login_http, served
 
 from gdnn_monitor.core.errors import EXIT_DATABASE
-from web_helpers import login_http, served
 
 
 def _database_name(url: str) -> str:
@@ -28,11 +28,13 @@ def _block(admin_url: str, name: str, allowed: bool) -> None:
             connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
 
 
-def test_postgresql_going_away_gives_a_vietnamese_503_page_and_the_app_recovers(web_env, postgres_url,
-                                                                               postgres_server, monkeypatch):
+def test_postgresql_going_away_gives_a_vietnamese_503_page_and_the_app_recovers(
+    web_env, postgres_url, postgres_server, monkeypatch
+):
+    from web_helpers import seed_accounts, seed_items
+
     from gdnn_monitor.core.settings import get_settings
     from store.db import reset_engines
-    from web_helpers import seed_accounts, seed_items
 
     monkeypatch.setenv("GDNN_DATABASE_URL", postgres_url)
     get_settings.cache_clear()
@@ -41,7 +43,10 @@ def test_postgresql_going_away_gives_a_vietnamese_503_page_and_the_app_recovers(
     seed_items()
     reset_engines()
     name = _database_name(postgres_url)
-    with served({"GDNN_DB_CONNECT_TIMEOUT": "3"}) as base, httpx.Client(base_url=base, follow_redirects=False) as browser:
+    with (
+        served({"GDNN_DB_CONNECT_TIMEOUT": "3"}) as base,
+        httpx.Client(base_url=base, follow_redirects=False) as browser,
+    ):
         login_http(browser, "reviewer")
         assert browser.get("/queue").status_code == 200
         _block(postgres_server, name, allowed=False)
@@ -53,8 +58,7 @@ def test_postgresql_going_away_gives_a_vietnamese_503_page_and_the_app_recovers(
             with httpx.Client(base_url=base, follow_redirects=False) as stranger:
                 page = stranger.get("/login")
                 token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-                response = stranger.post("/login", data={"username": "reviewer1", "password": "x",
-                                                         "csrf_token": token})
+                response = stranger.post("/login", data={"username": "reviewer1", "password": "x", "csrf_token": token})
                 assert response.status_code == 503 and 'lang="vi"' in response.text
         finally:
             _block(postgres_server, name, allowed=True)
@@ -87,10 +91,14 @@ def test_a_database_that_never_answers_ends_in_a_clear_error_not_a_hang(settings
     listener, port = _silent_server()
     try:
         started = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "users", "list"], capture_output=True,
-                                text=True, timeout=90,
-                                env=os.environ | {"GDNN_DATABASE_URL": f"postgresql://gdnn@127.0.0.1:{port}/gdnn",
-                                                  "GDNN_DB_CONNECT_TIMEOUT": "2"})
+        result = subprocess.run(
+            [sys.executable, "-m", "gdnn_monitor.cli", "users", "list"],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            env=os.environ
+            | {"GDNN_DATABASE_URL": f"postgresql://gdnn@127.0.0.1:{port}/gdnn", "GDNN_DB_CONNECT_TIMEOUT": "2"},
+        )
     finally:
         listener.close()
     assert result.returncode == EXIT_DATABASE, result.stderr

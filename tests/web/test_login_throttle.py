@@ -4,16 +4,20 @@ restart, and an address the client cannot choose behind a trusted proxy (issue 1
 from __future__ import annotations
 
 import httpx
+from web_helpers import PASSWORDS, csrf_of, served
 
 from web.throttle import MAX_ADDRESS_FAILURES, MAX_FAILURES, MAX_RECORDS, LoginThrottle
-from web_helpers import PASSWORDS, csrf_of, served
 
 
 def _attempt(browser: httpx.Client, username: str, password: str, forwarded: str | None = None) -> int:
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
     token = csrf_of(browser.get("/login", headers=headers).text)
-    return browser.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                        headers=headers, follow_redirects=False).status_code
+    return browser.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        headers=headers,
+        follow_redirects=False,
+    ).status_code
 
 
 def test_many_user_names_from_one_address_lock_that_address(web_env):

@@ -34,13 +34,21 @@ def test_database_secret_and_attachments_are_private(settings_env, open_umask, m
     get_settings.cache_clear()
     reset_engines()
     with session_scope() as session:
-        item = create_manual_entry(session, "lan", ManualEntry("Tờ rơi tuyển sinh", date(2024, 5, 1), "bao", "print"),
-                                   Attachment("to-roi.pdf", io.BytesIO(b"%PDF-1.4 test")))
+        item = create_manual_entry(
+            session,
+            "lan",
+            ManualEntry("Tờ rơi tuyển sinh", date(2024, 5, 1), "bao", "print"),
+            Attachment("to-roi.pdf", io.BytesIO(b"%PDF-1.4 test")),
+        )
         stored = item.attachment
     session_secret(get_settings())
     assert _mode(data) == 0o700
-    for path in [data / "gdnn.sqlite3", data / "secret_key", data / "attachments" / stored,
-                 *data.glob("gdnn.sqlite3-*")]:
+    for path in [
+        data / "gdnn.sqlite3",
+        data / "secret_key",
+        data / "attachments" / stored,
+        *data.glob("gdnn.sqlite3-*"),
+    ]:
         assert _mode(path) == 0o600, path
     assert _mode(data / "attachments") == 0o700
 
@@ -52,8 +60,7 @@ def test_crawl_logs_are_private(settings_env, open_umask):
     assert _mode(log) == 0o600 and _mode(log.parent) == 0o700
 
 
-def test_an_operators_own_folder_holding_the_database_is_left_as_it_is(settings_env, open_umask, tmp_path,
-                                                                       monkeypatch):
+def test_an_operators_own_folder_holding_the_database_is_left_as_it_is(settings_env, open_umask, tmp_path, monkeypatch):
     from gdnn_monitor.core.settings import get_settings
     from store.db import get_engine, reset_engines
 

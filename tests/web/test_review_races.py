@@ -11,11 +11,11 @@ import threading
 import httpx
 import pytest
 from sqlmodel import select
+from web_helpers import csrf_of, login, login_http, served
 
 from store.db import session_scope
 from store.models import Item, Review
-from store.reviews import Decision, DecidedMeanwhile, ReviewError, UndoNotAllowed, decide, undo_last
-from web_helpers import csrf_of, login, login_http, served
+from store.reviews import DecidedMeanwhile, Decision, ReviewError, UndoNotAllowed, decide, undo_last
 
 FIELDS = ("review", "reviewed_by", "theme", "genre")
 
@@ -48,7 +48,9 @@ def replay(item_id: int, initial: dict) -> dict:
     by_id = {row.id: row for row in rows}
     for row in rows:
         recorded = json.loads(row.corrected)
-        assert {name: recorded["before"][name] for name in FIELDS} == state, f"review {row.id} was made on a stale state"
+        assert {name: recorded["before"][name] for name in FIELDS} == state, (
+            f"review {row.id} was made on a stale state"
+        )
         if row.decision == "undo":
             state = {name: json.loads(by_id[row.undoes_id].corrected)["before"][name] for name in FIELDS}
         else:
@@ -80,6 +82,7 @@ def test_simultaneous_undos_undo_one_decision_once(web_db_env):
         def work() -> None:
             with session_scope() as session:
                 undo_last(session, item_id, "reviewer1")
+
         return work
 
     for item_id in items:
@@ -96,8 +99,9 @@ def test_concurrent_writers_leave_a_trail_that_replays_to_the_items_state(web_db
     item_id = web_db_env["uncertain"]
     initial = _state(item_id)
     chooser = random.Random(16)
-    plan = [[chooser.choice(["confirmed", "rejected", "corrected", "undo", "undo"]) for _ in range(12)]
-            for _ in range(6)]
+    plan = [
+        [chooser.choice(["confirmed", "rejected", "corrected", "undo", "undo"]) for _ in range(12)] for _ in range(6)
+    ]
     themes = ["co_so", "tuyen_sinh", "chinh_sach"]
     refused: list[Exception] = []
 
@@ -109,10 +113,15 @@ def test_concurrent_writers_leave_a_trail_that_replays_to_the_items_state(web_db
                         if action == "undo":
                             undo_last(session, item_id, f"reviewer{index}", is_admin=True)
                         else:
-                            decide(session, item_id, f"reviewer{index}",
-                                   Decision(action, theme=themes[(index + step) % len(themes)]))
+                            decide(
+                                session,
+                                item_id,
+                                f"reviewer{index}",
+                                Decision(action, theme=themes[(index + step) % len(themes)]),
+                            )
                 except ReviewError as exc:  # someone else decided first, nothing to undo, nothing to correct
                     refused.append(exc)
+
         return work
 
     outcomes = _together([writer(index) for index in range(6)])
@@ -140,9 +149,18 @@ def test_a_reviewer_undoes_only_their_own_decision_and_an_admin_any(web_db_env):
 
 def test_a_manual_entrys_confirmation_is_undone_only_by_its_author_or_an_admin(client, web_env):
     token = login(client, "admin")
-    response = client.post("/manual", data={"title": "Bài báo in về tuyển sinh", "day": "2024-05-01",
-                                            "channel": "bao", "genre": "print", "quantity": "1",
-                                            "csrf_token": token}, follow_redirects=False)
+    response = client.post(
+        "/manual",
+        data={
+            "title": "Bài báo in về tuyển sinh",
+            "day": "2024-05-01",
+            "channel": "bao",
+            "genre": "print",
+            "quantity": "1",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     with session_scope() as session:
         item_id = session.exec(select(Item.id).where(Item.origin == "manual")).one()
@@ -157,28 +175,34 @@ def test_a_manual_entrys_confirmation_is_undone_only_by_its_author_or_an_admin(c
 
 def test_the_undo_button_says_whose_decision_it_undoes(client, web_env):
     token = login(client, "reviewer")
-    client.post(f"/items/{web_env['uncertain']}/decision", data={"decision": "rejected", "csrf_token": token,
-                                                                  "stay": "1"})
+    client.post(
+        f"/items/{web_env['uncertain']}/decision", data={"decision": "rejected", "csrf_token": token, "stay": "1"}
+    )
     page = client.get(f"/items/{web_env['uncertain']}").text
     assert "Hoàn tác quyết định “Đã từ chối” của reviewer1" in page
 
 
 def test_an_undo_from_a_stale_page_is_refused_with_someone_else_decided_first(web_env):
     item_id = web_env["uncertain"]
-    with served() as base, httpx.Client(base_url=base, follow_redirects=False) as first, \
-            httpx.Client(base_url=base, follow_redirects=False) as second:
+    with (
+        served() as base,
+        httpx.Client(base_url=base, follow_redirects=False) as first,
+        httpx.Client(base_url=base, follow_redirects=False) as second,
+    ):
         token_first = login_http(first, "admin")
         token_second = login_http(second, "admin")
-        first.post(f"/items/{item_id}/decision", data={"decision": "rejected", "csrf_token": token_first,
-                                                       "stay": "1"})
-        first.post(f"/items/{item_id}/decision", data={"decision": "confirmed", "csrf_token": token_first,
-                                                       "stay": "1"})
+        first.post(f"/items/{item_id}/decision", data={"decision": "rejected", "csrf_token": token_first, "stay": "1"})
+        first.post(f"/items/{item_id}/decision", data={"decision": "confirmed", "csrf_token": token_first, "stay": "1"})
         pages = [first.get(f"/items/{item_id}").text, second.get(f"/items/{item_id}").text]
         versions = [csrf_of(page) and page.split('name="version" value="')[1].split('"')[0] for page in pages]
-        results = _together([
-            lambda: first.post(f"/items/{item_id}/undo", data={"csrf_token": token_first, "version": versions[0]}),
-            lambda: second.post(f"/items/{item_id}/undo", data={"csrf_token": token_second, "version": versions[1]}),
-        ])
+        results = _together(
+            [
+                lambda: first.post(f"/items/{item_id}/undo", data={"csrf_token": token_first, "version": versions[0]}),
+                lambda: second.post(
+                    f"/items/{item_id}/undo", data={"csrf_token": token_second, "version": versions[1]}
+                ),
+            ]
+        )
         assert results == [None, None]
         messages = first.get(f"/items/{item_id}").text + second.get(f"/items/{item_id}").text
         assert "Người khác vừa quyết định" in messages

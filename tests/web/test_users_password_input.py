@@ -12,8 +12,14 @@ from store.users import get_user, verify_login
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, text=True,
-                          input=stdin, env=os.environ.copy(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=os.environ.copy(),
+        timeout=120,
+    )
 
 
 def test_help_documents_the_prompt_not_a_password_option(settings_env):

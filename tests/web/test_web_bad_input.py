@@ -6,13 +6,25 @@ from __future__ import annotations
 import io
 
 import pytest
-
 from web_helpers import csrf_of, login
 
-ODD_PAGES = ["/queue?month=0000-01", "/queue?month=9999-12", "/queue?page=100000000000000000000",
-             "/queue?page=-3", "/queue?page=abc", "/items/100000000000000000000", "/items/abc",
-             "/reports/download?year=²", "/reports/download?year=99999", "/?year=abc", "/?year=%C2%B2",
-             "/?year=0000", "/queue?q=%00", "/items/1%00", "/khong-co-trang-nay"]
+ODD_PAGES = [
+    "/queue?month=0000-01",
+    "/queue?month=9999-12",
+    "/queue?page=100000000000000000000",
+    "/queue?page=-3",
+    "/queue?page=abc",
+    "/items/100000000000000000000",
+    "/items/abc",
+    "/reports/download?year=²",
+    "/reports/download?year=99999",
+    "/?year=abc",
+    "/?year=%C2%B2",
+    "/?year=0000",
+    "/queue?q=%00",
+    "/items/1%00",
+    "/khong-co-trang-nay",
+]
 
 
 @pytest.fixture
@@ -27,8 +39,12 @@ def db_client(web_db_env):
 
 def _is_app_page(response) -> bool:
     """The app's own HTML page in Vietnamese, not FastAPI's JSON or Starlette's English text."""
-    return (response.headers["content-type"].startswith("text/html") and 'lang="vi"' in response.text
-            and "Not Found" not in response.text and '"detail"' not in response.text)
+    return (
+        response.headers["content-type"].startswith("text/html")
+        and 'lang="vi"' in response.text
+        and "Not Found" not in response.text
+        and '"detail"' not in response.text
+    )
 
 
 @pytest.mark.parametrize("path", ODD_PAGES)
@@ -73,9 +89,18 @@ def test_odd_form_values_are_refused_with_a_message(db_client):
 def test_a_very_long_attachment_name_is_refused_or_shortened_not_a_crash(db_client):
     token = login(db_client, "reviewer")
     name = "b" * 5000 + ".pdf"
-    response = db_client.post("/manual", data={"title": "Tờ rơi", "day": "2024-05-01", "channel": "bao",
-                                                "genre": "print", "quantity": "1", "csrf_token": token},
-                              files={"attachment": (name, io.BytesIO(b"%PDF-1.4 test"), "application/pdf")})
+    response = db_client.post(
+        "/manual",
+        data={
+            "title": "Tờ rơi",
+            "day": "2024-05-01",
+            "channel": "bao",
+            "genre": "print",
+            "quantity": "1",
+            "csrf_token": token,
+        },
+        files={"attachment": (name, io.BytesIO(b"%PDF-1.4 test"), "application/pdf")},
+    )
     assert response.status_code < 500 and _is_app_page(response)
 
 
@@ -88,6 +113,7 @@ def test_a_nul_byte_in_the_login_form_is_refused_without_an_error(db_client):
 
 def test_a_decision_with_a_huge_item_number_is_not_found(db_client):
     token = login(db_client, "reviewer")
-    response = db_client.post("/items/100000000000000000000/decision",
-                              data={"decision": "confirmed", "csrf_token": token})
+    response = db_client.post(
+        "/items/100000000000000000000/decision", data={"decision": "confirmed", "csrf_token": token}
+    )
     assert response.status_code == 404 and _is_app_page(response)

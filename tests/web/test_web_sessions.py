@@ -10,10 +10,10 @@ import sys
 import httpx
 import pytest
 from sqlmodel import select
+from web_helpers import login_http, served
 
 from store.db import session_scope
 from store.models import Item, Review
-from web_helpers import login_http, served
 
 
 def _cookie(browser: httpx.Client) -> str:
@@ -37,8 +37,9 @@ def test_a_cookie_saved_before_logout_neither_reads_nor_decides_afterwards(web_e
         assert browser.post("/logout", data={"csrf_token": token}).status_code == 303
         assert not _still_in(base, saved)
         with _with_cookie(base, saved) as copy:
-            response = copy.post(f"/items/{web_env['uncertain']}/decision",
-                                 data={"decision": "confirmed", "csrf_token": token})
+            response = copy.post(
+                f"/items/{web_env['uncertain']}/decision", data={"decision": "confirmed", "csrf_token": token}
+            )
             assert response.status_code == 303 and response.headers["location"].startswith("/login")
     with session_scope() as session:
         assert session.exec(select(Review)).all() == []
@@ -46,8 +47,14 @@ def test_a_cookie_saved_before_logout_neither_reads_nor_decides_afterwards(web_e
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, text=True,
-                          input=stdin, env=os.environ.copy(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=os.environ.copy(),
+        timeout=120,
+    )
 
 
 def test_a_password_change_ends_every_earlier_session(web_env):
@@ -63,9 +70,12 @@ def test_a_password_change_ends_every_earlier_session(web_env):
 
 
 def test_deactivation_and_log_out_everywhere_end_the_sessions_of_that_account_only(web_env):
-    with served() as base, httpx.Client(base_url=base, follow_redirects=False) as admin, \
-            httpx.Client(base_url=base, follow_redirects=False) as reviewer, \
-            httpx.Client(base_url=base, follow_redirects=False) as viewer:
+    with (
+        served() as base,
+        httpx.Client(base_url=base, follow_redirects=False) as admin,
+        httpx.Client(base_url=base, follow_redirects=False) as reviewer,
+        httpx.Client(base_url=base, follow_redirects=False) as viewer,
+    ):
         token = login_http(admin, "admin")
         login_http(reviewer, "reviewer")
         login_http(viewer, "viewer")
@@ -82,8 +92,13 @@ def test_deactivation_and_log_out_everywhere_end_the_sessions_of_that_account_on
 @pytest.mark.parametrize("key", ["a", "CHANGE-ME-TO-A-LONG-RANDOM-STRING", "x" * 64, "test-secret-key-for-sessions"])
 def test_serve_refuses_a_weak_or_placeholder_secret_key_and_says_how_to_make_one(web_env, key):
     env = os.environ | {"GDNN_SECRET_KEY": key}
-    result = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", "1"], capture_output=True,
-                            text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 4, result.stderr
     assert "secrets.token_urlsafe(48)" in result.stderr and "Traceback" not in result.stderr
 
@@ -94,17 +109,28 @@ def test_the_example_environment_file_holds_no_usable_secret_key():
     from web.security import secret_key_problem
 
     example = Path(__file__).resolve().parents[2] / "docs" / "systemd" / "gdnn-monitor.env.example"
-    values = [line.split("=", 1)[1].strip().strip('"') for line in example.read_text().splitlines()
-              if line.startswith("GDNN_SECRET_KEY=")]
+    values = [
+        line.split("=", 1)[1].strip().strip('"')
+        for line in example.read_text().splitlines()
+        if line.startswith("GDNN_SECRET_KEY=")
+    ]
     assert all(value == "" or secret_key_problem(value) for value in values)
 
 
 def test_a_huge_title_never_makes_a_session_cookie_browsers_drop(web_env):
     with served() as base, httpx.Client(base_url=base, follow_redirects=False) as browser:
         token = login_http(browser, "admin")
-        response = browser.post("/manual", data={"title": "Tờ rơi tuyển sinh " * 6000, "day": "2024-05-01",
-                                                 "channel": "bao", "genre": "print", "quantity": "1",
-                                                 "csrf_token": token})
+        response = browser.post(
+            "/manual",
+            data={
+                "title": "Tờ rơi tuyển sinh " * 6000,
+                "day": "2024-05-01",
+                "channel": "bao",
+                "genre": "print",
+                "quantity": "1",
+                "csrf_token": token,
+            },
+        )
         assert response.status_code == 303
         assert len(response.headers["set-cookie"]) < 4000, len(response.headers["set-cookie"])
         assert "Đã lưu mục nhập tay" in browser.get("/manual").text

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from store.registry import load_sources
 from store.db import session_scope
 from store.models import Item, Source
+from store.registry import load_sources
 from store.sources import sync_sources
 from store.types import utcnow
 from store.users import create_user
@@ -39,12 +39,21 @@ def seed_items(path: Path = FIXTURES / "items.json") -> dict[str, int]:
     with session_scope() as session:
         sync_sources(session, load_sources())
         for index, entry in enumerate(json.loads(path.read_text(encoding="utf-8"))):
-            item = Item(url=entry.get("url") or f"http://127.0.0.1:9/{entry['source']}/{index}-{entry['key']}.html",
-                        source_id=entry["source"], title=entry["title"], text=entry["text"],
-                        published_at=datetime.fromisoformat(entry["published"]), genre=entry["genre"],
-                        gdnn_score=entry["score"], gdnn=entry["score"] >= 0.5, zone=entry["zone"],
-                        theme=entry["theme"], explanation=json.dumps(entry["explanation"], ensure_ascii=False),
-                        story_id=entry.get("story"), model_version="test")
+            item = Item(
+                url=entry.get("url") or f"http://127.0.0.1:9/{entry['source']}/{index}-{entry['key']}.html",
+                source_id=entry["source"],
+                title=entry["title"],
+                text=entry["text"],
+                published_at=datetime.fromisoformat(entry["published"]),
+                genre=entry["genre"],
+                gdnn_score=entry["score"],
+                gdnn=entry["score"] >= 0.5,
+                zone=entry["zone"],
+                theme=entry["theme"],
+                explanation=json.dumps(entry["explanation"], ensure_ascii=False),
+                story_id=entry.get("story"),
+                model_version="test",
+            )
             session.add(item)
             session.flush()
             ids[entry["key"]] = item.id
@@ -68,9 +77,11 @@ def csrf_of(html: str) -> str:
 def login(test_client, role: str) -> str:
     """Log in as the fixture account of this role; returns the CSRF token of the new session."""
     page = test_client.get("/login")
-    response = test_client.post("/login", data={"username": f"{role}1", "password": PASSWORDS[role],
-                                                "csrf_token": csrf_of(page.text), "next": "/queue"},
-                                follow_redirects=False)
+    response = test_client.post(
+        "/login",
+        data={"username": f"{role}1", "password": PASSWORDS[role], "csrf_token": csrf_of(page.text), "next": "/queue"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     return csrf_of(test_client.get("/queue").text)
 
@@ -84,8 +95,12 @@ def served(extra_env: dict[str, str] | None = None):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ | (extra_env or {}))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ | (extra_env or {}),
+    )
     base = f"http://127.0.0.1:{port}"
     served.process = process
     try:
@@ -106,7 +121,10 @@ def served(extra_env: dict[str, str] | None = None):
 def login_http(browser, role: str, password: str | None = None) -> str:
     """Log an httpx client in against a served app; returns the CSRF token of the new session."""
     token = csrf_of(browser.get("/login").text)
-    response = browser.post("/login", data={"username": f"{role}1", "password": password or PASSWORDS[role],
-                                            "csrf_token": token}, follow_redirects=False)
+    response = browser.post(
+        "/login",
+        data={"username": f"{role}1", "password": password or PASSWORDS[role], "csrf_token": token},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text[:500]
     return csrf_of(browser.get("/queue").text)

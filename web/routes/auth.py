@@ -40,13 +40,22 @@ def _verify(username: str, password: str):
 
 
 @router.post("/login")
-async def login(request: Request, username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
-                next: Annotated[str, Form()] = "/") -> Response:
+async def login(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     throttle: LoginThrottle = request.app.state.login_throttle
     key = throttle.key(request.client.host if request.client else None, username)
     if (wait := throttle.seconds_locked(key)) > 0:
-        return _login_page(request, next, f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {math.ceil(wait / 60)} phút. "
-                                          "Quên mật khẩu thì nhờ quản trị viên đặt lại.", 429)
+        return _login_page(
+            request,
+            next,
+            f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {math.ceil(wait / 60)} phút. "
+            "Quên mật khẩu thì nhờ quản trị viên đặt lại.",
+            429,
+        )
     plausible = 0 < len(username.strip()) <= MAX_USERNAME_CHARS and len(password) <= MAX_PASSWORD_CHARS
     user = await anyio.to_thread.run_sync(_verify, username, password, limiter=PASSWORD_CHECKS) if plausible else None
     if user is None:
@@ -58,16 +67,16 @@ async def login(request: Request, username: Annotated[str, Form()] = "", passwor
 
 
 def _login_page(request: Request, next: str, error: str | None = None, status: int = 200) -> Response:
-    return request.app.state.templates.TemplateResponse(request, "login.html", {"next": safe_next(next),
-                                                                                 "error": error},
-                                                        status_code=status)
+    return request.app.state.templates.TemplateResponse(
+        request, "login.html", {"next": safe_next(next), "error": error}, status_code=status
+    )
 
 
 @router.post("/logout", name="logout")
 def logout(request: Request, session: DB) -> Response:
     """Ends every session of the account, not only this cookie: a copy of the cookie saved earlier stops working."""
-    from store.users import end_sessions_of
     from gdnn_monitor.core.errors import UserError
+    from store.users import end_sessions_of
 
     username = request.session.get(SESSION_USER)
     if username:

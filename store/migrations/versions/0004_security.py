@@ -10,8 +10,9 @@ Revision ID: 0004
 Revises: 0002
 Create Date: 2026-11-30 16:40:00
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from store.types import UTCDateTime
 
@@ -25,9 +26,11 @@ def upgrade() -> None:
     # plain ADD COLUMN with a default: SQLite does it in place, without copying the item table
     op.add_column('user', sa.Column('session_generation', sa.Integer(), nullable=False, server_default='0'))
     op.add_column('item', sa.Column('review_version', sa.Integer(), nullable=False, server_default='0'))
-    op.create_table('loginlock',
-                    sa.Column('key', sa.String(length=200), primary_key=True),
-                    sa.Column('locked_until', UTCDateTime(), nullable=False))
+    op.create_table(
+        'loginlock',
+        sa.Column('key', sa.String(length=200), primary_key=True),
+        sa.Column('locked_until', UTCDateTime(), nullable=False),
+    )
 
 
 def downgrade() -> None:
