@@ -16,6 +16,7 @@ import argparse
 import os
 import random
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -60,7 +61,7 @@ def _environment(args: argparse.Namespace, folder: Path) -> None:
     os.environ["GDNN_DATABASE_URL"] = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ["GDNN_DATA_DIR"] = str(folder / "data")
     os.environ["GDNN_SOURCES"] = str(sources)
-    os.environ["GDNN_SECRET_KEY"] = "bench-secret"
+    os.environ["GDNN_SECRET_KEY"] = secrets.token_urlsafe(48)  # the app refuses weak keys
 
 
 def _rows(count: int, body_words: int, now: datetime):

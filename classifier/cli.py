@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -144,29 +147,81 @@ def evaluate_command(data_path: Path, model_path: Path | None) -> None:
     click.echo(format_report(evaluate(_load(model_path), examples)))
 
 
+MAX_PREDICT_LINE_BYTES = 1024 * 1024  # an article is tens of KB; a bigger line is a mistake, not an article
+MAX_PREDICT_DEPTH = 20  # the input is a flat object; deeper nesting would only exhaust the parser's stack
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _nesting_depth(line: str) -> int:
+    """How deeply [ and { nest outside strings, so a hostile line is refused before json.loads recurses into it."""
+    depth = deepest = 0
+    for char in _JSON_STRING.sub("", line):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _json_error_place(exc: json.JSONDecodeError, line: str) -> str:
+    """Where the line goes wrong: json names the *start* of a string that never ends, so say where the line ends."""
+    if exc.msg.startswith("Unterminated string"):
+        return f"a string starting at column {exc.colno} never ends; the line ends at column {len(line.rstrip())}"
+    return f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"không phải JSON hợp lệ (not valid JSON: {name} is not a JSON number)")
+
+
 def _parse_predict_line(line: str) -> dict:
     """One stdin line to {'id','title','text'}; ValueError with a readable reason otherwise."""
     from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
 
+    if _nesting_depth(line) > MAX_PREDICT_DEPTH:
+        raise ValueError(f"lồng sâu quá {MAX_PREDICT_DEPTH} mức (nested more than {MAX_PREDICT_DEPTH} levels deep)")
     try:
-        row = json.loads(line)
+        row = json.loads(line.rstrip("\r\n"), parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+        raise ValueError(f"không phải JSON hợp lệ (not valid JSON: {_json_error_place(exc, line)})") from exc
     if not isinstance(row, dict):
         raise ValueError("cần một đối tượng JSON có 'id', 'title', 'text' (expected a JSON object)")
-    title, text = row.get("title"), row.get("text")
+    title, text, row_id = row.get("title"), row.get("text"), row.get("id")
     for name, value in (("title", title), ("text", text)):
         if value is not None and not isinstance(value, str):
             raise ValueError(f"'{name}' phải là chuỗi văn bản ('{name}' must be a string)")
+    if row_id is not None and (isinstance(row_id, bool) or not isinstance(row_id, (str, int))):
+        raise ValueError("'id' phải là chuỗi hoặc số nguyên ('id' must be a string or an integer)")
     if not (title or text):
         raise ValueError("cần 'title' hoặc 'text' không rỗng (needs a non-empty 'title' or 'text')")
-    return {"id": row.get("id"), "title": normalize_inline(title), "text": normalize_text(text)}
+    return {"id": row_id, "title": normalize_inline(title), "text": normalize_text(text)}
+
+
+def _predict_lines(stream) -> Iterator[tuple[int, str | None, str | None]]:
+    """(line number, text, problem) for each line of a binary stream, holding at most one bounded line in memory:
+    an oversize line is skipped to its end and reported, never read whole."""
+    for number in itertools.count(1):
+        chunk = stream.readline(MAX_PREDICT_LINE_BYTES + 1)
+        if not chunk:
+            return
+        if len(chunk) > MAX_PREDICT_LINE_BYTES and not chunk.endswith(b"\n"):
+            while chunk and not chunk.endswith(b"\n"):
+                chunk = stream.readline(MAX_PREDICT_LINE_BYTES)
+            yield number, None, f"dòng dài quá {MAX_PREDICT_LINE_BYTES // 1024} KB, bỏ qua (line too long, skipped)"
+            continue
+        try:
+            yield number, chunk.decode("utf-8-sig" if number == 1 else "utf-8"), None
+        except UnicodeDecodeError as exc:
+            yield number, None, f"không phải văn bản UTF-8 (byte {exc.start + 1}) (not UTF-8 text)"
 
 
 @classifier_group.command("predict")
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None, help="Model file to use.")
 def predict_command(model_path: Path | None) -> None:
-    """Đọc JSON lines {"id","title","text"} từ stdin, ghi kết quả ra stdout. Bad lines are reported on stderr."""
+    """Đọc JSON lines {"id","title","text"} từ stdin, ghi kết quả ra stdout. Bad lines are reported on stderr.
+
+    Every good line gets its prediction, whatever the other lines hold; the output is always valid JSON lines."""
     model = _load(model_path)
     bad = 0
     batch: list[dict] = []
@@ -181,22 +236,26 @@ def predict_command(model_path: Path | None) -> None:
                 "zone": prediction.zone,
                 "explanation": prediction.explanation,
             }
-            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(out, ensure_ascii=False, allow_nan=False) + "\n")
         sys.stdout.flush()
         batch.clear()
 
-    for number, line in enumerate(sys.stdin, start=1):
-        if not line.strip():
-            continue
-        try:
-            batch.append(_parse_predict_line(line))
-        except ValueError as exc:
-            bad += 1
-            click.echo(f"dòng {number}: {exc}", err=True)
-            continue
-        if len(batch) >= PREDICT_BATCH:
-            flush()
-    flush()
+    try:
+        for number, line, problem in _predict_lines(sys.stdin.buffer):
+            if line is not None and not line.strip():
+                continue
+            try:
+                if problem:
+                    raise ValueError(problem)
+                batch.append(_parse_predict_line(line))
+            except (ValueError, RecursionError) as exc:
+                bad += 1
+                click.echo(f"dòng {number}: {exc}", err=True)
+                continue
+            if len(batch) >= PREDICT_BATCH:
+                flush()
+    finally:
+        flush()
     if bad:
         raise UserError(
             f"{bad} dòng không phân loại được, xem thông báo ở trên ({bad} line(s) could not be classified)"

@@ -15,6 +15,11 @@ from sqlmodel import Session, create_engine
 from gdnn_monitor.core.settings import get_settings
 
 _engines: dict[str, Engine] = {}
+# The web app runs sync routes on up to 40 worker threads; each holds one connection for its request. 10 kept open
+# plus 20 on demand keeps most of them from queueing for a connection while staying far below PostgreSQL's default
+# max_connections (100) with the scheduler and a crawl connected too.
+POOL_SIZE, POOL_OVERFLOW = 10, 20
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 _lock = threading.Lock()
 
 
@@ -29,6 +34,10 @@ def _enable_sqlite_wal(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Readers of a 100,000-item file share the OS page cache through mmap instead of copying pages into each
+    # connection's own cache; sorts of the queue stay in memory.
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 
@@ -39,13 +48,63 @@ def _create_engine(url: str) -> Engine:
         raise DatabaseError(f"GDNN_DATABASE_URL is not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            _private_sqlite_file(Path(parsed.database).expanduser())
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            pool_timeout=_pool_timeout(),
+        )
         event.listen(engine, "connect", _enable_sqlite_wal)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_timeout=_pool_timeout(),
+        connect_args=_postgres_timeouts() if parsed.get_backend_name() == "postgresql" else {},
+    )
+
+
+def _pool_timeout() -> int:
+    """How long a request waits for a free connection before the 'database unavailable' page: long enough to ride
+    out a burst of officers, never the 30 s default that looked like a hang."""
+    return max(get_settings().db_connect_timeout, 15)
+
+
+def _postgres_timeouts() -> dict:
+    """A server that accepts connections but never answers, or vanishes mid-query, ends in a clear error after these
+    times instead of hanging `serve` and every command (GDNN_DB_CONNECT_TIMEOUT, GDNN_DB_STATEMENT_TIMEOUT)."""
+    settings = get_settings()
+    arguments = {
+        "connect_timeout": settings.db_connect_timeout,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+    }
+    if settings.db_statement_timeout:
+        arguments["options"] = f"-c statement_timeout={settings.db_statement_timeout * 1000}"
+    return arguments
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """The database holds password hashes: 0600 (SQLite gives its -wal/-shm files the same mode), in a 0700 folder
+    when the folder is ours (the data folder, or one this call creates)."""
+    from gdnn_monitor.core.files import private_dir, private_file
+
+    ours = path.parent.resolve() == Path(get_settings().data_dir).expanduser().resolve()
+    try:
+        private_dir(path.parent, tighten_existing=ours)
+        private_file(path)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create the SQLite database {path}: {exc.strerror} (không tạo được tệp cơ sở dữ liệu)"
+        ) from exc
 
 
 def init_db(engine: Engine) -> None:
@@ -56,7 +115,9 @@ def init_db(engine: Engine) -> None:
         upgrade_to_head(engine)
     except OperationalError as exc:
         raise DatabaseError(
-            f"cannot open the database {engine.url.render_as_string(hide_password=True)}: {exc.orig}"
+            f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
+            f"{str(exc.orig).strip()} (không mở được cơ sở dữ liệu; chờ tối đa "
+            f"{get_settings().db_connect_timeout} giây — GDNN_DB_CONNECT_TIMEOUT)"
         ) from exc
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from gdnn_monitor.core import vnformat
 from gdnn_monitor.core.dates import start_of_day
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
+from gdnn_monitor.core.files import open_private, private_dir
 from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
 from gdnn_monitor.core.vocabulary import GENRES, MANUAL_CHANNELS
@@ -116,11 +117,11 @@ def save_attachment(attachment: Attachment, directory: Path | None = None) -> st
             f"Loại tệp không được phép: {suffix or '(không có đuôi)'} (cho phép: {', '.join(sorted(ALLOWED_SUFFIXES))})"
         )
     directory = directory or attachments_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     stored = f"{uuid.uuid4().hex[:12]}-{_safe_name(attachment.filename)}"
     target = directory / stored
     written = 0
-    with target.open("wb") as out:
+    with open_private(target, "wb") as out:
         while chunk := attachment.stream.read(1024 * 1024):
             written += len(chunk)
             if written > MAX_ATTACHMENT_BYTES:

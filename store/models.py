@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, Column, Computed, Float, Index, Text, UniqueConstraint, event, false
+from sqlalchemy import Boolean, Column, Computed, Float, Index, Integer, String, Text, UniqueConstraint, event, false
 from sqlmodel import Field, SQLModel
 
 from gdnn_monitor.core.textnorm import search_index
@@ -104,6 +104,8 @@ class Item(SQLModel, table=True):
     reviewed_by: Optional[str] = None
     reviewed_at: Optional[datetime] = Field(default=None, sa_column=_time())
     queue_order: Optional[float] = Field(default=None, sa_column=Column(Float, Computed(QUEUE_ORDER_SQL)))
+    # Bumped by every decision and undo: a decision applies only to the version it was made on (store.reviews).
+    review_version: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 _columns = Item.__table__.c
@@ -212,6 +214,8 @@ class User(SQLModel, table=True):
     password_hash: str
     role: str = Field(max_length=20)
     active: bool = True
+    # Bumped to end every session of the account (logout, new password, deactivation, "log out everywhere").
+    session_generation: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time(nullable=False))
 
 
@@ -257,3 +261,10 @@ def zone_range(zone: str) -> list:
     """Items of one zone as a range of queue_order (the zone is its whole part), so the queue index answers it."""
     rank = ZONE_RANKS[zone]
     return [Item.queue_order >= rank, Item.queue_order < rank + 1]
+
+
+class LoginLock(SQLModel, table=True):
+    """A login lock of the throttle (an address, or an address + user name), kept so a restart does not lift it."""
+
+    key: str = Field(sa_column=Column(String(200), primary_key=True))
+    locked_until: datetime = Field(sa_column=_time(nullable=False))

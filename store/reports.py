@@ -336,6 +336,8 @@ def ordered_channel_genre(summary: Summary) -> list[tuple[str, str, Tally]]:
 
 # --- yearly targets ---------------------------------------------------------------------------------------------
 
+MAX_TARGET = 10**9  # far above any plan; keeps the number inside a database integer
+
 
 def set_target(session: Session, year: int, metric: str, target: int) -> KpiTarget:
     """Create or change one yearly target (an admin action)."""
@@ -345,6 +347,10 @@ def set_target(session: Session, year: int, metric: str, target: int) -> KpiTarg
         raise UserError(f"Năm không hợp lệ: {year}", EXIT_USAGE)
     if target < 0:
         raise UserError("Chỉ tiêu phải là số không âm (target must be >= 0)", EXIT_USAGE)
+    if target > MAX_TARGET:
+        raise UserError(
+            f"Chỉ tiêu quá lớn: {target} (tối đa {MAX_TARGET:,} — target too large)".replace(",", "."), EXIT_USAGE
+        )
     row = session.exec(select(KpiTarget).where(KpiTarget.year == year, KpiTarget.metric == metric)).first()
     if row is None:
         row = KpiTarget(year=year, metric=metric, target=target, label=METRICS[metric])

@@ -3,6 +3,10 @@
 Every decision appends a Review row (the audit trail, never edited) and updates the Item's denormalised review
 fields, which the queue, dashboard and counting rule read. The row keeps the state before the decision, so an
 undo (itself a new row pointing at the one it undoes) can restore it exactly.
+
+Decisions on one item serialise by compare-and-set on item.review_version: the item is updated only if nobody
+changed its review since it was read, else the officer is told someone else decided first. So two simultaneous
+undos can never both undo the same decision, and replaying the trail always gives the item's state.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
@@ -30,6 +35,20 @@ class ReviewError(UserError):
     exit_code = EXIT_USAGE
 
 
+class DecidedMeanwhile(ReviewError):
+    """Someone else decided on (or undid a decision of) the item between reading it and this decision."""
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__(
+            f"Người khác vừa quyết định trên tin/bài số {item_id} trước bạn; quyết định của bạn chưa được "
+            "lưu. Hãy xem lại tình trạng mới nhất rồi quyết định lại (someone else decided first)."
+        )
+
+
+class UndoNotAllowed(ReviewError):
+    """Reviewers undo their own decisions only; admins may undo anyone's."""
+
+
 @dataclass
 class Decision:
     """What an officer chose: a verdict (or only a correction) with optional new theme/genre/activity group and a
@@ -48,16 +67,19 @@ def _state(item: Item) -> dict:
     return state
 
 
-def _restore(item: Item, state: dict) -> None:
+def _restored_values(state: dict) -> dict:
+    """The item's review fields as a decision's 'before' recorded them."""
     from datetime import datetime
 
+    values = {}
     for name in _STATE_FIELDS:
         if name not in state:  # a decision recorded before the field existed left it unchanged
             continue
         value = state[name]
         if name == "reviewed_at" and value:
             value = datetime.fromisoformat(value)
-        setattr(item, name, value)
+        values[name] = value
+    return values
 
 
 def _load_item(session: Session, item_id: int) -> Item:
@@ -80,8 +102,32 @@ def _check(choice: Decision, themes: tuple[str, ...] | None) -> None:
         raise ReviewError(f"Ghi chú quá dài (tối đa {MAX_NOTE} ký tự)")
 
 
+def _apply(session: Session, item: Item, expected_version: int | None, values: dict) -> None:
+    """Write the item's new review state only if its version is still the one read (compare-and-set), bumping it.
+
+    expected_version is what the officer's page showed (None: the version read just now)."""
+    version = item.review_version if expected_version is None else expected_version
+    result = session.execute(
+        update(Item)
+        .where(Item.id == item.id, Item.review_version == version)
+        .values(**values, review_version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise DecidedMeanwhile(item.id)
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.review_version = version + 1
+    session.expire(item)  # the row was written directly; read it again on next use
+
+
 def decide(
-    session: Session, item_id: int, user: str, choice: Decision, themes: tuple[str, ...] | None = None
+    session: Session,
+    item_id: int,
+    user: str,
+    choice: Decision,
+    themes: tuple[str, ...] | None = None,
+    expected_version: int | None = None,
 ) -> Review:
     """Apply one decision and record it; 'corrected' changes theme/genre/activity group without changing the verdict
     (and without making the officer its reviewer: only a verdict has one). Confirming needs a theme, so every counted
@@ -101,16 +147,13 @@ def decide(
             "Chọn chủ đề trước khi xác nhận: tin/bài được tính vào báo cáo theo chủ đề (a theme is needed to confirm)"
         )
     now = utcnow()
-    for name, value in changes.items():
-        setattr(item, name, value)
+    values: dict = dict(changes)  # a correction alone makes nobody the reviewer: only a verdict has one
     if choice.decision != "corrected":
-        item.review = choice.decision
-        item.reviewed_by = user
-        item.reviewed_at = now
-    session.add(item)
+        values.update(review=choice.decision, reviewed_by=user, reviewed_at=now)
+    _apply(session, item, expected_version, values)
     note = (choice.note or "").strip() or None
     review = Review(
-        item_id=item.id,
+        item_id=item_id,
         user=user,
         at=now,
         decision=choice.decision,
@@ -132,18 +175,30 @@ def last_undoable(session: Session, item_id: int) -> Review | None:
     return None
 
 
-def undo_last(session: Session, item_id: int, user: str) -> Review:
+def may_undo(target: Review, user: str, is_admin: bool) -> bool:
+    """Own decisions (a manual entry's automatic confirmation belongs to whoever entered it); admins any."""
+    return is_admin or target.user == user
+
+
+def undo_last(
+    session: Session, item_id: int, user: str, is_admin: bool = False, expected_version: int | None = None
+) -> Review:
     """Restore the item as it was before its newest decision and record who undid it."""
     item = _load_item(session, item_id)
+    version = item.review_version if expected_version is None else expected_version
     target = last_undoable(session, item_id)
     if target is None:
         raise ReviewError("Không có quyết định nào để hoàn tác (nothing to undo)")
+    if not may_undo(target, user, is_admin):
+        raise UndoNotAllowed(
+            f"Chỉ {target.user} (người ra quyết định) hoặc quản trị viên mới hoàn tác được quyết định "
+            f"này (only the decision's author or an admin may undo it)."
+        )
     before = json.loads(target.corrected or "{}").get("before", {})
     current = _state(item)
-    _restore(item, before)
-    session.add(item)
+    _apply(session, item, version, _restored_values(before))
     review = Review(
-        item_id=item.id,
+        item_id=item_id,
         user=user,
         at=utcnow(),
         decision=UNDO,

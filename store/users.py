@@ -46,7 +46,13 @@ def set_password(session: Session, user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự (password too short)", EXIT_USAGE)
     user.password_hash = _hasher.hash(password)
+    end_sessions(user)
     session.add(user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session cookie issued before now stops working (the cookie carries the generation it was made under)."""
+    user.session_generation = (user.session_generation or 0) + 1
 
 
 def get_user(session: Session, username: str) -> User | None:
@@ -77,5 +83,17 @@ def set_active(session: Session, username: str, active: bool) -> User:
     if user is None:
         raise UserError(f"Không có tài khoản {username!r} (no such user)", EXIT_USAGE)
     user.active = active
+    if not active:
+        end_sessions(user)
+    session.add(user)
+    return user
+
+
+def end_sessions_of(session: Session, username: str) -> User:
+    """ "Log out everywhere" for one account (admin button, logout)."""
+    user = get_user(session, username)
+    if user is None:
+        raise UserError(f"Không có tài khoản {username!r} (no such user)", EXIT_USAGE)
+    end_sessions(user)
     session.add(user)
     return user

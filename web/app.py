@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from gdnn_monitor.core.settings import get_settings
-from web.security import CsrfRefused, Forbidden, LoginRequired, csrf_protect, session_secret
+from web.errors import install_error_pages
+from web.proxies import ClientAddressMiddleware
+from web.security import csrf_protect, reject_nul_bytes, session_secret
 from web.templating import build_templates
 from web.throttle import LoginThrottle
 from web.user_errors import install_user_error_handler
@@ -21,34 +20,13 @@ STATIC = Path(__file__).resolve().parent / "static"
 SESSION_MAX_AGE = 12 * 60 * 60
 
 
-def _error_page(request: Request, status: int, title: str, message: str) -> Response:
-    templates = request.app.state.templates
-    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message}, status_code=status)
+def _login_throttle() -> LoginThrottle:
+    """The throttle with the locks still in force from before a restart, saving new ones to the database."""
+    from store.login_locks import active_locks, save_lock
 
-
-def _install_error_pages(app: FastAPI) -> None:
-    @app.exception_handler(LoginRequired)
-    async def to_login(request: Request, _exc: LoginRequired) -> Response:
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-
-    @app.exception_handler(Forbidden)
-    async def forbidden(request: Request, _exc: Forbidden) -> Response:
-        return _error_page(request, 403, "Không có quyền", "Vai trò của bạn không được phép thực hiện việc này.")
-
-    @app.exception_handler(CsrfRefused)
-    async def csrf_refused(request: Request, _exc: CsrfRefused) -> Response:
-        return _error_page(
-            request,
-            403,
-            "Biểu mẫu không hợp lệ",
-            "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang và thử lại.",
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        title = {404: "Không tìm thấy", 405: "Không được phép"}.get(exc.status_code, "Lỗi")
-        return _error_page(request, exc.status_code, title, str(exc.detail))
+    throttle = LoginThrottle(save_lock=save_lock)
+    throttle.restore(active_locks())
+    return throttle
 
 
 def create_app() -> FastAPI:
@@ -57,10 +35,14 @@ def create_app() -> FastAPI:
 
     settings = get_settings()
     app = FastAPI(
-        title="GDNN Monitor", docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(csrf_protect)]
+        title="GDNN Monitor",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(reject_nul_bytes), Depends(csrf_protect)],
     )
     app.state.templates = build_templates()
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = _login_throttle()
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),
@@ -69,10 +51,12 @@ def create_app() -> FastAPI:
         same_site="lax",
         https_only=settings.web_base_url.startswith("https://"),
     )
+    app.add_middleware(ClientAddressMiddleware, trusted=settings.trusted_proxies)  # outermost: sets the address
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, dashboard, queue, items, manual, reports, admin):
         app.include_router(module.router)
-    _install_error_pages(app)
+    app.include_router(admin.top_level)
+    install_error_pages(app)
     install_user_error_handler(app)
 
     @app.middleware("http")

@@ -38,18 +38,16 @@ def serve(host: str, port: int) -> None:
     """Chạy ứng dụng web (duyệt tin, tổng quan, báo cáo). Starts the web app."""
     import uvicorn
 
-    from gdnn_monitor.core.settings import get_settings
     from store.db import get_engine
     from web.app import create_app
 
     get_engine()
     check_port_free(host, port)
     app = create_app()
-    proxies = get_settings().trusted_proxies
     click.echo(f"Ứng dụng web: http://{host}:{port}/  (Ctrl-C để dừng)")
-    # Client addresses (the login lock is per address) come from X-Forwarded-For only when a trusted reverse proxy
-    # sent it; anyone else could write that header to dodge the lock.
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=bool(proxies), forwarded_allow_ips=proxies)
+    # X-Forwarded-For is read by the app itself (web.proxies: right-most untrusted hop, trusted proxies only), the
+    # same whatever uvicorn version is installed.
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @click.group("users")
@@ -62,24 +60,37 @@ def _interactive() -> bool:
 
 
 def _read_password() -> str:
-    """Asked twice with hidden input on a terminal; from a pipe (scripts) two lines, the password and its repeat,
-    which must match like the second prompt."""
+    """Asked twice with hidden input on a terminal; from a pipe (scripts): the first line, and when a second line
+    follows it must repeat the first (the same two answers a person types)."""
     if not _interactive():
-        password = sys.stdin.readline().rstrip("\r\n")
-        repeat = sys.stdin.readline()
-        if not password:
-            raise UserError("Cần mật khẩu: dùng --password hoặc nhập qua bàn phím (password required)", EXIT_USAGE)
-        if not repeat:
+        first = sys.stdin.readline().rstrip("\r\n")
+        second = sys.stdin.readline()
+        if not first:
             raise UserError(
-                "Thiếu dòng nhập lại mật khẩu: khi chuyển qua ống (pipe), gửi hai dòng — mật khẩu rồi "
-                "nhập lại, ví dụ printf '%s\\n%s\\n' \"$MK\" \"$MK\" | gdnn-monitor users add … "
-                "(a piped password needs its confirmation line)",
+                "Cần mật khẩu: nhập qua bàn phím hoặc qua ống dẫn, ví dụ "
+                "printf '%s\\n%s\\n' \"$MK\" \"$MK\" | gdnn-monitor users add ... (password required)",
                 EXIT_USAGE,
             )
-        if repeat.rstrip("\r\n") != password:
-            raise UserError("Hai dòng mật khẩu không khớp, chưa tạo/đổi gì (the two password lines differ)", EXIT_USAGE)
-        return password
+        if second and second.rstrip("\r\n") != first:
+            raise UserError(
+                "Hai dòng mật khẩu không khớp nhau; không có gì thay đổi (passwords do not match)", EXIT_USAGE
+            )
+        return first
     return click.prompt("Mật khẩu (password)", hide_input=True, confirmation_prompt="Nhập lại (repeat)")
+
+
+def _password_from(option: str | None) -> str:
+    """--password still works for old scripts, with a warning: a command line is visible to every user of the
+    server (ps, /proc) and stays in the shell history."""
+    if option is None:
+        return _read_password()
+    click.secho(
+        "Cảnh báo: mật khẩu trên dòng lệnh lộ trong danh sách tiến trình và lịch sử shell. Bỏ --password "
+        "để được hỏi (nhập ẩn), hoặc đưa mật khẩu qua ống dẫn (warning: password on the command line).",
+        fg="yellow",
+        err=True,
+    )
+    return option
 
 
 @users.command("add")
@@ -90,13 +101,13 @@ def _read_password() -> str:
     required=True,
     help="reviewer: duyệt + nhập tay; admin: + chỉ tiêu, tài khoản; viewer: chỉ xem.",
 )
-@click.option("--password", help="Mật khẩu; bỏ trống để được hỏi (nhập ẩn hai lần).")
+@click.option("--password", hidden=True, help="Không nên dùng: lộ mật khẩu (visible to other users).")
 def users_add(name: str, role: str, password: str | None) -> None:
     """Tạo tài khoản. Adds an account with a hashed password."""
     from store.db import session_scope
     from store.users import create_user
 
-    password = password if password is not None else _read_password()
+    password = _password_from(password)
     with session_scope() as session:
         create_user(session, name, role, password)
     click.echo(f"Đã tạo tài khoản {name} ({role}).")
@@ -115,13 +126,13 @@ def users_list() -> None:
 
 @users.command("passwd")
 @click.argument("name")
-@click.option("--password", help="Mật khẩu mới; bỏ trống để được hỏi.")
+@click.option("--password", hidden=True, help="Không nên dùng: lộ mật khẩu (visible to other users).")
 def users_passwd(name: str, password: str | None) -> None:
     """Đổi mật khẩu. Sets a new password."""
     from store.db import session_scope
     from store.users import get_user, set_password
 
-    password = password if password is not None else _read_password()
+    password = _password_from(password)
     with session_scope() as session:
         user = get_user(session, name)
         if user is None:
@@ -151,14 +162,14 @@ def users_passwd(name: str, password: str | None) -> None:
 def report(month: str | None, year: int | None, sources: tuple[str, ...], fmt: str, output: Path | None) -> None:
     """Xuất báo cáo tháng/năm (CSV hoặc XLSX). Exports the monthly or annual report."""
     from gdnn_monitor.core.console import stage
-    from gdnn_monitor.core.dates import parse_month
+    from gdnn_monitor.core.dates import check_year, parse_month
     from gdnn_monitor.core.settings import get_settings
     from store.db import session_scope
     from web.report_files import Period, build_report, render_report, report_filename, summary_line
 
     if bool(month) == bool(year):
         raise UserError("Cần đúng một trong --month YYYY-MM hoặc --year YYYY (give --month or --year)", EXIT_USAGE)
-    period = Period(*parse_month(month)) if month else Period(year)
+    period = Period(*parse_month(month)) if month else Period(check_year(year))
     settings = get_settings()
     target = output or Path(report_filename(period, fmt))
     check_writable(target)

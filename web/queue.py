@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -9,7 +10,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
-from gdnn_monitor.core.dates import month_bounds, parse_month
+from gdnn_monitor.core.dates import MAX_YEAR, MIN_YEAR, month_bounds, parse_month
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.textnorm import search_words
 from store.counting import waiting_clause
@@ -18,6 +19,7 @@ from store.search import search_titles
 
 PAGE_SIZE = 50
 DEFAULT_STATUS = "uncertain"
+MAX_PAGE = 100_000  # 5 million rows: beyond any queue; keeps OFFSET inside the database's integer
 STATUSES = {
     "uncertain": "Chờ duyệt (chưa duyệt, mô hình còn phân vân)",
     "pending": "Chưa duyệt (mọi vùng, kể cả tự chấp nhận/tự loại)",
@@ -65,22 +67,30 @@ class QueueFilter:
     ignored: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_query(cls, params) -> QueueFilter:
+    def from_query(cls, params, strict: bool = False) -> QueueFilter:
+        """A value the queue cannot use is named in `ignored` and left out. strict (the queue page itself): a page or
+        a year beyond what the app handles is a UserError (a 400 page) instead; lenient (the filter remembered in an
+        item page's 'back' link): everything odd falls back to the defaults."""
         ignored: list[str] = []
         status = params.get("status") or DEFAULT_STATUS
         if status not in STATUSES:
             ignored.append(f"trạng thái {status!r} không có, đang hiện “{STATUSES[DEFAULT_STATUS]}”")
             status = DEFAULT_STATUS
-        try:
-            page = max(int(params.get("page") or 1), 1)
-        except ValueError:
-            ignored.append(f"trang {params.get('page')!r} không phải số, đang hiện trang 1")
+        raw_page = (params.get("page") or "").strip()
+        page = int(raw_page) if re.fullmatch(r"[0-9]{1,7}", raw_page) else None
+        if strict and (re.fullmatch(r"[0-9]{8,}", raw_page) or (page is not None and page > MAX_PAGE)):
+            raise UserError(f"Số trang quá lớn: {raw_page[:30]!r} (số nguyên từ 1 đến {MAX_PAGE:,})".replace(",", "."))
+        if page is None or not 1 <= page <= MAX_PAGE:
+            if raw_page:
+                ignored.append(f"trang {raw_page[:30]!r} không phải số trang hợp lệ, đang hiện trang 1")
             page = 1
         month = (params.get("month") or "").strip() or None
         if month:
             try:
                 parse_month(month)
             except UserError:
+                if strict and _year_out_of_range(month):
+                    raise
                 ignored.append(f"tháng {month!r} không hợp lệ (dạng YYYY-MM, tháng 01–12), đã bỏ lọc theo tháng")
                 month = None
         return cls(
@@ -93,6 +103,12 @@ class QueueFilter:
             text=" ".join((params.get("q") or "").split())[:200] or None,
             ignored=ignored,
         )
+
+
+def _year_out_of_range(month: str) -> bool:
+    """'0000-01' or '9999-12': a month in the right form but of a year the app cannot report on (a 400, not a note)."""
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", month)
+    return bool(match) and not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR
 
 
 def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:

@@ -295,9 +295,18 @@ def _heading(data: ReportData) -> list[list]:
     return [*lines, []]
 
 
+# OWASP CSV injection: cells a spreadsheet may read as a formula or a DDE call start with one of these, possibly after
+# whitespace or a line break the spreadsheet skips, and in full-width form (＝＋－＠) which some spreadsheets fold.
+FORMULA_STARTS = frozenset("=+-@;|\"%\uff1d\uff0b\uff0d\uff20\uff1b\uff5c")
+
+
 def _csv_safe(value: object) -> object:
-    """Extracted text is untrusted: a title starting with '=' must not become a spreadsheet formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Extracted text is untrusted: a title starting with '=' (after any leading whitespace, or in full-width form)
+    must not become a spreadsheet formula; such a cell gets a leading apostrophe, as OWASP recommends."""
+    if not isinstance(value, str) or not value:
+        return value
+    stripped = value.lstrip()  # spaces, tabs, CR/LF and Unicode spaces
+    if stripped != value or stripped[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 

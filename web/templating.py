@@ -116,7 +116,17 @@ def build_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env, context_processors=[_context])
 
 
-def flash(request: Request, message: str, kind: str = "ok", undo_item: int | None = None) -> None:
-    """A one-time message shown on the next page (after a redirect), optionally with an undo button."""
-    entry = {"kind": kind, "text": message, "undo_item": undo_item}
-    request.session["flash"] = [*request.session.get("flash", []), entry]
+MAX_FLASH_CHARS = 300
+MAX_FLASHES = 3
+
+
+def flash(
+    request: Request, message: str, kind: str = "ok", undo_item: int | None = None, undo_version: int | None = None
+) -> None:
+    """A one-time message shown on the next page (after a redirect), optionally with an undo button.
+
+    It rides in the signed session cookie, so it is kept short (a crawled title can be 100,000 characters; browsers
+    drop cookies over 4 KB) and only the newest few are kept."""
+    text = message if len(message) <= MAX_FLASH_CHARS else message[: MAX_FLASH_CHARS - 1].rstrip() + "…"
+    entry = {"kind": kind, "text": text, "undo_item": undo_item, "undo_version": undo_version}
+    request.session["flash"] = [*request.session.get("flash", []), entry][-MAX_FLASHES:]

@@ -1,6 +1,6 @@
 """The web app's one answer to a user's mistake (a `UserError` raised by a route or the store): nothing of the request
 is saved (the request's database session rolls back as the error leaves it), and the officer sees why — as a message
-on the page the route names, or on the form they filled in, kept as typed."""
+on the page the route names, on the form they filled in, kept as typed, or else on the app's own 400 page."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from gdnn_monitor.core.errors import UserError
+from web.errors import STATUS_PAGES, error_page
 from web.templating import flash
 
 ErrorPage = Callable[[str], Response]
@@ -31,7 +32,8 @@ def install_user_error_handler(app: FastAPI) -> None:
         page: ErrorPage | None = getattr(request.state, "user_error_page", None)
         if page is not None:
             return page(str(exc))
+        redirect = getattr(request.state, "user_error_redirect", None)
+        if redirect is None:  # nothing to go back to (a bad query parameter): the app's own 400 page says why
+            return error_page(request, 400, STATUS_PAGES[400][0], str(exc))
         flash(request, str(exc), "error")
-        return RedirectResponse(
-            getattr(request.state, "user_error_redirect", None) or request.url.path, status_code=303
-        )
+        return RedirectResponse(redirect, status_code=303)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from gdnn_monitor.core.files import private_dir, private_file
 from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.items import known_urls
@@ -48,10 +49,9 @@ def _times(values: dict[str, str] | None) -> dict[str, datetime]:
 
 def _log_file(run_id: str) -> Path:
     settings = get_settings()
-    folder = Path(settings.data_dir) / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(Path(settings.data_dir) / "logs")
     prune_crawl_logs(folder, settings.crawl_log_days)
-    return folder / f"crawl-{run_id}.log"
+    return private_file(folder / f"crawl-{run_id}.log")  # made 0600 first; Scrapy then writes into it
 
 
 def prune_crawl_logs(folder: Path, keep_days: int) -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import queue as queue_module
+import signal
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -35,6 +38,7 @@ CHILD_GRACE_SECONDS = 30
 # CMSs stamp an article when it is written and put it online hours later: an unseen article stamped up to this long
 # before the last success still counts as new when deciding whether to walk a listing further
 LATE_PUBLISHING = timedelta(days=2)
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -256,8 +260,21 @@ def _new_item_ids(started_at: datetime) -> list[int]:
 
 
 # ---------------------------------------------------------------------- the child process
+def die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (prctl PR_SET_PDEATHSIG): a `kill -9` of `crawl` must
+    not leave Scrapy storing items for a run nobody records. Exits at once if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _child_main(job: dict[str, Any], events: Any) -> None:
     """Entry point of the crawler process: run Scrapy once, stream events, report the statistics at the end."""
+    die_with_parent(job["parent_pid"])
     from crawlers.engine.child import crawl_in_this_process
 
     crawl_in_this_process(job, events.put)
@@ -334,6 +351,7 @@ def run_crawl(
         job = {
             "run_id": run_id,
             "sources": [s.model_dump() for s in to_crawl],
+            "parent_pid": os.getpid(),
             "since": since_at.isoformat() if since_at else None,
             "distributed": distributed,
             "keep_since": keep_since,

@@ -10,6 +10,16 @@ from gdnn_monitor.core.errors import EXIT_USAGE, UserError
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# Years a report, a filter or a manual entry can be about; outside them a date is a typo (and 0001 or 9999 would
+# overflow once shifted to UTC).
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def check_year(year: int) -> int:
+    """The year itself when it is in the supported range, else a clear error."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise UserError(f"Năm {year} nằm ngoài khoảng hỗ trợ {MIN_YEAR}–{MAX_YEAR} (year out of range)", EXIT_USAGE)
+    return year
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -21,7 +31,7 @@ def parse_month(text: str) -> tuple[int, int]:
             f"{_month_hint(text)} (month must be YYYY-MM)",
             EXIT_USAGE,
         )
-    return int(match.group(1)), int(match.group(2))
+    return check_year(int(match.group(1))), int(match.group(2))
 
 
 def _month_hint(text: str) -> str:
@@ -40,13 +50,17 @@ def _month_hint(text: str) -> str:
 def parse_day(text: str) -> date:
     """'2024-05-01' or the Vietnamese '01/05/2024' (day first) -> date."""
     text = text.strip()
+    day = None
     try:
         if match := _DAY.match(text):
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        if match := _VN_DAY.match(text):
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        elif match := _VN_DAY.match(text):
+            day = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
     except ValueError:
         pass
+    if day is not None:
+        check_year(day.year)
+        return day
     raise UserError(
         f"Ngày không hợp lệ: {text!r}. Dùng dạng DD/MM/YYYY (ngày trước, ví dụ 01/05/2024) hoặc "
         f"YYYY-MM-DD (2024-05-01) (date must be DD/MM/YYYY or YYYY-MM-DD)",

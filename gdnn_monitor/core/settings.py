@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GDNN_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field(default_factory=default_database_url)
+    db_connect_timeout: int = Field(10, ge=1, le=600)
+    db_statement_timeout: int = Field(120, ge=0)
     data_dir: Path = Field(default_factory=default_data_dir)
     sources: Path = SHIPPED_SOURCES
     download_delay: float = Field(1.0, ge=0)

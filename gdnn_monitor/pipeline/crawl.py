@@ -75,20 +75,20 @@ def run_crawl(
     summary = engine.run_crawl(source_ids, since, trigger, progress, distributed=distributed)
     if classify:
         try:
-            summary.classified, summary.classify_note = classify_with_note(summary.new_item_ids)
+            # this crawl's new items and any a killed crawl stored but never classified (issue 16 point 11)
+            summary.classified, summary.classify_note = classify_with_note(unclassified_ids())
         except Exception as exc:  # classification is a later step the officer can rerun; the crawl stands
             summary.classify_note = f"phân loại thất bại (classification failed): {type(exc).__name__}: {exc}"
             logger.warning(summary.classify_note)
     return summary
 
 
-def classify_new_items(limit: int = CLASSIFY_LIMIT) -> int:
-    """Classify crawled items still without a decision (no model at crawl time, or the crawl died before it),
-    oldest first, through the same hook a crawl uses."""
+def unclassified_ids(limit: int = CLASSIFY_LIMIT) -> list[int]:
+    """Crawled items no model has classified yet, oldest first."""
     from store.db import session_scope
 
     with session_scope() as session:
-        ids = list(
+        return list(
             session.exec(
                 select(Item.id)
                 .where(Item.model_version.is_(None), Item.origin == "crawl")
@@ -96,6 +96,12 @@ def classify_new_items(limit: int = CLASSIFY_LIMIT) -> int:
                 .limit(limit)
             )
         )
+
+
+def classify_new_items(limit: int = CLASSIFY_LIMIT) -> int:
+    """Classify crawled items still without a decision (no model at crawl time, or the crawl died before it),
+    oldest first, through the same hook a crawl uses."""
+    ids = unclassified_ids(limit)
     classified = classify_ids(ids)
     if ids:
         log.info("classified %d of %d item(s) left unclassified", classified, len(ids))

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from web_helpers import FIXTURES, seed_accounts, seed_items
+from web_helpers import FIXTURES, TEST_SECRET_KEY, seed_accounts, seed_items
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def web_env(settings_env, monkeypatch: pytest.MonkeyPatch):
     from gdnn_monitor.core.settings import get_settings
 
     monkeypatch.setenv("GDNN_SOURCES", str(FIXTURES / "sources.yaml"))
-    monkeypatch.setenv("GDNN_SECRET_KEY", "test-secret-key-for-sessions")
+    monkeypatch.setenv("GDNN_SECRET_KEY", TEST_SECRET_KEY)
     get_settings.cache_clear()
     seed_accounts()
     ids = seed_items()

@@ -6,11 +6,10 @@ import os
 import socket
 import subprocess
 import sys
-from contextlib import contextmanager
 
 from click.testing import CliRunner
 from sqlmodel import select
-from web_helpers import PASSWORDS, csrf_of
+from web_helpers import PASSWORDS, csrf_of, served
 
 from gdnn_monitor.cli import cli
 from store.db import session_scope
@@ -117,36 +116,7 @@ def test_serve_starts_the_app_and_answers(settings_env):
         process.wait(timeout=20)
 
 
-@contextmanager
-def _served(extra_env: dict[str, str]):
-    """`gdnn-monitor serve` in a child process on a free port; yields its base URL."""
-    import time
-
-    import httpx
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=os.environ | extra_env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(base + "/login", timeout=2)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+_served = served
 
 
 def _login_from(base: str, address: str, password: str) -> int:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +22,8 @@ from store.types import utcnow
 from store.users import create_user
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "web"
+# A strong key made per test run: the app refuses weak or placeholder keys (issue 16 point 2).
+TEST_SECRET_KEY = secrets.token_urlsafe(48)
 PASSWORDS = {"admin": "admin-pass-123", "reviewer": "reviewer-pass-123", "viewer": "viewer-pass-123"}
 
 
@@ -75,3 +84,47 @@ def login(test_client, role: str) -> str:
     )
     assert response.status_code == 303, response.text
     return csrf_of(test_client.get("/queue").text)
+
+
+@contextmanager
+def served(extra_env: dict[str, str] | None = None):
+    """`gdnn-monitor serve` in a child process on a free port (the real process, as an IT person runs it); yields its
+    base URL and leaves the process in `served.process` for tests that look at it."""
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ | (extra_env or {}),
+    )
+    base = f"http://127.0.0.1:{port}"
+    served.process = process
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(base + "/login", timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def login_http(browser, role: str, password: str | None = None) -> str:
+    """Log an httpx client in against a served app; returns the CSRF token of the new session."""
+    token = csrf_of(browser.get("/login").text)
+    response = browser.post(
+        "/login",
+        data={"username": f"{role}1", "password": password or PASSWORDS[role], "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:500]
+    return csrf_of(browser.get("/queue").text)

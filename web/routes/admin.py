@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -12,12 +13,14 @@ from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.core.vocabulary import METRICS, ROLES
 from store.reports import list_targets, set_target
-from store.users import create_user, list_users, set_active
+from store.users import create_user, end_sessions_of, list_users, set_active
 from web.deps import DB, Admin
 from web.templating import flash
 from web.user_errors import on_user_error_redirect
 
 router = APIRouter(prefix="/admin")
+top_level = APIRouter()
+_ASCII_DIGITS = re.compile(r"^[0-9]{1,20}$")  # str.isdigit() also accepts '²', which int() refuses
 
 
 @router.get("/targets", name="targets")
@@ -43,8 +46,8 @@ def targets_set(
     target: Annotated[str, Form()] = "",
 ) -> Response:
     on_user_error_redirect(request, "/admin/targets")
-    if not year.strip().isdigit() or not target.strip().isdigit():
-        raise UserError("Năm và chỉ tiêu phải là số nguyên không âm.")
+    if not _ASCII_DIGITS.match(year.strip()) or not _ASCII_DIGITS.match(target.strip()):
+        raise UserError("Năm và chỉ tiêu phải là số nguyên không âm (chữ số 0–9).")
     row = set_target(session, int(year), metric, int(target))
     session.commit()
     flash(request, f"Đã đặt chỉ tiêu {METRICS[row.metric]} năm {row.year}: {row.target}.")
@@ -91,3 +94,27 @@ def users_toggle(
     session.commit()
     flash(request, f"Đã {'mở' if active == '1' else 'khoá'} tài khoản {username}.")
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/users/{username}/logout")
+def users_logout_everywhere(request: Request, username: str, session: DB, user: Admin) -> Response:
+    """Ends every session of the account (a lost phone, a shared PC); the admin's own included if chosen."""
+    try:
+        end_sessions_of(session, username)
+    except UserError as exc:
+        session.rollback()
+        flash(request, str(exc), "error")
+        return RedirectResponse("/admin/users", status_code=303)
+    session.commit()
+    if username == user.username:
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+    flash(request, f"Đã đăng xuất tài khoản {username} trên mọi máy.")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@top_level.get("/targets")
+@top_level.get("/users")
+def admin_page_alias(request: Request, user: Admin) -> Response:
+    """/targets and /users are what people type: admins are sent on, anyone else sees 'not permitted'."""
+    return RedirectResponse(f"/admin{request.url.path}", status_code=303)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
+import os
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web.deps import DB
 from web.security import SESSION_USER, log_in, safe_next
-from web.throttle import LoginThrottle
+from web.throttle import MAX_USERNAME_CHARS, LoginThrottle
+
+MAX_PASSWORD_CHARS = 1024  # argon2 hashes any length; a megabyte password is only a way to burn CPU
 
 router = APIRouter()
 
@@ -22,16 +26,26 @@ def login_form(request: Request, next: str = "/") -> Response:
     return _login_page(request, next)
 
 
+# argon2 takes ~64 MB and a core per check: at most this many at once, waiting without holding a worker thread, so a
+# flood of wrong passwords can neither exhaust memory nor the threads every other page needs.
+PASSWORD_CHECKS = anyio.CapacityLimiter(max(os.cpu_count() or 1, 1))
+
+
+def _verify(username: str, password: str):
+    from store.db import session_scope
+    from store.users import verify_login
+
+    with session_scope() as session:
+        return verify_login(session, username, password)
+
+
 @router.post("/login")
-def login(
+async def login(
     request: Request,
-    session: DB,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    from store.users import verify_login
-
     throttle: LoginThrottle = request.app.state.login_throttle
     key = throttle.key(request.client.host if request.client else None, username)
     if (wait := throttle.seconds_locked(key)) > 0:
@@ -42,12 +56,12 @@ def login(
             "Quên mật khẩu thì nhờ quản trị viên đặt lại.",
             429,
         )
-    user = verify_login(session, username, password)
+    plausible = 0 < len(username.strip()) <= MAX_USERNAME_CHARS and len(password) <= MAX_PASSWORD_CHARS
+    user = await anyio.to_thread.run_sync(_verify, username, password, limiter=PASSWORD_CHECKS) if plausible else None
     if user is None:
-        throttle.failed(key)
+        await anyio.to_thread.run_sync(throttle.failed, key)  # may write a lock to the database
         return _login_page(request, next, "Sai tên đăng nhập hoặc mật khẩu.", 401)
     throttle.succeeded(key)
-    session.commit()
     log_in(request, user)
     return RedirectResponse(safe_next(next), status_code=303)
 
@@ -59,6 +73,17 @@ def _login_page(request: Request, next: str, error: str | None = None, status: i
 
 
 @router.post("/logout", name="logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: DB) -> Response:
+    """Ends every session of the account, not only this cookie: a copy of the cookie saved earlier stops working."""
+    from gdnn_monitor.core.errors import UserError
+    from store.users import end_sessions_of
+
+    username = request.session.get(SESSION_USER)
+    if username:
+        try:
+            end_sessions_of(session, username)
+            session.commit()
+        except UserError:
+            session.rollback()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)

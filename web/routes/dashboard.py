@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 
@@ -9,6 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import select
 
+from gdnn_monitor.core.dates import check_year
+from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, KINDS, METRIC_SHORT, NO_THEME, NO_THEME_LABEL, THEMES
 from store.counting import waiting_clause
@@ -49,11 +52,21 @@ def _labelled(tallies: dict, labels: dict, extra: dict | None = None) -> list[tu
     return [(names.get(key, key), tallies[key].units) for key in ordered]
 
 
+def _year(text: str, default: int) -> int:
+    """?year= empty means this year; anything else must be a year the app can report on (else a 400 page)."""
+    text = text.strip()
+    if not text:
+        return default
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise UserError(f"Năm không hợp lệ: {text[:20]!r}. Dùng 4 chữ số, ví dụ {default} (year must be YYYY)")
+    return check_year(int(text))
+
+
 @router.get("/", name="dashboard")
-def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = None) -> Response:
+def dashboard(request: Request, session: DB, user: AnyUser, year: str = "") -> Response:
     settings = get_settings()
     tz = settings.tz
-    year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
+    year = _year(year, datetime.now(tz).year)
     summary = year_summary(session, year, settings.count_syndicated, tz)
     pending = capped_count(session, select(Item.id).where(waiting_clause()), PENDING_CAP)
     health, health_error = _source_health()

@@ -17,7 +17,7 @@ router = APIRouter()
 
 @router.get("/queue", name="queue")
 def queue(request: Request, session: DB, user: AnyUser) -> Response:
-    chosen = QueueFilter.from_query(request.query_params)
+    chosen = QueueFilter.from_query(request.query_params, strict=True)
     rows, total = queue_page(session, chosen, get_settings().tz)
     sources = list(session.exec(select(Source.id, Source.name).order_by(Source.name)))
     cap = count_cap(chosen)

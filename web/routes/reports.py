@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote, urlencode
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import select
 
-from gdnn_monitor.core.dates import parse_month
+from gdnn_monitor.core.dates import check_year, parse_month
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
@@ -117,6 +118,6 @@ def download(
 def _period(month: str, year: str) -> Period:
     if month.strip():
         return Period(*parse_month(month))
-    if year.strip().isdigit() and 2000 <= int(year) <= 2100:
-        return Period(int(year))
+    if re.fullmatch(r"[0-9]{4}", year.strip()):  # not str.isdigit(): it accepts '²', which int() refuses
+        return Period(check_year(int(year)))
     raise UserError("Chọn một tháng (YYYY-MM) hoặc một năm (YYYY) (choose a month or a year)")
