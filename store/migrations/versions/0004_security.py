@@ -35,7 +35,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('loginlock')
-    with op.batch_alter_table('item') as batch:
-        batch.drop_column('review_version')
-    with op.batch_alter_table('user') as batch:
-        batch.drop_column('session_generation')
+    op.drop_column('item', 'review_version')  # plain DROP COLUMN: SQLite cannot copy 0003's generated column
+    op.drop_column('user', 'session_generation')

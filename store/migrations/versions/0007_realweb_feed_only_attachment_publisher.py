@@ -16,19 +16,15 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD/DROP COLUMN, never a batch table copy: SQLite cannot copy the generated queue_order column of 0003.
 def upgrade() -> None:
-    with op.batch_alter_table('item') as batch:
-        batch.add_column(sa.Column('feed_only', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column('attachment_url', sa.Text(), nullable=True))
-        batch.add_column(sa.Column('publisher', sa.String(), nullable=True))
-    with op.batch_alter_table('source') as batch:
-        batch.add_column(sa.Column('crawl_note', sa.Text(), nullable=True))
+    op.add_column('item', sa.Column('feed_only', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('item', sa.Column('attachment_url', sa.Text(), nullable=True))
+    op.add_column('item', sa.Column('publisher', sa.String(), nullable=True))
+    op.add_column('source', sa.Column('crawl_note', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('source') as batch:
-        batch.drop_column('crawl_note')
-    with op.batch_alter_table('item') as batch:
-        batch.drop_column('publisher')
-        batch.drop_column('attachment_url')
-        batch.drop_column('feed_only')
+    op.drop_column('source', 'crawl_note')
+    for name in ('publisher', 'attachment_url', 'feed_only'):
+        op.drop_column('item', name)
