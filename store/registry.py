@@ -49,14 +49,14 @@ class SourceConfig(BaseModel):
     @classmethod
     def known_kind(cls, value: str) -> str:
         if value not in CRAWL_KINDS:
-            raise ValueError(f"must be one of {', '.join(CRAWL_KINDS)}; got {value!r}")
+            raise ValueError(f"phải là một trong {', '.join(CRAWL_KINDS)}; đang là {value!r}")
         return value
 
     @field_validator("robots")
     @classmethod
     def known_robots_policy(cls, value: str) -> str:
         if value not in ROBOTS_POLICIES:
-            raise ValueError(f"must be one of {', '.join(ROBOTS_POLICIES)}; got {value!r}")
+            raise ValueError(f"phải là một trong {', '.join(ROBOTS_POLICIES)}; đang là {value!r}")
         return value
 
     @field_validator("id")
