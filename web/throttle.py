@@ -57,7 +57,7 @@ class LoginThrottle:
         """Locks read back from the database at start-up (wall-clock times)."""
         with self._guard:
             for key, until in locks:
-                record = self._record(tuple(key))
+                record = self._record((key[0], key[1]))
                 record.locked_until = max(until, record.locked_until)
 
     def seconds_locked(self, key: Key) -> float:

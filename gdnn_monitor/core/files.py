@@ -37,7 +37,7 @@ def open_private(path: Path, mode: str = "wb"):
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode else os.O_TRUNC)
     descriptor = os.open(path, flags, PRIVATE_FILE_MODE)
     _chmod_if_owned(Path(path), PRIVATE_FILE_MODE)
-    return os.fdopen(descriptor, mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+    return os.fdopen(descriptor, mode, encoding=None if "b" in mode else "utf-8")
 
 
 def _chmod_if_owned(path: Path, mode: int) -> None:
