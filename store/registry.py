@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gdnn_monitor.core.textnorm import normalize_inline
-from gdnn_monitor.core.vocabulary import CRAWL_KINDS
+from gdnn_monitor.core.vocabulary import CRAWL_KINDS, SOCIAL_KINDS
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
@@ -47,7 +47,7 @@ class SourceConfig(BaseModel):
     @classmethod
     def known_kind(cls, value: str) -> str:
         if value not in CRAWL_KINDS:
-            raise ValueError(f"must be one of {', '.join(CRAWL_KINDS)}; got {value!r}")
+            raise ValueError(f"phải là một trong {', '.join(CRAWL_KINDS)}; đang là {value!r}")
         return value
 
     @field_validator("id")
@@ -102,7 +102,7 @@ class SourceConfig(BaseModel):
         if self.kind == "facebook" and self.enabled and not self.facebook_page_id:
             raise ValueError("nguồn facebook cần facebook_page_id")
         if (
-            self.kind not in ("youtube", "facebook")
+            self.kind not in SOCIAL_KINDS
             and self.enabled
             and not (self.homepage or self.feeds or self.sitemaps or self.listings)
         ):
@@ -156,8 +156,6 @@ def _describe(error: dict, entry: object) -> str:
         message = "khóa không có trong danh sách khóa" + (f" — có phải {hint[0]!r}?" if hint else "")
     elif error["type"] == "missing":
         message = "thiếu khóa bắt buộc"
-    elif error["type"] == "literal_error":
-        message = f"phải là một trong {', '.join(CRAWL_KINDS)}; đang là {error.get('input')!r}"
     return f"trường {'.'.join(location) or '(mục)'}: {message}"
 
 
