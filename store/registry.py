@@ -172,8 +172,6 @@ def _describe(error: dict, entry: object) -> str:
         message = "khóa không có trong danh sách khóa" + (f" — có phải {hint[0]!r}?" if hint else "")
     elif error["type"] == "missing":
         message = "thiếu khóa bắt buộc"
-    elif error["type"] == "literal_error":
-        message = f"phải là một trong {', '.join(CRAWL_KINDS)}; đang là {error.get('input')!r}"
     return f"trường {'.'.join(location) or '(mục)'}: {message}"
 
 

@@ -153,7 +153,7 @@ def test_reports_break_results_down_by_activity_group_and_theme(web_env):
     text = render_report(_report(Period(2024, 5)), "csv", get_settings().tz).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     groups = {row[0]: row[1:4] for row in rows if row and row[0].startswith(("3. ", "Chưa xác định nhóm"))}
-    assert groups["3. Phối hợp với cơ quan báo chí (tin, bài, ảnh, phóng sự, chuyên mục)"] == ["2", "0", "0"]
+    assert groups["3. Phối hợp với cơ quan báo chí: tin, bài, phóng sự, chuyên mục, tọa đàm"] == ["2", "0", "0"]
     assert groups["Chưa xác định nhóm hoạt động"] == ["0", "600", "0"]
     themes = {row[0]: row[1:4] for row in rows if row and row[0] in ("Tuyển sinh, hướng nghiệp", "Đào tạo")}
     assert themes == {"Tuyển sinh, hướng nghiệp": ["1", "600", "0"], "Đào tạo": ["1", "0", "0"]}
