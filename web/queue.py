@@ -25,7 +25,9 @@ STATUSES = {
 ZONE_RANK = case((Item.zone == "review", 0), (Item.zone == "accept", 1), (Item.zone == "reject", 2), else_=3)
 UNCERTAINTY = func.abs(func.coalesce(Item.gdnn_score, 0.5) - 0.5)
 LIST_COLUMNS = (Item.id, Item.title, Item.source_id, Item.published_at, Item.fetched_at, Item.genre, Item.theme,
-                Item.gdnn_score, Item.zone, Item.review, Item.reviewed_by, Item.story_id, Item.origin)
+                Item.gdnn_score, Item.zone, Item.review, Item.reviewed_by, Item.story_id, Item.origin, Item.tone,
+                Item.tone_phrases)
+TONES = {"negative": "Chỉ tin tiêu cực (sai phạm, kỷ luật, gian lận, bằng giả, giải thể…)"}
 
 
 @dataclass
@@ -39,6 +41,7 @@ class QueueFilter:
     status: str = "pending"
     page: int = 1
     text: str | None = None
+    tone: str | None = None
 
     @classmethod
     def from_query(cls, params) -> "QueueFilter":
@@ -55,7 +58,8 @@ class QueueFilter:
                 month = None
         return cls(source=params.get("source") or None, kind=params.get("kind") or None, month=month,
                    theme=params.get("theme") or None, status=status if status in STATUSES else "pending", page=page,
-                   text=" ".join((params.get("q") or "").split())[:200] or None)
+                   text=" ".join((params.get("q") or "").split())[:200] or None,
+                   tone=params.get("tone") if params.get("tone") in TONES else None)
 
 
 def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
@@ -75,6 +79,8 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
         conditions.append(Item.source_id.in_(ids))
     if chosen.theme:
         conditions.append(Item.theme == chosen.theme)
+    if chosen.tone:
+        conditions.append(Item.tone == chosen.tone)
     if chosen.text:
         # every word of the search, in any order; see search_index for words typed without tone marks
         conditions += [Item.search_title.like(f"%{word}%") for word in search_words(chosen.text)]

@@ -96,7 +96,8 @@ def build_templates() -> Jinja2Templates:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     from store.reviews import changes_of
 
-    env.filters.update(local_time=local_time, number=number, safe_link=safe_link, review_changes=changes_of)
+    env.filters.update(local_time=local_time, number=number, safe_link=safe_link, review_changes=changes_of,
+                       tone_phrases=explanation_phrases)
     env.globals.update(CHANNEL_LABELS=CHANNEL_LABELS, GENRE_LABELS=GENRE_LABELS, THEME_LABELS=THEME_LABELS,
                        METRICS=METRICS, ZONE_LABELS=ZONE_LABELS, REVIEW_LABELS=REVIEW_LABELS,
                        ROLE_LABELS=ROLE_LABELS, query=_query, active="")

@@ -43,7 +43,7 @@ def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: 
     phrases = explanation_phrases(item.explanation)
     source = session.get(Source, item.source_id)
     return request.app.state.templates.TemplateResponse(request, "item.html", {
-        "item": item, "source": source, "phrases": phrases,
+        "item": item, "source": source, "phrases": phrases, "tone_phrases": explanation_phrases(item.tone_phrases),
         "body": highlight(item.text or item.summary or "", phrases),
         "summary": highlight(item.summary, phrases) if item.summary and item.text else None,
         "copies": syndicated_copies(session, item), "history": history(session, item.id),

@@ -10,7 +10,7 @@ from gdnn_monitor.settings import get_settings
 from store.models import SOURCE_KINDS, Source
 from store.reports import THEME_LABELS
 from web.deps import DB, AnyUser
-from web.queue import PAGE_SIZE, STATUSES, QueueFilter, queue_page
+from web.queue import PAGE_SIZE, STATUSES, TONES, QueueFilter, queue_page
 
 router = APIRouter()
 KIND_LABELS = {"newspaper": "Báo", "tv": "Đài PT-TH", "school": "Trường", "government": "Cơ quan nhà nước",
@@ -26,5 +26,5 @@ def queue(request: Request, session: DB, user: AnyUser) -> Response:
     return request.app.state.templates.TemplateResponse(request, "queue.html", {
         "rows": rows, "total": total, "chosen": chosen, "pages": pages, "sources": sources,
         "source_names": dict(sources), "statuses": STATUSES, "kinds": {k: KIND_LABELS.get(k, k) for k in SOURCE_KINDS},
-        "themes": THEME_LABELS, "filter_query": request.url.query,
+        "themes": THEME_LABELS, "tones": TONES, "filter_query": request.url.query,
     })
