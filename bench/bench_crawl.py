@@ -33,7 +33,7 @@ def main() -> None:
         "GDNN_DOWNLOAD_DELAY": str(args.delay), "GDNN_LISTING_DEPTH": "1000", "GDNN_MAX_PAGES_PER_SOURCE": "100000",
     })
     from tests.crawlers.farm.build import build_sites, start_farm
-    from crawlers.farm.sites import GraphApi
+    from gdnn_monitor.demo.farm.sites import GraphApi
 
     farm = start_farm(build_sites(scale=args.scale))
     os.environ["GDNN_SOURCES"] = str(farm.write_sources(folder / "sources.yaml", with_down=False))
@@ -42,13 +42,13 @@ def main() -> None:
 
     from sqlmodel import select
 
-    from crawlers.run import run_crawl
+    from crawlers.engine.run import run_crawl
     from store.db import session_scope
     from store.models import Item
     from tests.crawlers.quality import compare
 
     started = time.perf_counter()
-    summary = run_crawl(trigger="bench", classify=False)
+    summary = run_crawl(trigger="bench")  # the engine's crawl: no classification, as before
     seconds = time.perf_counter() - started
     requests = sum(len(site.hits) for site in farm.sites)
     with session_scope() as session:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from crawlers.dedup import assign_story_id, new_story_id  # noqa: E402
+from crawlers.identity.dedup import assign_story_id, new_story_id  # noqa: E402
 from store.db import get_engine  # noqa: E402
 from store.models import Item, Source  # noqa: E402
 

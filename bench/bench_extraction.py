@@ -17,10 +17,10 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from crawlers.extraction import extract_article  # noqa: E402
-from crawlers.pagedecode import MAX_PARSE_CHARS  # noqa: E402
-from crawlers.extraction_eval import load_fixtures, same_minute, token_f1  # noqa: E402
-from gdnn_monitor.textnorm import normalize_inline  # noqa: E402
+from crawlers.extract.extraction import extract_article  # noqa: E402
+from crawlers.extract.pagedecode import MAX_PARSE_CHARS  # noqa: E402
+from crawlers.extract.evaluation import load_fixtures, same_minute, token_f1  # noqa: E402
+from gdnn_monitor.core.textnorm import normalize_inline  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "extraction"
 DANTRI = ROOT.parent / "shared" / "data" / "raw" / "fixtures" / "html_dantri" / "dantri_homepage_2019-06.html"

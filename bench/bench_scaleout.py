@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.scheduler.farm import Farm  # noqa: E402  (the same generated CMS-like site the tests use)
+from tests.pipeline.farm import Farm  # noqa: E402  (the same generated CMS-like site the tests use)
 
 POSTGRES = os.environ.get("GDNN_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("GDNN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -48,8 +48,8 @@ def _fill(count: int) -> None:
     """count items over the current and the previous year, zones and reviews in realistic proportions."""
     from sqlalchemy import insert
 
-    from crawlers.registry import load_sources
-    from gdnn_monitor.textnorm import search_index
+    from store.registry import load_sources
+    from gdnn_monitor.core.textnorm import search_index
     from store.db import session_scope
     from store.models import Item
     from store.sources import sync_sources
@@ -129,7 +129,7 @@ def main() -> None:
         _environment(args, folder)
         import httpx
 
-        from gdnn_monitor.settings import get_settings
+        from gdnn_monitor.core.settings import get_settings
         from store.db import session_scope
         from web.report_files import Period, build_report, render_report
 

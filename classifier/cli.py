@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from gdnn_monitor.errors import EXIT_CONFIG, UserError
+from gdnn_monitor.core.errors import EXIT_CONFIG, UserError
 
 PREDICT_BATCH = 64
 CLASSIFY_CHUNK = 500
@@ -50,7 +50,7 @@ def train_command(with_reviews: bool, data_path: Path | None, raw_dir: Path | No
     """Huấn luyện mô hình. Trains the model, cross-validates it and stores thresholds and metrics with it."""
     from classifier.data import DEFAULT_DEV, DEFAULT_RAW, DataError, read_reviews
     from classifier.train import compare_tokenisers as compare, gather_data, train_model
-    from gdnn_monitor.logs import configure_logging
+    from gdnn_monitor.core.logs import configure_logging
 
     configure_logging()  # training takes minutes: each fold is reported as a log line on stderr
     reviews = []
@@ -98,7 +98,7 @@ def evaluate_command(data_path: Path, model_path: Path | None) -> None:
 
 def _parse_predict_line(line: str) -> dict:
     """One stdin line to {'id','title','text'}; ValueError with a readable reason otherwise."""
-    from gdnn_monitor.textnorm import normalize_inline, normalize_text
+    from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
 
     try:
         row = json.loads(line)
@@ -181,7 +181,7 @@ class _progress:
         self.bar = None
 
     def __enter__(self):
-        from gdnn_monitor.console import on_terminal
+        from gdnn_monitor.core.console import on_terminal
 
         if on_terminal():
             from rich.progress import Progress

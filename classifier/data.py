@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gdnn_monitor.textnorm import normalize_inline, normalize_text
+from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
 
 THEMES = ("tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep")
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"

@@ -240,7 +240,7 @@ _cache_lock = threading.Lock()
 
 def trained_model_path() -> Path:
     """Where a locally trained model lives: GDNN_MODEL_PATH, else gdnn_model.joblib in the data directory."""
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     settings = get_settings()
     return Path(settings.model_path or Path(settings.data_dir) / SHIPPED_MODEL.name).expanduser()
@@ -248,7 +248,7 @@ def trained_model_path() -> Path:
 
 def default_model_path() -> Path:
     """GDNN_MODEL_PATH if set; else a model trained here (e.g. with reviews) if present; else the shipped one."""
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     if get_settings().model_path:
         return Path(get_settings().model_path).expanduser()

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import click
 from protego import Protego
 
-from crawlers.registry import SourceConfig, load_sources
-from gdnn_monitor.settings import Settings, get_settings
+from store.registry import SourceConfig, load_sources
+from gdnn_monitor.core.settings import Settings, get_settings
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 ROBOTS_AGENT = "gdnn-monitor"
@@ -56,7 +56,7 @@ class SourceCheck:
 
 def fetch(url: str, settings: Settings, headers: dict[str, str] | None = None) -> Fetched:
     """GET one URL as the crawler identifies itself, bounded in size and time; errors become a Fetched, not a raise."""
-    from crawlers.settings import user_agent
+    from crawlers.engine.settings import user_agent
 
     request = urllib.request.Request(url, headers={"User-Agent": user_agent(settings), **(headers or {})})
     try:
@@ -121,7 +121,7 @@ def _unused_sitemaps(parser: Protego, configured: Sequence[str]) -> str:
 
 
 def check_feed(source: SourceConfig, url: str, fetched: Fetched) -> Check:
-    from crawlers.feeds import parse_feed
+    from crawlers.discovery.feeds import parse_feed
 
     feed = parse_feed(fetched.body, url, fetched.content_type)
     if not feed.entries:
@@ -136,7 +136,7 @@ def check_feed(source: SourceConfig, url: str, fetched: Fetched) -> Check:
 
 
 def check_sitemap(source: SourceConfig, url: str, fetched: Fetched, settings: Settings) -> Check:
-    from crawlers.sitemaps import parse_sitemap, sitemap_body
+    from crawlers.discovery.sitemaps import parse_sitemap, sitemap_body
 
     try:
         sitemap = parse_sitemap(sitemap_body(fetched.body, settings.max_page_bytes), settings.tz)
@@ -150,8 +150,8 @@ def check_sitemap(source: SourceConfig, url: str, fetched: Fetched, settings: Se
 
 
 def check_listing(source: SourceConfig, url: str, fetched: Fetched) -> Check:
-    from crawlers.links import article_links, pagination_links, postback_next_page
-    from crawlers.settings import source_hosts
+    from crawlers.discovery.links import article_links, pagination_links, postback_next_page
+    from crawlers.engine.settings import source_hosts
 
     hosts = source_hosts(source) | {urlsplit(url).hostname or ""}
     articles = article_links(fetched.body, url, source, hosts)
@@ -170,7 +170,7 @@ def check_listing(source: SourceConfig, url: str, fetched: Fetched) -> Check:
 
 
 def check_facebook(source: SourceConfig, settings: Settings) -> Check:
-    from crawlers.social import graph_posts_url
+    from crawlers.discovery.social import graph_posts_url
 
     url = graph_posts_url(settings.facebook_graph_url, source.facebook_page_id or "")
     if not settings.facebook_token:
@@ -178,7 +178,7 @@ def check_facebook(source: SourceConfig, settings: Settings) -> Check:
     fetched = fetch(url, settings, {"Authorization": f"Bearer {settings.facebook_token}"})
     if fetched.error:
         return Check(source.id, "facebook", url, FAIL, fetched.error)
-    from crawlers.social import parse_graph_posts
+    from crawlers.discovery.social import parse_graph_posts
 
     try:
         posts, _next = parse_graph_posts(fetched.body, source.facebook_page_id or "")
@@ -260,7 +260,7 @@ def check_command(source_ids: tuple[str, ...]) -> None:
     Fetches each start URL of the named sources (default: every enabled source) once and reports what works, so a
     new source can be validated before it is enabled. Exit code 1 when a source is not usable.
     """
-    from gdnn_monitor.errors import EXIT_FAILURE
+    from gdnn_monitor.core.errors import EXIT_FAILURE
 
     registry = load_sources()
     results = check_sources(registry.select(list(source_ids)))

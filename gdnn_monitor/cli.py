@@ -10,7 +10,7 @@ import click
 from pydantic import ValidationError
 
 from gdnn_monitor import __version__
-from gdnn_monitor.errors import EXIT_CONFIG, EXIT_DATABASE, NotBuiltError, UserError
+from gdnn_monitor.core.errors import EXIT_CONFIG, EXIT_DATABASE, NotBuiltError, UserError
 
 
 def _settings_message(exc: ValidationError) -> str:
@@ -23,7 +23,7 @@ class FriendlyGroup(click.Group):
     """Prints user errors as one clear message with the documented exit code."""
 
     def invoke(self, ctx: click.Context):
-        from crawlers.registry import SourcesFileError
+        from store.registry import SourcesFileError
         from store.db import DatabaseError
 
         try:
@@ -68,11 +68,11 @@ def not_built(name: str, issue: int) -> click.Command:
 @cli.command()
 def init() -> None:
     """Tạo/cập nhật cơ sở dữ liệu và nạp danh sách nguồn. Creates or migrates the database and loads the sources."""
-    from crawlers.registry import load_sources
+    from store.registry import load_sources
     from store.db import session_scope
     from store.migrate import current_revision
     from store.db import get_engine
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
     from store.sources import sync_sources
 
     settings = get_settings()
@@ -91,8 +91,8 @@ def init() -> None:
 @click.option("--until", help="Đến hết ngày (YYYY-MM-DD).")
 def items_command(fmt: str, since: str | None, until: str | None) -> None:
     """In các tin/bài đã lưu (mỗi dòng một JSON). Prints stored items, one JSON object per line."""
-    from gdnn_monitor.dates import end_of_day, parse_day, start_of_day
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.dates import end_of_day, parse_day, start_of_day
+    from gdnn_monitor.core.settings import get_settings
     from store.db import session_scope
     from store.export import item_record, item_time, iter_items
 
@@ -119,7 +119,7 @@ def sources() -> None:
 @click.option("--all", "show_all", is_flag=True, help="Hiện cả nguồn đang tắt (show disabled sources too).")
 def sources_list(show_all: bool) -> None:
     """Liệt kê các nguồn trong tệp nguồn cùng tình trạng thu thập. Lists sources with their health."""
-    from crawlers.health import print_sources_table
+    from gdnn_monitor.pipeline.health import print_sources_table
 
     print_sources_table(show_all=show_all)
 
@@ -128,7 +128,7 @@ def _register_area_commands() -> None:
     """Attach the commands each area defines in its own module."""
     from classifier.cli import classifier_group, classify_command
     from crawlers.check import check_command
-    from crawlers.cli import crawl_command
+    from gdnn_monitor.crawl_cli import crawl_command
     from gdnn_monitor.demo.cli import demo_command
     from scheduler import schedule_command
     from web.cli import COMMANDS as web_commands

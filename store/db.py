@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()

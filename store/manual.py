@@ -15,11 +15,11 @@ from typing import BinaryIO
 
 from sqlmodel import Session, select
 
-from crawlers.registry import CHANNEL_LABELS
-from gdnn_monitor.dates import start_of_day
-from gdnn_monitor.errors import EXIT_USAGE, UserError
-from gdnn_monitor.settings import get_settings
-from gdnn_monitor.textnorm import normalize_inline, normalize_text
+from store.registry import CHANNEL_LABELS
+from gdnn_monitor.core.dates import start_of_day
+from gdnn_monitor.core.errors import EXIT_USAGE, UserError
+from gdnn_monitor.core.settings import get_settings
+from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
 from store.models import GENRES, Item, Source
 from store.reviews import Decision, decide
 from store.types import utcnow

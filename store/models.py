@@ -9,7 +9,7 @@ from typing import Optional
 from sqlalchemy import Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
-from gdnn_monitor.textnorm import search_index
+from gdnn_monitor.core.textnorm import search_index
 from store.types import UTCDateTime, utcnow
 
 SOURCE_KINDS = ("newspaper", "tv", "school", "government", "portal", "youtube", "facebook", "manual")

@@ -11,8 +11,8 @@ from datetime import datetime, tzinfo
 from sqlalchemy import and_, case, func, literal, or_, type_coerce
 from sqlmodel import Session, select
 
-from crawlers.registry import CHANNEL_OF_KIND
-from gdnn_monitor.errors import EXIT_USAGE, UserError
+from store.registry import CHANNEL_OF_KIND
+from gdnn_monitor.core.errors import EXIT_USAGE, UserError
 from store.counting import counted_clause
 from store.manual import MANUAL_CHANNEL_LABELS
 from store.models import GENRES, Item, KpiTarget, Source

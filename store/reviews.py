@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from gdnn_monitor.errors import EXIT_USAGE, UserError
+from gdnn_monitor.core.errors import EXIT_USAGE, UserError
 from store.models import GENRES, Item, Review
 from store.types import utcnow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from crawlers.registry import Registry
+from store.registry import Registry
 from store.models import Source
 
 

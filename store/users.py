@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlmodel import Session, select
 
-from gdnn_monitor.errors import EXIT_USAGE, UserError
+from gdnn_monitor.core.errors import EXIT_USAGE, UserError
 from store.models import ROLES, User
 
 MIN_PASSWORD_LENGTH = 8

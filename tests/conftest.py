@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 from store.db import reset_engines
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 from web.security import CsrfRefused, Forbidden, LoginRequired, csrf_protect, session_secret
 from web.templating import build_templates
 from web.throttle import LoginThrottle

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from gdnn_monitor.errors import EXIT_PORT_IN_USE, EXIT_USAGE, UserError
+from gdnn_monitor.core.errors import EXIT_PORT_IN_USE, EXIT_USAGE, UserError
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -33,7 +33,7 @@ def serve(host: str, port: int) -> None:
     """Chạy ứng dụng web (duyệt tin, tổng quan, báo cáo). Starts the web app."""
     import uvicorn
 
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
     from store.db import get_engine
     from web.app import create_app
 
@@ -119,9 +119,9 @@ def users_passwd(name: str, password: str | None) -> None:
               help="Tệp kết quả (mặc định: bao-cao-gdnn-<kỳ>.<định dạng> trong thư mục hiện tại).")
 def report(month: str | None, year: int | None, fmt: str, output: Path | None) -> None:
     """Xuất báo cáo tháng/năm (CSV hoặc XLSX). Exports the monthly or annual report."""
-    from gdnn_monitor.console import stage
-    from gdnn_monitor.dates import parse_month
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.console import stage
+    from gdnn_monitor.core.dates import parse_month
+    from gdnn_monitor.core.settings import get_settings
     from store.db import session_scope
     from web.report_files import Period, build_report, render_report, report_filename
 

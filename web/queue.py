@@ -8,9 +8,9 @@ from datetime import tzinfo
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
-from gdnn_monitor.dates import month_bounds, parse_month
-from gdnn_monitor.errors import UserError
-from gdnn_monitor.textnorm import search_words
+from gdnn_monitor.core.dates import month_bounds, parse_month
+from gdnn_monitor.core.errors import UserError
+from gdnn_monitor.core.textnorm import search_words
 from store.models import Item, Source
 
 PAGE_SIZE = 50

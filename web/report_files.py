@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 
 from sqlmodel import Session
 
-from gdnn_monitor.dates import month_bounds, year_bounds
+from gdnn_monitor.core.dates import month_bounds, year_bounds
 from store.reports import (CHANNEL_LABELS, GENRE_LABELS, METRICS, THEME_LABELS, CountedRow, Summary,
                            counted_rows, counting_rule_text, ordered_channel_genre, summarise)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from gdnn_monitor.settings import Settings
+from gdnn_monitor.core.settings import Settings
 from store.db import session_scope
 from store.models import User
 

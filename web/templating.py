@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 from store.reports import CHANNEL_LABELS, GENRE_LABELS, METRICS, THEME_LABELS
 from web.security import ROLE_LABELS, csrf_token
 

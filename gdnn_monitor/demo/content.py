@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from crawlers.farm.article import FarmArticle
-from gdnn_monitor.textnorm import normalize_inline, normalize_text
+from gdnn_monitor.demo.farm.article import FarmArticle
+from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
 
 ARTICLES_FILE = Path(__file__).resolve().parent / "articles.yaml"
 AUTHORS = ("Minh Anh", "Thu Hà", "Hoàng Long", "Ngọc Lan", "Văn Tuấn", "Phương Thảo")

@@ -28,7 +28,7 @@ class DemoSetup:
 
 def demo_sites(now: datetime, tz):
     """Three CMS families of the farm, renamed for the demo, serving the demo articles."""
-    from crawlers.farm.sites import ProvincialPaper, TvStation, WordPressCollege
+    from gdnn_monitor.demo.farm.sites import ProvincialPaper, TvStation, WordPressCollege
     from gdnn_monitor.demo.content import demo_articles
 
     articles = demo_articles(now, tz)
@@ -42,7 +42,7 @@ def demo_sites(now: datetime, tz):
 
 @contextmanager
 def running_sites(sites) -> Iterator[list]:
-    from crawlers.farm.server import SiteServer
+    from gdnn_monitor.demo.farm.server import SiteServer
 
     servers = [SiteServer(site, site.ip).start() for site in sites]
     try:
@@ -54,7 +54,7 @@ def running_sites(sites) -> Iterator[list]:
 
 def use_demo_environment(demo_dir: Path, sources_file: Path) -> str:
     """Point this process (and the crawler child it spawns) at the demo database and sources, never the real ones."""
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
     from store.db import reset_engines
 
     database_url = f"sqlite:///{demo_dir / 'demo.sqlite3'}"
@@ -111,8 +111,8 @@ def fill_officer_data(now: datetime, tz) -> str:
 
 def prepare_demo(base: Path, echo=click.echo) -> DemoSetup:
     """Everything before the web app starts: sites up, crawl, classify, officer data. Returns what to print."""
-    from crawlers.run import run_crawl
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.pipeline.crawl import run_crawl
+    from gdnn_monitor.core.settings import get_settings
     from sqlmodel import func, select
     from store.db import session_scope
     from store.models import Item

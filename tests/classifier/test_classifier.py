@@ -118,7 +118,7 @@ def test_load_model_is_cached_and_missing_file_is_a_clear_error(tmp_path):
 
 
 def test_model_path_setting_overrides_the_shipped_model(settings_env, monkeypatch, tmp_path):
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
     from classifier.model import default_model_path
 
     assert default_model_path() == SHIPPED_MODEL

@@ -6,10 +6,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from gdnn_monitor.textnorm import normalize_text
+from gdnn_monitor.core.textnorm import normalize_text
 from store.models import Item
 from tests.crawlers.farm.corpus import TZ
-from crawlers.farm.sites import Expected
+from gdnn_monitor.demo.farm.sites import Expected
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from sqlmodel import select
 
-from crawlers.run import run_crawl
-from gdnn_monitor.errors import EXIT_NETWORK
+from crawlers.engine.run import run_crawl
+from gdnn_monitor.core.errors import EXIT_NETWORK
 from store.db import session_scope
 from store.models import CrawlRunSource, Item, Source
 from tests.crawlers.conftest import isolated_env
@@ -76,7 +76,7 @@ def test_a_crawl_where_no_source_answers_exits_6(farm, tmp_path, monkeypatch):
 
 def test_a_facebook_page_without_token_is_skipped_not_failed(env, monkeypatch):
     monkeypatch.delenv("GDNN_FACEBOOK_TOKEN")
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     get_settings.cache_clear()
     summary = run_crawl(["farm-facebook", "farm-youtube"], trigger="test")
@@ -111,7 +111,7 @@ def test_since_skips_old_feed_and_sitemap_entries_without_fetching_them(env, far
 
 def test_a_rejected_facebook_token_fails_the_source_with_the_graph_api_reason(env, monkeypatch):
     monkeypatch.setenv("GDNN_FACEBOOK_TOKEN", "expired-token")
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     get_settings.cache_clear()
     summary = run_crawl(["farm-facebook"], trigger="test")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import time
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 
 
 def test_starting_a_crawl_log_deletes_crawl_logs_older_than_the_retention(settings_env, monkeypatch):
-    from crawlers.child import _log_file
+    from crawlers.engine.child import _log_file
 
     monkeypatch.setenv("GDNN_CRAWL_LOG_DAYS", "30")
     get_settings.cache_clear()

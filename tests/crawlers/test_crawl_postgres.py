@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from crawlers.run import run_crawl
-from gdnn_monitor.settings import get_settings
+from crawlers.engine.run import run_crawl
+from gdnn_monitor.core.settings import get_settings
 from store.db import reset_engines, session_scope
 from store.models import Item
 from tests.crawlers.conftest import isolated_env

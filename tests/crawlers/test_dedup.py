@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete
 
-from crawlers.dedup import assign_story_id, containment, content_fingerprint, hamming
-from crawlers.extraction import extract_article
+from crawlers.identity.dedup import assign_story_id, containment, content_fingerprint, hamming
+from crawlers.extract.extraction import extract_article
 from store.db import session_scope
 from store.models import Item, Source
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import yaml
 from sqlmodel import select
 
-from crawlers.run import run_crawl
+from crawlers.engine.run import run_crawl
 from store.db import session_scope
 from store.models import Item
 from tests.crawlers.conftest import isolated_env
@@ -21,7 +21,7 @@ def test_a_homepage_only_source_reaches_articles_through_its_sections_and_feed(f
     sources = tmp_path / "homepage-only.yaml"
     sources.write_text(yaml.safe_dump({"sources": [entry]}, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     get_settings.cache_clear()
     farm.clear_hits()
@@ -43,7 +43,7 @@ def test_a_source_page_budget_caps_what_is_fetched(farm, tmp_path, monkeypatch):
     sources.write_text(yaml.safe_dump({"sources": [{**site.source_entry(), "max_pages": 4}]}, allow_unicode=True),
                        encoding="utf-8")
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     get_settings.cache_clear()
     farm.clear_hits()

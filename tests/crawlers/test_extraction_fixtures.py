@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.extraction import extract_article
-from crawlers.extraction_eval import load_fixtures, same_minute, token_f1
+from crawlers.extract.extraction import extract_article
+from crawlers.extract.evaluation import load_fixtures, same_minute, token_f1
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
 DANTRI_HOMEPAGE = Path(__file__).resolve().parents[3] / "shared/data/raw/fixtures/html_dantri/dantri_homepage_2019-06.html"

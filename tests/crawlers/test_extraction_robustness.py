@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.extraction import extract_article
-from crawlers.pagedecode import decode_html
+from crawlers.extract.extraction import extract_article
+from crawlers.extract.pagedecode import decode_html
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 BODY = "".join(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from crawlers.extraction import extract_article
+from crawlers.extract.extraction import extract_article
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PARAGRAPHS = [
@@ -102,8 +102,8 @@ def test_source_credit_is_kept_in_the_body_and_is_not_an_author():
 
 
 def test_sapo_class_names_of_many_vietnamese_cms_are_recognised():
-    from crawlers.lead import find_lead
-    from crawlers.pagedecode import parse_html
+    from crawlers.extract.lead import find_lead
+    from crawlers.extract.pagedecode import parse_html
 
     for classes in ("bold ArticleLead", "nsSap sap clrF", "b-article__lead", "details__summary cms-desc",
                     "the-article-summary", "sapo_detail fr", "knc-sapo", "chapeau", "news-sapo"):

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlmodel import select
 
-from crawlers.run import run_crawl
-from crawlers.urls import is_print_view
-from gdnn_monitor.errors import EXIT_FAILURE
+from gdnn_monitor.pipeline.crawl import run_crawl  # the product's crawl: the engine, then classification
+from crawlers.identity.urls import is_print_view
+from gdnn_monitor.core.errors import EXIT_FAILURE
 from store.db import session_scope
 from store.models import CrawlRun, CrawlRunSource, FeedState, Item, Source
 from tests.crawlers.quality import compare

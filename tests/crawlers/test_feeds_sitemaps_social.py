@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawlers.feeds import parse_feed
-from crawlers.sitemaps import newest_first, parse_sitemap, parse_w3c_datetime, sitemap_body
-from crawlers.social import GraphError, graph_posts_url, parse_graph_posts, youtube_video
+from crawlers.discovery.feeds import parse_feed
+from crawlers.discovery.sitemaps import newest_first, parse_sitemap, parse_w3c_datetime, sitemap_body
+from crawlers.discovery.social import GraphError, graph_posts_url, parse_graph_posts, youtube_video
 from tests.conftest import FIXTURES, SHARED
 
 VNEXPRESS = SHARED / "data" / "raw" / "fixtures" / "rss_vnexpress"

@@ -10,8 +10,8 @@ import signal
 import pytest
 from sqlmodel import select
 
-from crawlers.run import run_crawl
-from gdnn_monitor.settings import get_settings
+from crawlers.engine.run import run_crawl
+from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import CrawlRun, Item, Source
 from tests.crawlers.quality import compare

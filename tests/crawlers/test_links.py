@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.links import article_links, is_article_url, looks_like_article, page_number, pagination_links
-from crawlers.registry import SourceConfig
+from crawlers.discovery.links import article_links, is_article_url, looks_like_article, page_number, pagination_links
+from store.registry import SourceConfig
 from tests.conftest import SHARED
 
 ARTICLES = [

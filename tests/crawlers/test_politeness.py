@@ -8,12 +8,12 @@ from html import escape
 import pytest
 import yaml
 
-from crawlers.middlewares import backoff_delay
-from crawlers.run import run_crawl
+from crawlers.engine.middlewares import backoff_delay
+from crawlers.engine.run import run_crawl
 from tests.crawlers.conftest import isolated_env
 from tests.crawlers.farm.corpus import load_articles
-from crawlers.farm.server import Reply, SiteServer
-from crawlers.farm.sites import Site, page, paragraphs_html
+from gdnn_monitor.demo.farm.server import Reply, SiteServer
+from gdnn_monitor.demo.farm.sites import Site, page, paragraphs_html
 
 
 class TinySite(Site):
@@ -67,7 +67,7 @@ def tiny_sites(tmp_path, monkeypatch):
     sources.write_text(yaml.safe_dump({"sources": [delayed.source_entry(), own_delay.source_entry()]},
                                       allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     get_settings.cache_clear()
     yield delayed, own_delay

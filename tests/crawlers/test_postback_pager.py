@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from crawlers.farm.sites import WebFormsPortal
-from crawlers.links import PostBack, postback_next_page
-from crawlers.run import run_crawl
+from gdnn_monitor.demo.farm.sites import WebFormsPortal
+from crawlers.discovery.links import PostBack, postback_next_page
+from crawlers.engine.run import run_crawl
 from store.db import session_scope
 from store.models import Item
 from tests.crawlers.conftest import isolated_env
@@ -70,7 +70,7 @@ def test_a_since_back_fill_stops_posting_back_at_the_first_page_of_old_articles(
 
 def test_sources_check_recognises_the_postback_pager(env, portal):
     from crawlers.check import check_sources
-    from crawlers.registry import load_sources
+    from store.registry import load_sources
 
     (result,) = check_sources(load_sources().sources)
     listing = next(check for check in result.checks if check.what == "listing")

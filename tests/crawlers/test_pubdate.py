@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.pubdate import find_published, parse_vietnamese_datetime
+from crawlers.extract.pubdate import find_published, parse_vietnamese_datetime
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

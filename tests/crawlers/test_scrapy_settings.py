@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.registry import SourceConfig
-from crawlers.settings import scrapy_settings
-from gdnn_monitor.errors import ConfigError
-from gdnn_monitor.settings import get_settings
+from store.registry import SourceConfig
+from crawlers.engine.settings import scrapy_settings
+from gdnn_monitor.core.errors import ConfigError
+from gdnn_monitor.core.settings import get_settings
 
 SLOW_SITE = SourceConfig(id="cham", name="Chậm", kind="newspaper", homepage="https://www.cham.vn/",
                          feeds=["https://rss.cham.vn/home.rss"], download_delay=3)

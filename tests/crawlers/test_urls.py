@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.urls import canonicalize_url, is_print_view, print_view_target
+from crawlers.identity.urls import canonicalize_url, is_print_view, print_view_target
 
 
 @pytest.mark.parametrize(

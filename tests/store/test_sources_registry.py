@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.registry import SourcesFileError, load_sources
-from gdnn_monitor.settings import SHIPPED_SOURCES
+from store.registry import SourcesFileError, load_sources
+from gdnn_monitor.core.settings import SHIPPED_SOURCES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 

@@ -17,7 +17,7 @@ from store.db import DatabaseError, get_engine, session_scope
 from store.migrate import alembic_config, current_revision
 from store.models import Item, KpiTarget, Review, Source
 from store.sources import sync_sources
-from crawlers.registry import parse_sources
+from store.registry import parse_sources
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 EXPECTED_TABLES = {"source", "item", "classification", "review", "crawlrun", "crawlrunsource", "feedstate", "user",

@@ -15,7 +15,7 @@ from web_helpers import FIXTURES, seed_accounts, seed_items
 @pytest.fixture
 def web_env(settings_env, monkeypatch: pytest.MonkeyPatch):
     """settings_env with the web fixtures' sources file, accounts for each role and the fixture items."""
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     monkeypatch.setenv("GDNN_SOURCES", str(FIXTURES / "sources.yaml"))
     monkeypatch.setenv("GDNN_SECRET_KEY", "test-secret-key-for-sessions")
@@ -28,7 +28,7 @@ def web_env(settings_env, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture
 def web_db_env(db_env, monkeypatch: pytest.MonkeyPatch):
     """web_env on SQLite and on PostgreSQL (the production path)."""
-    from gdnn_monitor.settings import get_settings
+    from gdnn_monitor.core.settings import get_settings
 
     monkeypatch.setenv("GDNN_SOURCES", str(FIXTURES / "sources.yaml"))
     get_settings.cache_clear()

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 from store.counting import is_counted
 from store.db import session_scope
 from store.manual import (MAX_ATTACHMENT_BYTES, Attachment, ManualEntry, ManualEntryError, attachment_path,

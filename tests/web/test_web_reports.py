@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gdnn_monitor.dates import month_bounds, year_bounds
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.dates import month_bounds, year_bounds
+from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.manual import ManualEntry, create_manual_entry
 from store.reports import counted_rows, period_summary, set_target, summarise

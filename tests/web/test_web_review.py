@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from sqlmodel import select
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 from store.counting import is_counted
 from store.db import session_scope
 from store.models import Item, Review

@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from crawlers.registry import load_sources
+from store.registry import load_sources
 from store.db import session_scope
 from store.models import Item, Source
 from store.sources import sync_sources

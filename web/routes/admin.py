@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from gdnn_monitor.errors import UserError
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.errors import UserError
+from gdnn_monitor.core.settings import get_settings
 from store.models import ROLES
 from store.reports import METRICS, list_targets, set_target
 from store.users import create_user, list_users, set_active

@@ -10,8 +10,8 @@ from fastapi.responses import Response
 from sqlalchemy import func
 from sqlmodel import select
 
-from gdnn_monitor.dates import year_bounds
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.dates import year_bounds
+from gdnn_monitor.core.settings import get_settings
 from store.models import Item
 from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, period_summary, progress
 from web.charts import bar_chart, column_chart
@@ -25,8 +25,8 @@ _health_cache: dict[str, tuple[float, object]] = {}
 
 def _source_health() -> tuple[list, str | None]:
     """Source health changes only when a crawl runs; reading the sources file once a minute is plenty."""
-    from crawlers.health import source_health
-    from crawlers.registry import SourcesFileError
+    from gdnn_monitor.pipeline.health import source_health
+    from store.registry import SourcesFileError
 
     settings = get_settings()
     key = f"{settings.sources}|{settings.database_url}"

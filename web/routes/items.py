@@ -8,8 +8,8 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from gdnn_monitor.errors import UserError
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.errors import UserError
+from gdnn_monitor.core.settings import get_settings
 from store.models import GENRES, Item, Source
 from store.reports import THEME_LABELS
 from store.reviews import Decision, decide, history, last_undoable, undo_last

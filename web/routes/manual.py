@@ -9,8 +9,8 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlmodel import select
 
-from gdnn_monitor.errors import UserError
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.errors import UserError
+from gdnn_monitor.core.settings import get_settings
 from store.manual import (MANUAL_CHANNEL_LABELS, MANUAL_SOURCE_ID, Attachment, ManualEntry, attachment_path,
                           create_manual_entry)
 from store.models import GENRES, Item
@@ -71,7 +71,7 @@ def manual_create(request: Request, session: DB, user: Reviewer, title: Annotate
 
 
 def _parse_day(text: str) -> date:
-    from gdnn_monitor.dates import parse_day
+    from gdnn_monitor.core.dates import parse_day
 
     return parse_day(text)
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import select
 
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.settings import get_settings
 from store.models import SOURCE_KINDS, Source
 from store.reports import THEME_LABELS
 from web.deps import DB, AnyUser

@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from gdnn_monitor.dates import parse_month
-from gdnn_monitor.errors import UserError
-from gdnn_monitor.settings import get_settings
+from gdnn_monitor.core.dates import parse_month
+from gdnn_monitor.core.errors import UserError
+from gdnn_monitor.core.settings import get_settings
 from store.reports import counting_rule_text
 from web.deps import DB, AnyUser
 from web.report_files import FORMATS, Period, build_report, render_report, report_filename

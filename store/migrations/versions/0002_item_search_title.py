@@ -7,7 +7,7 @@ Create Date: 2026-11-23 15:10:00
 from alembic import op
 import sqlalchemy as sa
 
-from gdnn_monitor.textnorm import search_index
+from gdnn_monitor.core.textnorm import search_index
 
 revision = '0002'
 down_revision = '0001'

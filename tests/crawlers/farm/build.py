@@ -9,8 +9,8 @@ from pathlib import Path
 import yaml
 
 from tests.crawlers.farm.corpus import load_articles
-from crawlers.farm.server import SiteServer
-from crawlers.farm.sites import (Expected, GovPortal, GraphApi, OldStylePaper, ProvincialPaper, Site,
+from gdnn_monitor.demo.farm.server import SiteServer
+from gdnn_monitor.demo.farm.sites import (Expected, GovPortal, GraphApi, OldStylePaper, ProvincialPaper, Site,
                                        TvStation, WordPressCollege, YouTubeFeed)
 
 DOWN_IP = "127.0.0.7"

@@ -9,8 +9,8 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from crawlers.farm.article import TZ, FarmArticle, slugify  # noqa: F401  (re-exported for the tests)
-from gdnn_monitor.textnorm import normalize_inline, normalize_text
+from gdnn_monitor.demo.farm.article import TZ, FarmArticle, slugify  # noqa: F401  (re-exported for the tests)
+from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
 
 SHARED_CORPUS = Path(__file__).resolve().parents[4] / "shared" / "data" / "raw" / "baomoi_vn_news_magizbox" / \
     "baomoi_subset.jsonl"

@@ -1,0 +1,1 @@
+"""One identity per article: canonical URLs, content fingerprints and story ids for syndicated copies."""

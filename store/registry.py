@@ -1,0 +1,220 @@
+"""The sources file: a declarative list of outlets, validated on load with errors that name file, entry and field."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from gdnn_monitor.core.textnorm import normalize_inline
+
+SourceKind = Literal["newspaper", "tv", "school", "government", "portal", "youtube", "facebook"]
+
+CHANNEL_OF_KIND = {
+    "newspaper": "bao",
+    "tv": "phat_thanh_truyen_hinh",
+    "school": "trang_truong",
+    "government": "cong_thong_tin",
+    "portal": "cong_thong_tin",
+    "youtube": "mang_xa_hoi",
+    "facebook": "mang_xa_hoi",
+}
+CHANNEL_LABELS = {
+    "bao": "Báo in/điện tử",
+    "phat_thanh_truyen_hinh": "Phát thanh - Truyền hình",
+    "trang_truong": "Trang trường",
+    "cong_thong_tin": "Cổng thông tin",
+    "mang_xa_hoi": "Mạng xã hội",
+}
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+_URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+
+
+class SourcesFileError(ValueError):
+    """The sources file cannot be used; the message names the file, the entry and the field."""
+
+
+class SourceConfig(BaseModel):
+    """One entry of the sources file. Unknown keys are refused so that a typo ('feed:') is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    kind: SourceKind
+    province: str | None = None
+    homepage: str | None = None
+    feeds: list[str] = Field(default_factory=list)
+    sitemaps: list[str] = Field(default_factory=list)
+    listings: list[str] = Field(default_factory=list)
+    article_pattern: str | None = None
+    enabled: bool = True
+    youtube_channel_id: str | None = None
+    facebook_page_id: str | None = None
+    download_delay: float | None = Field(default=None, ge=0)
+    max_pages: int | None = Field(default=None, ge=1)
+    listing_depth: int | None = Field(default=None, ge=0)
+    extractor: str | None = None
+    notes: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError("must be a slug of lower-case letters, digits and '-' (example: bao-lang-son)")
+        return value
+
+    @field_validator("name", "province")
+    @classmethod
+    def normalised(cls, value: str | None) -> str | None:
+        return normalize_inline(value) if value is not None else None
+
+    @field_validator("homepage")
+    @classmethod
+    def homepage_is_url(cls, value: str | None) -> str | None:
+        if value is not None and not _URL.match(value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("feeds", "sitemaps", "listings", mode="before")
+    @classmethod
+    def url_list(cls, value: object) -> object:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            for url in value:
+                if not isinstance(url, str) or not _URL.match(url):
+                    raise ValueError(f"{url!r} is not an http(s) URL")
+        return value
+
+    @field_validator("article_pattern")
+    @classmethod
+    def compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"is not a valid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def has_a_way_in(self) -> "SourceConfig":
+        """An enabled source must say where to start; a social source must say which channel or page."""
+        if self.kind == "youtube" and self.enabled and not (self.youtube_channel_id or self.feeds):
+            raise ValueError("a youtube source needs youtube_channel_id (or a feed URL)")
+        if self.kind == "facebook" and self.enabled and not self.facebook_page_id:
+            raise ValueError("a facebook source needs facebook_page_id")
+        if self.kind not in ("youtube", "facebook") and self.enabled and not (
+            self.homepage or self.feeds or self.sitemaps or self.listings
+        ):
+            raise ValueError("an enabled source needs at least one of homepage, feeds, sitemaps, listings")
+        return self
+
+    @property
+    def channel(self) -> str:
+        return CHANNEL_OF_KIND[self.kind]
+
+    @property
+    def youtube_feed(self) -> str | None:
+        if self.youtube_channel_id:
+            return f"https://www.youtube.com/feeds/videos.xml?channel_id={self.youtube_channel_id}"
+        return None
+
+    @property
+    def article_regex(self) -> re.Pattern[str] | None:
+        return re.compile(self.article_pattern) if self.article_pattern else None
+
+
+class Registry(BaseModel):
+    """All sources of one file, in file order."""
+
+    path: Path
+    sources: list[SourceConfig]
+
+    def enabled(self) -> list[SourceConfig]:
+        return [source for source in self.sources if source.enabled]
+
+    def get(self, source_id: str) -> SourceConfig:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        hint = difflib.get_close_matches(source_id, [s.id for s in self.sources], n=1)
+        raise SourcesFileError(
+            f"{self.path}: no source with id {source_id!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        )
+
+    def select(self, ids: list[str] | tuple[str, ...] | None) -> list[SourceConfig]:
+        """The named sources (even if disabled: naming one is explicit), or every enabled one."""
+        return [self.get(i) for i in ids] if ids else self.enabled()
+
+
+def _describe(error: dict, entry: object) -> str:
+    location = [str(part) for part in error["loc"]]
+    field = location[0] if location else "(entry)"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        hint = difflib.get_close_matches(field, list(SourceConfig.model_fields), n=1)
+        message = "unknown key" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    elif error["type"] == "literal_error":
+        message = f"must be one of {', '.join(SourceKind.__args__)}; got {error.get('input')!r}"
+    return f"field {'.'.join(location) or '(entry)'}: {message}"
+
+
+def _entry_label(index: int, entry: object) -> str:
+    entry_id = entry.get("id") if isinstance(entry, dict) else None
+    return f"entry {index + 1}" + (f" (id {entry_id!r})" if entry_id else "")
+
+
+def parse_sources(text: str, path: Path) -> Registry:
+    """Validate every entry and report all problems at once, so an admin fixes the file in one go."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SourcesFileError(f"{path}:{where} is not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("sources"), list):
+        raise SourcesFileError(f"{path}: expected a top-level 'sources:' list")
+    problems: list[str] = []
+    sources: list[SourceConfig] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(document["sources"]):
+        label = _entry_label(index, entry)
+        if not isinstance(entry, dict):
+            problems.append(f"{path}: {label}: expected a mapping of keys, got {type(entry).__name__}")
+            continue
+        try:
+            source = SourceConfig.model_validate(entry)
+        except ValidationError as exc:
+            problems.extend(f"{path}: {label}: {_describe(error, entry)}" for error in exc.errors())
+            continue
+        if source.id in seen:
+            problems.append(f"{path}: {label}: field id: {source.id!r} is already used by entry {seen[source.id] + 1}")
+            continue
+        seen[source.id] = index
+        sources.append(source)
+    if problems:
+        raise SourcesFileError("\n".join(problems))
+    return Registry(path=path, sources=sources)
+
+
+def load_sources(path: Path | str | None = None) -> Registry:
+    """Read the sources file named in settings (GDNN_SOURCES) or the given path."""
+    from gdnn_monitor.core.settings import get_settings
+
+    path = Path(path) if path else Path(get_settings().sources)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise SourcesFileError(f"{path}: sources file not found (set GDNN_SOURCES to its path)") from exc
+    except UnicodeDecodeError as exc:
+        raise SourcesFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    return parse_sources(text, path)
