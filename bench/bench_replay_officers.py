@@ -8,7 +8,9 @@ crawler does); the officer decides every review-zone item — confirmed or rejec
 from the item's label, through the store's review API (store.reviews.decide); then the model is retrained on
 everything it had plus all reviews so far (classifier.data.read_reviews + classifier.train.train_model: what
 `gdnn-monitor classifier train --with-reviews` runs). Printed per month, on that month's batch before the model has
-seen any of it: items sent to review, auto-accept precision, GDNN items lost in the reject zone, F1 at the label cut.
+seen any of it: items sent to review, auto-accept precision, GDNN items lost in the reject zone, F1 at the label cut —
+and, beside it, the same numbers for the first model (trained before any review) on the same batch, so the effect of
+the reviews is not confused with one month's batch being easier than another's.
 
 The dev items are the stream, so they cannot also be the labelled set whose cross-validation sets the thresholds:
 here the guide-checked raw-corpus items (classifier/labels/guide_checked.jsonl) play that role, and raw negatives plus
@@ -81,16 +83,17 @@ def officer_decides(session, items: list, batch: list) -> int:
     return decided
 
 
-def month_metrics(items: list, batch: list, label_cut: float) -> dict:
+def month_metrics(predictions: list, batch: list, label_cut: float) -> dict:
+    """Zones, precision, losses and F1 of one month's predictions (stored Items or Predictions) against the labels."""
     import numpy as np
 
     from classifier.train import binary_metrics
 
     labels = np.array([e.gdnn for e in batch])
-    zones = np.array([item.zone for item in items])
-    scores = np.array([item.gdnn_score for item in items])
+    zones = np.array([p.zone for p in predictions])
+    scores = np.array([p.gdnn_score for p in predictions])
     accepted = zones == "accept"
-    themed = [(e.theme, item.theme) for e, item in zip(batch, items) if e.gdnn == 1 and item.zone != "reject"]
+    themed = [(e.theme, p.theme) for e, p in zip(batch, predictions) if e.gdnn == 1 and p.zone != "reject"]
     return {
         "items": len(batch), "gdnn": int(labels.sum()),
         "review": int((zones == "review").sum()), "review_share": round(float((zones == "review").mean()), 4),
@@ -127,13 +130,18 @@ def replay(months: int, folds: int, repeats: int, review_weight: float) -> list[
             session.add(Source(id="replay", name="Báo thử nghiệm", kind="newspaper"))
         reviews: list = []
         started = time.perf_counter()
-        model = train(checked, negatives, reviews, folds, repeats)
+        model = first = train(checked, negatives, reviews, folds, repeats)
         for month, batch in enumerate(batches, start=1):
             with session_scope(url) as session:
                 items = store_and_classify(session, batch, model, month)
                 row = {"month": month, "model": model.version, "reviews_trained_on": len(reviews),
                        **month_metrics(items, batch, model.thresholds.gdnn)}
                 row["decided"] = officer_decides(session, items, batch)
+            # the same month as the first model (no reviews) sees it: what the reviews changed, batch for batch
+            frozen = month_metrics(first.predict([{"title": e.title, "text": e.text, "channel": "bao"} for e in batch]),
+                                   batch, first.thresholds.gdnn)
+            row["without_reviews"] = {key: frozen[key] for key in ("review", "review_share", "accept_precision",
+                                                                   "gdnn_lost", "f1", "theme_accuracy")}
             with session_scope(url) as session:
                 reviews = read_reviews(session)
             row["seconds"] = round(time.perf_counter() - started, 1)
@@ -146,12 +154,16 @@ def replay(months: int, folds: int, repeats: int, review_weight: float) -> list[
 
 
 def format_row(row: dict) -> str:
+    frozen = row["without_reviews"]
     precision = "-" if row["accept_precision"] is None else f"{row['accept_precision']:.3f}"
     return (f"month {row['month']}: {row['items']} items ({row['gdnn']} GDNN), model trained on "
             f"{row['reviews_trained_on']} reviews | review zone {row['review']} ({row['review_share']:.1%}) | "
             f"accepted {row['accepted']}, precision {precision} | GDNN lost {row['gdnn_lost']} "
             f"({row['gdnn_lost_share']:.1%}) | F1 {row['f1']:.3f} | theme {row['theme_accuracy']} | "
-            f"officer decided {row['decided']} | {row['seconds']:.0f} s")
+            f"officer decided {row['decided']} | {row['seconds']:.0f} s\n"
+            f"         first model (no reviews) on the same batch: review zone {frozen['review']} "
+            f"({frozen['review_share']:.1%}), precision {frozen['accept_precision']}, GDNN lost {frozen['gdnn_lost']}, "
+            f"F1 {frozen['f1']:.3f}, theme {frozen['theme_accuracy']}")
 
 
 def main() -> None:

@@ -270,6 +270,7 @@ RULING_LEXICON: dict[str, tuple[str, ...]] = {
     "labour_law": ("hợp đồng lao động", "bồi thường chi phí đào tạo", "hoàn trả chi phí đào tạo",
                    "chi phí đào tạo", "bộ luật lao động", "người sử dụng lao động", "luật sư tư vấn"),
 }
+RULING_TEXT_CHARS = 3000  # enough to see the item's subject; regexes over whole long articles cost throughput
 _RULING_PATTERNS = {
     name: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)",
                      re.IGNORECASE)
@@ -287,7 +288,7 @@ def ruling_features(document: str) -> list[float]:
     """Per ruling group: hits in the headline, log hits in the lead, log hits overall; then, for the pairs a ruling
     weighs together, whether both occur in headline + lead."""
     title, text = split_item(document)
-    title, lead, whole = title.lower(), text[:LEAD_CHARS].lower(), f"{title}\n{text}".lower()
+    title, lead, whole = title.lower(), text[:LEAD_CHARS].lower(), f"{title}\n{text[:RULING_TEXT_CHARS]}".lower()
     row: list[float] = []
     top: dict[str, bool] = {"vocational": bool(_VOCATIONAL.search(title) or _VOCATIONAL.search(lead))}
     for name, pattern in _RULING_PATTERNS.items():

@@ -42,10 +42,11 @@ EDUCATION_JOBS_TOPICS = ("Giáo dục và Việc làm - Giáo dục", "Giáo d�
 PROXY_PER_CORPUS = 500
 UNSURE_WEIGHT = 0.25  # items the dev labeller marked unsure: a third are GDNN, so they teach the boundary weakly
 GUIDE_CHECKED_WEIGHT = 1.0
+THEME_HAND_WEIGHT = 2.0  # in the theme model, the dev labeller's and officers' themes against guide-checked ones (1)
 REVIEW_WEIGHT = 1.0  # an officer's decision on an item of the province's own stream, against a dev.jsonl item
 SVM_C = 10.0
 LEXICON_WEIGHT = 0.1  # scale of the guide-term block against TF-IDF; 0.1 beat 0.3 on six CV shuffles (MODEL.md)
-RULING_WEIGHT = 0.0  # scale of the rulings' term groups (GUIDE.md rulings 1-11); 0 leaves them out
+RULING_WEIGHT = 0.3  # scale of the rulings' term groups (GUIDE.md rulings 1-11) against TF-IDF; 0 leaves them out
 CLASS_WEIGHT: str | dict | None = "balanced"
 NGRAM_MIN_DF = 3
 ACCEPT_PRECISION = 0.98  # auto-accepted items are counted without a reader: at most 1 in 50 wrong
@@ -157,10 +158,14 @@ def fit_relevance(examples: list[Example], analyzer=syllable_analyzer) -> Pipeli
 
 
 def fit_theme(examples: list[Example]) -> Pipeline | None:
+    """Themes are learned from every GDNN item; the dev labeller's and officers' themes (the convention the reports
+    follow) count THEME_HAND_WEIGHT against the guide-checked ones (another hand's reading of the definitions)."""
     positives = [e for e in examples if e.gdnn == 1 and e.theme]
     if len({e.theme for e in positives}) < 2:
         return None
-    return theme_pipeline().fit([join_item(e.title, e.text) for e in positives], [e.theme for e in positives])
+    weights = np.array([1.0 if e.origin == "guide_checked" else THEME_HAND_WEIGHT for e in positives])
+    return theme_pipeline().fit([join_item(e.title, e.text) for e in positives], [e.theme for e in positives],
+                                svm__sample_weight=weights)
 
 
 def cross_validate(data: TrainingData, analyzer=syllable_analyzer, folds: int = CV_FOLDS,
@@ -214,8 +219,13 @@ def choose_thresholds(labels: np.ndarray, scores: np.ndarray, acceptable: np.nda
         accept = float(t)
     accept = max(accept, gdnn)
     reject, without_cue = _reject_cuts(labels, scores, cues, ceiling=gdnn)
-    return Thresholds(gdnn=round(gdnn, 4), accept_from=round(accept, 4), reject_below=round(reject, 4),
-                      reject_without_cue_below=None if without_cue is None else round(without_cue, 4))
+    return Thresholds(gdnn=round(gdnn, 4), accept_from=round(accept, 4), reject_below=_floor4(reject),
+                      reject_without_cue_below=None if without_cue is None else _floor4(without_cue))
+
+
+def _floor4(cut: float) -> float:
+    """A reject cut rounded down, so rounding never moves a positive it spared into the reject zone."""
+    return float(np.floor(cut * 10_000) / 10_000)
 
 
 def _reject_cuts(labels: np.ndarray, scores: np.ndarray, cues: np.ndarray | None,
@@ -230,7 +240,7 @@ def _reject_cuts(labels: np.ndarray, scores: np.ndarray, cues: np.ndarray | None
     if cues is None:
         return plain, None
     best = (int((scores < plain).sum()), plain, None)
-    for without_cue in np.unique(np.round(scores[(~cues) & (scores < ceiling)], 4)):
+    for without_cue in np.unique(scores[(~cues) & (scores < ceiling)]):
         rejected_without_cue = (~cues) & (scores < without_cue)
         lost_there = int((rejected_without_cue & (labels == 1)).sum())
         if lost_there > budget:
@@ -330,6 +340,7 @@ def training_recipe() -> dict:
     never mistaken for the one that classified stored items."""
     return {"unsure": UNSURE_WEIGHT, "guide_checked": GUIDE_CHECKED_WEIGHT, "svm_c": SVM_C,
             "class_weight": CLASS_WEIGHT, "ngram_min_df": NGRAM_MIN_DF, "lexicon_weight": LEXICON_WEIGHT, "review": REVIEW_WEIGHT,
+            "theme_hand": THEME_HAND_WEIGHT,
             "ruling_weight": RULING_WEIGHT,
             "max_body_syllables": MAX_BODY_SYLLABLES, "theme_body_syllables": THEME_BODY_SYLLABLES}
 

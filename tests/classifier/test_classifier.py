@@ -28,14 +28,19 @@ def _items(examples: list[dict]) -> list[dict]:
 
 
 def test_predict_returns_one_calibrated_prediction_per_item(shipped_model, examples):
+    from classifier.features import has_vocational_cue, join_item
+
     predictions = shipped_model.predict(_items(examples))
     assert len(predictions) == len(examples)
     assert shipped_model.predict([]) == []
-    for prediction in predictions:
+    for item, prediction in zip(_items(examples), predictions):
         assert isinstance(prediction, Prediction)
         assert 0.0 <= prediction.gdnn_score <= 1.0
         assert prediction.zone in {"accept", "review", "reject"}
-        assert prediction.zone == shipped_model.thresholds.zone(prediction.gdnn_score)
+        cue = has_vocational_cue(join_item(item["title"], item["text"]))
+        expected = shipped_model.thresholds.zone(prediction.gdnn_score, cue)
+        assert prediction.zone == ("review" if expected == "accept" and prediction.tone == "negative" else expected)
+        assert prediction.tone in ({"negative", "neutral"} if prediction.zone != "reject" else {None})
         assert prediction.gdnn == (prediction.gdnn_score >= shipped_model.thresholds.gdnn)
         assert prediction.activity_group is None or 1 <= prediction.activity_group <= 8
         if prediction.zone == "reject":
@@ -48,6 +53,8 @@ def test_predict_returns_one_calibrated_prediction_per_item(shipped_model, examp
 def test_thresholds_are_ordered_reject_below_gdnn_below_accept(shipped_model):
     t = shipped_model.thresholds
     assert 0.0 < t.reject_below <= t.gdnn <= t.accept_from <= 1.0
+    if t.reject_without_cue_below is not None:
+        assert t.reject_below <= t.reject_without_cue_below <= t.gdnn
 
 
 def test_a_review_zone_item_is_explained_by_what_argues_for_gdnn(shipped_model, examples):
@@ -399,3 +406,33 @@ def test_a_retuned_recipe_gets_a_new_model_version_on_the_same_data(monkeypatch)
     assert train.model_version(data) == before
     monkeypatch.setattr(train, "LEXICON_WEIGHT", train.LEXICON_WEIGHT * 2)
     assert train.model_version(data) != before
+
+
+def test_zones_reject_a_low_score_without_vocational_cue_but_keep_one_with_a_cue_for_review():
+    from classifier.model import Thresholds
+
+    t = Thresholds(gdnn=0.5, accept_from=0.9, reject_below=0.01, reject_without_cue_below=0.05)
+    assert t.zone(0.03, vocational_cue=False) == "reject"
+    assert t.zone(0.03, vocational_cue=True) == "review"
+    assert t.zone(0.005, vocational_cue=True) == "reject"
+    assert t.zone(0.95, vocational_cue=False) == "accept"
+    assert Thresholds(gdnn=0.5, accept_from=0.9, reject_below=0.01).zone(0.03, vocational_cue=False) == "review"
+
+
+def test_chosen_zones_keep_accept_precision_and_lose_at_most_the_allowed_positives():
+    import numpy as np
+
+    from classifier.train import ACCEPT_PRECISION, REJECT_MAX_LOST, choose_thresholds, zones_of
+
+    rng = np.random.default_rng(3)
+    labels = np.r_[np.ones(200, dtype=int), np.zeros(800, dtype=int)]
+    scores = np.clip(np.r_[rng.beta(5, 2, 200), rng.beta(1, 6, 800)], 0, 1)
+    cues = np.r_[np.ones(200, dtype=bool), rng.random(800) < 0.3]
+    acceptable = rng.random(1000) > 0.05
+    t = choose_thresholds(labels, scores, acceptable, cues)
+    zones = zones_of(scores, t, acceptable, cues)
+    assert labels[zones == "accept"].mean() >= ACCEPT_PRECISION
+    assert labels[zones == "reject"].sum() <= np.floor(REJECT_MAX_LOST * 200)
+    assert not ((zones == "accept") & ~acceptable).any()
+    plain = choose_thresholds(labels, scores, acceptable)
+    assert (zones == "review").sum() <= (zones_of(scores, plain, acceptable) == "review").sum()
