@@ -1,6 +1,7 @@
 """Learning from officers, replayed: does the model send fewer items to review as officers' decisions accumulate?
 
-Usage: python bench/bench_replay_officers.py [--months 4] [--review-weight 1] [--folds 3] [--repeats 1] [--json OUT]
+Usage: python bench/bench_replay_officers.py [--months 4] [--review-weight W] [--folds 3] [--repeats 1]
+                                            [--reviews-only-as-training] [--json OUT]
 
 The hand-labelled dev.jsonl items arrive as a stream of monthly batches (seeded, each month with the same share of
 GDNN items). Each month the current model classifies the batch into a real SQLite store (classifier.apply, as the
@@ -106,13 +107,19 @@ def month_metrics(predictions: list, batch: list, label_cut: float) -> dict:
     }
 
 
-def train(checked: list, negatives: list, reviews: list, folds: int, repeats: int):
+def train(checked: list, negatives: list, reviews: list, folds: int, repeats: int, reviews_in_cv: bool):
+    """With reviews_in_cv the officers' decisions are also scored in cross-validation, so the zone cuts are set on
+    the province's own items too (as `train --with-reviews` does); without, they only add training items."""
     from classifier.train import TrainingData, train_model
 
-    return train_model(TrainingData(labelled=checked, extra=[*negatives, *reviews]), folds=folds, repeats=repeats)
+    if reviews_in_cv:
+        data = TrainingData(labelled=[*checked, *reviews], extra=negatives)
+    else:
+        data = TrainingData(labelled=checked, extra=[*negatives, *reviews])
+    return train_model(data, folds=folds, repeats=repeats)
 
 
-def replay(months: int, folds: int, repeats: int, review_weight: float) -> list[dict]:
+def replay(months: int, folds: int, repeats: int, review_weight: float, reviews_in_cv: bool) -> list[dict]:
     import classifier.train as training
     from classifier.data import DEFAULT_DEV, DEFAULT_RAW, read_reviews
     from store.db import reset_engines, session_scope
@@ -130,7 +137,7 @@ def replay(months: int, folds: int, repeats: int, review_weight: float) -> list[
             session.add(Source(id="replay", name="Báo thử nghiệm", kind="newspaper"))
         reviews: list = []
         started = time.perf_counter()
-        model = first = train(checked, negatives, reviews, folds, repeats)
+        model = first = train(checked, negatives, reviews, folds, repeats, reviews_in_cv)
         for month, batch in enumerate(batches, start=1):
             with session_scope(url) as session:
                 items = store_and_classify(session, batch, model, month)
@@ -148,7 +155,7 @@ def replay(months: int, folds: int, repeats: int, review_weight: float) -> list[
             rows.append(row)
             print(format_row(row), flush=True)
             if month < months:
-                model = train(checked, negatives, reviews, folds, repeats)
+                model = train(checked, negatives, reviews, folds, repeats, reviews_in_cv)
         reset_engines()
     return rows
 
@@ -173,6 +180,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--review-weight", type=float, default=None,
                         help="weight of an officer's decision in training (default: the recipe's REVIEW_WEIGHT)")
+    parser.add_argument("--reviews-only-as-training", action="store_true",
+                        help="do not score reviews in cross-validation (the zone cuts then ignore them)")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON here")
     args = parser.parse_args()
     from classifier.data import DEFAULT_DEV
@@ -181,9 +190,10 @@ def main() -> None:
     if not DEFAULT_DEV.is_file():
         sys.exit(f"{DEFAULT_DEV} not found: the replay needs the hand-labelled items (../shared/data/labeled)")
     weight = REVIEW_WEIGHT if args.review_weight is None else args.review_weight
+    in_cv = not args.reviews_only_as_training
     print(f"replaying {DEFAULT_DEV.name} as {args.months} monthly batches; CV {args.folds} x {args.repeats}; "
-          f"review weight {weight}", flush=True)
-    rows = replay(args.months, args.folds, args.repeats, weight)
+          f"review weight {weight}; reviews {'scored in CV' if in_cv else 'training-only'}", flush=True)
+    rows = replay(args.months, args.folds, args.repeats, weight, in_cv)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -126,7 +126,9 @@ def predict_command(model_path: Path | None) -> None:
     def flush() -> None:
         for row, prediction in zip(batch, model.predict(batch)):
             out = {"id": row["id"], "gdnn_score": prediction.gdnn_score, "gdnn": prediction.gdnn,
-                   "theme": prediction.theme, "zone": prediction.zone, "explanation": prediction.explanation}
+                   "theme": prediction.theme, "zone": prediction.zone, "explanation": prediction.explanation,
+                   "activity_group": prediction.activity_group, "tone": prediction.tone,
+                   "tone_phrases": prediction.tone_phrases}
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         sys.stdout.flush()
         batch.clear()
