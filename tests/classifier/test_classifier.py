@@ -17,9 +17,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "classifier" / "ex
 
 THEMES = {"tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep"}
 SHARED_DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "labeled" / "dev.jsonl"
-# Pinned just under the shipped model's cross-validated numbers (F1 0.855 / 0.848, theme accuracy 0.798 / 0.782 on
-# dev.jsonl, see MODEL.md): a retrained model that does worse than this must not ship.
+# Pinned just under the shipped model's cross-validated numbers on the settled dev.jsonl (F1 0.860 / 0.850, on sure
+# items 0.898 / 0.899, theme accuracy 0.790 / 0.775, see MODEL.md): a retrained model that does worse must not ship.
 MIN_CV_F1 = 0.84
+MIN_CV_F1_SURE = 0.88
 MIN_THEME_ACCURACY = 0.77
 
 
@@ -150,7 +151,8 @@ def test_cli_predict_reports_bad_lines_with_their_number_and_keeps_the_good_ones
     assert result.exit_code != 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["id"] for row in out] == ["a", "d"]
-    assert set(out[0]) == {"id", "gdnn_score", "gdnn", "theme", "zone", "explanation"}
+    assert set(out[0]) == {"id", "gdnn_score", "gdnn", "theme", "zone", "explanation", "activity_group", "tone",
+                           "tone_phrases"}
     assert out[0]["gdnn"] is True and out[1]["gdnn"] is False
     assert "line 2" in result.stderr and "line 3" in result.stderr and "title" in result.stderr
 
@@ -305,8 +307,14 @@ def test_shipped_model_cross_validated_quality_is_at_least_the_pinned_minimum(sh
     for run in metrics["cv"]:
         assert run["f1"] >= MIN_CV_F1
         assert run["f1"] > metrics["baseline_any_strong_term"]["f1"] + 0.2
+    for run in metrics["cv_sure_only"]:
+        assert run["f1"] >= MIN_CV_F1_SURE
     assert min(metrics["theme_accuracy"]) >= MIN_THEME_ACCURACY
-    assert metrics["zones_oof"]["accept"]["precision"] >= 0.95
+    zones = metrics["zones_oof_per_repeat"]
+    accepted = sum(z["accept"]["items"] for z in zones)
+    assert sum(z["accept"]["positives"] for z in zones) / accepted >= 0.98  # the accept cut's promise, pooled
+    for zone in zones:
+        assert zone["reject"]["share_of_positives"] <= 0.01
 
 
 @pytest.mark.skipif(not SHARED_DEV.is_file(), reason=f"{SHARED_DEV} absent: quality was checked when the model was "
