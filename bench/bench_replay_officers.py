@@ -1,7 +1,7 @@
 """Learning from officers, replayed: does the model send fewer items to review as officers' decisions accumulate?
 
 Usage: python bench/bench_replay_officers.py [--months 4] [--review-weight W] [--folds 3] [--repeats 1]
-                                            [--reviews-only-as-training] [--json OUT]
+                                            [--reviews-in-cv] [--json OUT]
 
 The hand-labelled dev.jsonl items arrive as a stream of monthly batches (seeded, each month with the same share of
 GDNN items). Each month the current model classifies the batch into a real SQLite store (classifier.apply, as the
@@ -108,8 +108,8 @@ def month_metrics(predictions: list, batch: list, label_cut: float) -> dict:
 
 
 def train(checked: list, negatives: list, reviews: list, folds: int, repeats: int, reviews_in_cv: bool):
-    """With reviews_in_cv the officers' decisions are also scored in cross-validation, so the zone cuts are set on
-    the province's own items too (as `train --with-reviews` does); without, they only add training items."""
+    """Reviews are training-only items, as `train --with-reviews` uses them; with reviews_in_cv they are also scored in
+    cross-validation, so the zone cuts are set on the province's own items too (tried; see MODEL.md)."""
     from classifier.train import TrainingData, train_model
 
     if reviews_in_cv:
@@ -180,8 +180,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--review-weight", type=float, default=None,
                         help="weight of an officer's decision in training (default: the recipe's REVIEW_WEIGHT)")
-    parser.add_argument("--reviews-only-as-training", action="store_true",
-                        help="do not score reviews in cross-validation (the zone cuts then ignore them)")
+    parser.add_argument("--reviews-in-cv", action="store_true",
+                        help="also score the reviews in cross-validation, so they set the zone cuts (measured: no gain)")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON here")
     args = parser.parse_args()
     from classifier.data import DEFAULT_DEV
@@ -190,7 +190,7 @@ def main() -> None:
     if not DEFAULT_DEV.is_file():
         sys.exit(f"{DEFAULT_DEV} not found: the replay needs the hand-labelled items (../shared/data/labeled)")
     weight = REVIEW_WEIGHT if args.review_weight is None else args.review_weight
-    in_cv = not args.reviews_only_as_training
+    in_cv = args.reviews_in_cv
     print(f"replaying {DEFAULT_DEV.name} as {args.months} monthly batches; CV {args.folds} x {args.repeats}; "
           f"review weight {weight}; reviews {'scored in CV' if in_cv else 'training-only'}", flush=True)
     rows = replay(args.months, args.folds, args.repeats, weight, in_cv)
