@@ -124,3 +124,27 @@ def test_activity_groups_agree_with_the_labels_of_the_gdnn_dev_items():
     right = sum(infer_activity_group(items[row["uid"]]["title"], items[row["uid"]]["text"], "bao")
                 == row["activity_group"] for row in labels)
     assert right / len(labels) >= 0.9
+
+
+def test_classifying_stored_items_records_tone_phrases_and_the_channels_activity_group(settings_env, shipped_model):
+    from sqlmodel import select
+
+    from classifier import classify_items
+    from store.db import session_scope
+    from store.models import Classification, Item, Source
+
+    with session_scope() as session:
+        session.add(Source(id="truong-cd", name="Trường CĐ", kind="school"))
+        session.flush()
+        session.add(Item(url="https://truong.example.vn/1.html", source_id="truong-cd", channel="trang_truong",
+                         title="Hiệu trưởng Trường Cao đẳng nghề bị cảnh cáo vì sai phạm trong tuyển sinh",
+                         text="Thanh tra tỉnh kết luận Trường Cao đẳng nghề có sai phạm trong tuyển sinh trình độ cao "
+                              "đẳng, trung cấp và đào tạo nghề; hiệu trưởng bị kỷ luật cảnh cáo."))
+    with session_scope() as session:
+        classify_items(session, session.exec(select(Item)).all(), shipped_model)
+    with session_scope() as session:
+        item = session.exec(select(Item)).one()
+        assert item.zone == "review" and item.tone == "negative"
+        assert "sai phạm" in json.loads(item.tone_phrases)
+        assert item.activity_group == 4  # a school's own site, no activity named
+        assert session.exec(select(Classification.tone)).one() == "negative"
