@@ -11,8 +11,9 @@ BATCH = 256
 
 
 def item_input(item) -> dict:
-    """What the model reads from a stored item: the headline and the body (or the summary of a short post)."""
-    return {"title": item.title or "", "text": item.text or item.summary or ""}
+    """What the model reads from a stored item: the headline, the body (or the summary of a short post) and the
+    channel it was published on (the activity group of an item that names no activity)."""
+    return {"title": item.title or "", "text": item.text or item.summary or "", "channel": item.channel}
 
 
 def apply_prediction(session, item, prediction: Prediction, version: str) -> None:
@@ -26,6 +27,8 @@ def apply_prediction(session, item, prediction: Prediction, version: str) -> Non
     item.activity_group = prediction.activity_group
     item.zone = prediction.zone
     item.explanation = explanation
+    item.tone = prediction.tone
+    item.tone_phrases = json.dumps(prediction.tone_phrases, ensure_ascii=False) if prediction.tone else None
     item.model_version = version
     session.add(item)
     session.add(
@@ -38,6 +41,7 @@ def apply_prediction(session, item, prediction: Prediction, version: str) -> Non
             activity_group=prediction.activity_group,
             zone=prediction.zone,
             explanation=explanation,
+            tone=prediction.tone,
         )
     )
 

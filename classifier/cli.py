@@ -235,6 +235,9 @@ def predict_command(model_path: Path | None) -> None:
                 "theme": prediction.theme,
                 "zone": prediction.zone,
                 "explanation": prediction.explanation,
+                "activity_group": prediction.activity_group,
+                "tone": prediction.tone,
+                "tone_phrases": prediction.tone_phrases,
             }
             sys.stdout.write(json.dumps(out, ensure_ascii=False, allow_nan=False) + "\n")
         sys.stdout.flush()

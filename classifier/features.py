@@ -162,8 +162,8 @@ _GROUP_PATTERNS = {
 
 
 def lexicon_pattern(group: str) -> re.Pattern[str]:
-    """The terms of one lexicon group as a case-insensitive pattern (explanations highlight them)."""
-    return _GROUP_PATTERNS[group]
+    """The terms of one lexicon or ruling group as a case-insensitive pattern (explanations highlight them)."""
+    return _GROUP_PATTERNS[group] if group in _GROUP_PATTERNS else _RULING_PATTERNS[group]
 
 
 _VOCATIONAL_GROUPS = {index for index, name in enumerate(LEXICON) if name in ("strong", "levels", "skills")}
@@ -335,3 +335,233 @@ class ThemeCueFeatures(_HandFeatures):
 
     def __init__(self, weight: float = 0.5):
         self.weight = weight
+
+
+# Term groups from the guide's rulings on borderline cases (GUIDE.md, rulings 1-11): the kinds of item the rulings
+# settle, each with the cue that decides it. Terms come from the rulings' wording, not from misclassified dev items.
+RULING_LEXICON: dict[str, tuple[str, ...]] = {
+    # 10: driving schools and their courses are vocational training; licence tests and traffic rules are not
+    "driving": (
+        "đào tạo lái xe",
+        "dạy lái xe",
+        "học lái xe",
+        "trung tâm đào tạo lái xe",
+        "trường dạy lái xe",
+        "giáo viên dạy lái xe",
+        "học viên lái xe",
+        "cơ sở đào tạo lái xe",
+        "trường lái",
+        "dạy lái",
+    ),
+    "licence": (
+        "sát hạch lái xe",
+        "giấy phép lái xe",
+        "bằng lái",
+        "thi bằng lái",
+        "an toàn giao thông",
+        "vi phạm giao thông",
+        "luật giao thông",
+    ),
+    # 3: short training for work in a trade is GDNN even without a level; professional / official courses are not
+    "short_course": (
+        "lớp tập huấn",
+        "khóa đào tạo",
+        "lớp đào tạo",
+        "đào tạo kỹ năng",
+        "bồi dưỡng kỹ năng",
+        "nâng cao tay nghề",
+        "lớp học nghề",
+        "khóa học nghề",
+        "đào tạo ngắn hạn",
+        "đào tạo lại",
+        "lớp dạy nghề",
+        "cho người lao động",
+        "cho công nhân",
+        "cho lao động",
+    ),
+    "professional": (
+        "hội thảo",
+        "bác sĩ",
+        "luật sư",
+        "nhà báo",
+        "công chức",
+        "chứng chỉ hành nghề",
+        "cán bộ quản lý",
+        "đại biểu",
+    ),
+    # 5: vocational study abroad and training for work abroad are GDNN; university study abroad and recruitment not
+    "abroad_training": (
+        "du học nghề",
+        "học nghề ở nước ngoài",
+        "đào tạo định hướng",
+        "giáo dục định hướng",
+        "đi làm việc ở nước ngoài",
+        "thực tập sinh",
+        "tiếng nhật",
+        "tiếng hàn",
+        "tiếng đức",
+    ),
+    "abroad_other": ("du học", "visa", "thị thực", "học bổng du học", "tuyển dụng lao động", "môi giới"),
+    # 6: vocational education abroad counts only with a Vietnamese angle
+    "foreign": (
+        "trung quốc",
+        "nhật bản",
+        "hàn quốc",
+        "hoa kỳ",
+        "nước mỹ",
+        "người mỹ",
+        "nước đức",
+        "singapore",
+        "malaysia",
+        "thái lan",
+        "ấn độ",
+        "australia",
+        "châu âu",
+        "campuchia",
+        "lào",
+        "philippines",
+        "indonesia",
+        "nước anh",
+        "pháp",
+        "canada",
+    ),
+    "vietnam": ("việt nam", "người việt", "trong nước", "của ta", "nước ta", "tỉnh", "thành phố", "huyện"),
+    # 4: scandals, discipline, fraud, fake certificates, closures at a vocational school are GDNN (co_so)
+    "bad_news": (
+        "sai phạm",
+        "vi phạm",
+        "kỷ luật",
+        "cảnh cáo",
+        "khiển trách",
+        "cách chức",
+        "gian lận",
+        "lừa đảo",
+        "bằng giả",
+        "chứng chỉ giả",
+        "giả mạo",
+        "giải thể",
+        "đóng cửa",
+        "bỏ hoang",
+        "lãng phí",
+        "khuất tất",
+        "tham ô",
+        "thanh tra",
+        "khởi tố",
+        "xử phạt",
+        "đình chỉ",
+        "thu hồi",
+        "tiêu cực",
+        "sai quy định",
+        "chi sai",
+        "bê bối",
+        "trục lợi",
+        "xóa sổ",
+    ),
+    # 11: the school, its learners or teachers as the actors (a congress, a charity drive, a students' event)
+    "school_actor": (
+        "sinh viên trường",
+        "học sinh trường",
+        "đoàn trường",
+        "công đoàn trường",
+        "đại hội",
+        "nhà trường",
+        "học sinh, sinh viên",
+        "hssv",
+        "giảng viên",
+        "thầy trò",
+        "tân sinh viên",
+    ),
+    # 9: admissions / career fairs shared with universities are GDNN only when the vocational path leads
+    "mixed_fair": (
+        "ngày hội tư vấn",
+        "tư vấn tuyển sinh",
+        "tư vấn xét tuyển",
+        "ngày hội hướng nghiệp",
+        "đại học, cao đẳng",
+        "đh, cđ",
+        "xét tuyển đại học",
+        "các trường đại học",
+    ),
+    # 7: labour-contract questions are not GDNN, even about training costs
+    "labour_law": (
+        "hợp đồng lao động",
+        "bồi thường chi phí đào tạo",
+        "hoàn trả chi phí đào tạo",
+        "chi phí đào tạo",
+        "bộ luật lao động",
+        "người sử dụng lao động",
+        "luật sư tư vấn",
+    ),
+}
+RULING_TEXT_CHARS = 3000  # enough to see the item's subject; regexes over whole long articles cost throughput
+_RULING_PATTERNS = {
+    name: re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+    )
+    for name, terms in RULING_LEXICON.items()
+}
+_VOCATIONAL = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        re.escape(t)
+        for t in sorted((*LEXICON["strong"], *LEXICON["levels"], *LEXICON["skills"]), key=len, reverse=True)
+    )
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+# pairs whose joint presence in headline + lead is what a ruling decides on (a linear model cannot multiply)
+_RULING_PAIRS = (
+    ("bad_news", "vocational"),
+    ("foreign", "vocational"),
+    ("driving", "bad_news"),
+    ("school_actor", "vocational"),
+    ("mixed_fair", "vocational"),
+    ("short_course", "vocational"),
+)
+
+
+def ruling_features(document: str) -> list[float]:
+    """Per ruling group: hits in the headline, log hits in the lead, log hits overall; then, for the pairs a ruling
+    weighs together, whether both occur in headline + lead."""
+    title, text = split_item(document)
+    title, lead, whole = title.lower(), text[:LEAD_CHARS].lower(), f"{title}\n{text[:RULING_TEXT_CHARS]}".lower()
+    row: list[float] = []
+    top: dict[str, bool] = {"vocational": bool(_VOCATIONAL.search(title) or _VOCATIONAL.search(lead))}
+    for name, pattern in _RULING_PATTERNS.items():
+        in_title, in_lead = len(pattern.findall(title)), len(pattern.findall(lead))
+        row.extend([min(in_title, 2), math.log1p(in_lead), math.log1p(len(pattern.findall(whole)))])
+        top[name] = bool(in_title or in_lead)
+    row.extend(float(top[a] and top[b]) for a, b in _RULING_PAIRS)
+    return row
+
+
+class RulingFeatures(_HandFeatures):
+    """ruling_features as a transformer."""
+
+    names = (
+        *(f"lex:{name}:{kind}" for name in RULING_LEXICON for kind in ("title", "lead", "log_total")),
+        *(f"rule:{a}+{b}" for a, b in _RULING_PAIRS),
+    )
+    row = staticmethod(ruling_features)
+
+    def __init__(self, weight: float = 0.1):
+        self.weight = weight
+
+
+_CUE_RULINGS = ("driving", "short_course", "abroad_training")
+_RULING_CUE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        re.escape(t) for t in sorted((t for g in _CUE_RULINGS for t in RULING_LEXICON[g]), key=len, reverse=True)
+    )
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def has_vocational_cue(document: str) -> bool:
+    """A vocational term (strong term, training level, skills) or a ruling's vocational kind (driving school, short
+    course for workers, training for work abroad) in the headline or lead: what keeps a low-scoring item in review."""
+    title, text = split_item(document)
+    head = f"{title}\n{text[:LEAD_CHARS]}"
+    return has_vocational_terms(head) or bool(_RULING_CUE.search(head))

@@ -14,8 +14,9 @@ import joblib
 import numpy as np
 import sklearn
 
-from classifier.features import LEAD_CHARS, join_item, lexicon_pattern
+from classifier.features import LEAD_CHARS, has_vocational_cue, join_item, lexicon_pattern
 from classifier.keywords import infer_activity_group
+from classifier.tone import detect_tone
 
 SHIPPED_MODEL = Path(__file__).resolve().parent / "gdnn_model.joblib"
 MAX_EXPLANATION = 5
@@ -32,7 +33,8 @@ class ModelError(RuntimeError):
 class Prediction:
     """What the classifier says about one item. Outside the reject zone, theme, activity group and explanation speak
     for GDNN (for a review-zone item: the suggestion an officer weighs); in the reject zone the explanation says
-    what argued against it."""
+    what argued against it. Bad news about a vocational school (tone 'negative', with the phrases that say so) is
+    never in the accept zone: an officer decides whether it counts."""
 
     gdnn_score: float
     gdnn: bool
@@ -40,6 +42,8 @@ class Prediction:
     theme: str | None = None
     activity_group: int | None = None
     explanation: list[str] = field(default_factory=list)
+    tone: str | None = None
+    tone_phrases: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -47,16 +51,22 @@ class Prediction:
 
 @dataclass
 class Thresholds:
-    """Score cut-offs chosen on out-of-fold predictions: reject < reject_below <= review < accept_from <= accept."""
+    """Score cut-offs chosen on out-of-fold predictions: reject < reject_below <= review < accept_from <= accept.
+    An item whose headline and lead carry no vocational cue at all is also rejected below reject_without_cue_below
+    (higher): a low score with a vocational word in the lead is worth an officer's look, one without is not."""
 
     gdnn: float
     accept_from: float
     reject_below: float
+    reject_without_cue_below: float | None = None
 
-    def zone(self, score: float) -> str:
+    def zone(self, score: float, vocational_cue: bool = True) -> str:
         if score >= self.accept_from:
             return "accept"
         if score < self.reject_below:
+            return "reject"
+        without_cue = getattr(self, "reject_without_cue_below", None)
+        if not vocational_cue and without_cue is not None and score < without_cue:
             return "reject"
         return "review"
 
@@ -99,20 +109,26 @@ class GdnnModel:
         features = self.relevance.named_steps["features"].transform(documents)
         scores = self.relevance.named_steps["svm"].predict_proba(features)[:, 1]
         labels = scores >= self.thresholds.gdnn
-        zones = [self.thresholds.zone(float(score)) for score in scores]
+        zones = [
+            self.thresholds.zone(float(score), has_vocational_cue(document))
+            for score, document in zip(scores, documents)
+        ]
         candidates = np.array([zone != "reject" for zone in zones], dtype=bool)
         themes = self._themes(documents, candidates)
         predictions = []
         for row, (item, score, label, zone) in enumerate(zip(items, scores, labels, zones)):
             title, text = item.get("title") or "", item.get("text") or ""
+            tone = detect_tone(title, text) if candidates[row] else None
             predictions.append(
                 Prediction(
                     gdnn_score=round(float(score), 4),
                     gdnn=bool(label),
-                    zone=zone,
+                    zone=review_if_negative(zone, tone),
                     theme=themes[row],
-                    activity_group=infer_activity_group(title, text) if candidates[row] else None,
+                    activity_group=infer_activity_group(title, text, item.get("channel")) if candidates[row] else None,
                     explanation=self._explain(features[row], title, text, positive=bool(candidates[row])),
+                    tone=tone.tone if tone else None,
+                    tone_phrases=tone.phrases if tone else [],
                 )
             )
         return predictions
@@ -155,6 +171,11 @@ class GdnnModel:
         return path
 
 
+def review_if_negative(zone: str, tone) -> str:
+    """A negative item the score would accept goes to review instead (GUIDE.md ruling 4: the officer decides)."""
+    return "review" if zone == "accept" and tone is not None and tone.negative else zone
+
+
 def _document(item: dict) -> str:
     return join_item(item.get("title") or "", item.get("text") or "")
 
@@ -180,7 +201,7 @@ def _find(syllables: list[str], haystack: str, lowered: str) -> tuple[int, int] 
 
 def _locate(feature: str, title: str, text: str, lowered: tuple[str, str]) -> tuple[int, int, int] | None:
     """(0 = title / 1 = text, start, end) of the first place the feature's words occur, or None."""
-    if feature.startswith("theme:"):
+    if feature.startswith(("theme:", "rule:")):
         return None
     if feature.startswith("lex:"):
         _, group, kind = feature.split(":")

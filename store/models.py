@@ -99,6 +99,10 @@ class Item(SQLModel, table=True):
     activity_group: Optional[int] = None
     zone: Optional[str] = Field(default=None, max_length=10)
     explanation: Optional[str] = Field(default=None, sa_column=Column(Text))
+    # 'negative' for bad news about a vocational school (scandal, discipline, fraud, fake certificates, closure),
+    # with the phrases that say so as a JSON list; 'neutral' otherwise; None when not classified or rejected
+    tone: Optional[str] = Field(default=None, max_length=10, index=True)
+    tone_phrases: Optional[str] = Field(default=None, sa_column=Column(Text))
     model_version: Optional[str] = None
     review: Optional[str] = Field(default=None, max_length=10, index=True)
     reviewed_by: Optional[str] = None
@@ -150,6 +154,7 @@ class Classification(SQLModel, table=True):
     activity_group: Optional[int] = None
     zone: str = Field(max_length=10)
     explanation: Optional[str] = Field(default=None, sa_column=Column(Text))
+    tone: Optional[str] = Field(default=None, max_length=10)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_time(nullable=False))
 
 

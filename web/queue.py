@@ -49,7 +49,10 @@ LIST_COLUMNS = (
     Item.feed_only,
     Item.attachment_url,
     Item.publisher,
+    Item.tone,
+    Item.tone_phrases,
 )
+TONES = {"negative": "Chỉ tin tiêu cực (sai phạm, kỷ luật, gian lận, bằng giả, giải thể…)"}
 
 
 @dataclass
@@ -65,6 +68,7 @@ class QueueFilter:
     page: int = 1
     text: str | None = None
     ignored: list[str] = field(default_factory=list)
+    tone: str | None = None
 
     @classmethod
     def from_query(cls, params, strict: bool = False) -> QueueFilter:
@@ -102,6 +106,7 @@ class QueueFilter:
             page=page,
             text=" ".join((params.get("q") or "").split())[:200] or None,
             ignored=ignored,
+            tone=params.get("tone") if params.get("tone") in TONES else None,
         )
 
 
@@ -128,6 +133,8 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
         conditions.append(Item.source_id.in_(ids))
     if chosen.theme:
         conditions.append(Item.theme == chosen.theme)
+    if chosen.tone:
+        conditions.append(Item.tone == chosen.tone)
     if chosen.month:
         start, end = month_bounds(*parse_month(chosen.month), tz)
         conditions.append(

@@ -101,6 +101,7 @@ def build_templates() -> Jinja2Templates:
         percent=vnformat.percent,
         safe_link=safe_link,
         review_changes=changes_of,
+        tone_phrases=explanation_phrases,
     )
     env.globals.update(
         CHANNEL_LABELS=CHANNELS,

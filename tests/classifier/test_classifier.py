@@ -17,9 +17,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "classifier" / "ex
 
 THEMES = {"tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep"}
 SHARED_DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "labeled" / "dev.jsonl"
-# Pinned just under the shipped model's cross-validated numbers (F1 0.855 / 0.848, theme accuracy 0.798 / 0.782 on
-# dev.jsonl, see MODEL.md): a retrained model that does worse than this must not ship.
+# Pinned just under the shipped model's cross-validated numbers on the settled dev.jsonl (F1 0.860 / 0.850, on sure
+# items 0.898 / 0.899, theme accuracy 0.790 / 0.775, see MODEL.md): a retrained model that does worse must not ship.
 MIN_CV_F1 = 0.84
+MIN_CV_F1_SURE = 0.88
 MIN_THEME_ACCURACY = 0.77
 
 
@@ -28,14 +29,19 @@ def _items(examples: list[dict]) -> list[dict]:
 
 
 def test_predict_returns_one_calibrated_prediction_per_item(shipped_model, examples):
+    from classifier.features import has_vocational_cue, join_item
+
     predictions = shipped_model.predict(_items(examples))
     assert len(predictions) == len(examples)
     assert shipped_model.predict([]) == []
-    for prediction in predictions:
+    for item, prediction in zip(_items(examples), predictions):
         assert isinstance(prediction, Prediction)
         assert 0.0 <= prediction.gdnn_score <= 1.0
         assert prediction.zone in {"accept", "review", "reject"}
-        assert prediction.zone == shipped_model.thresholds.zone(prediction.gdnn_score)
+        cue = has_vocational_cue(join_item(item["title"], item["text"]))
+        expected = shipped_model.thresholds.zone(prediction.gdnn_score, cue)
+        assert prediction.zone == ("review" if expected == "accept" and prediction.tone == "negative" else expected)
+        assert prediction.tone in ({"negative", "neutral"} if prediction.zone != "reject" else {None})
         assert prediction.gdnn == (prediction.gdnn_score >= shipped_model.thresholds.gdnn)
         assert prediction.activity_group is None or 1 <= prediction.activity_group <= 8
         if prediction.zone == "reject":
@@ -48,6 +54,8 @@ def test_predict_returns_one_calibrated_prediction_per_item(shipped_model, examp
 def test_thresholds_are_ordered_reject_below_gdnn_below_accept(shipped_model):
     t = shipped_model.thresholds
     assert 0.0 < t.reject_below <= t.gdnn <= t.accept_from <= 1.0
+    if t.reject_without_cue_below is not None:
+        assert t.reject_below <= t.reject_without_cue_below <= t.gdnn
 
 
 def test_a_review_zone_item_is_explained_by_what_argues_for_gdnn(shipped_model, examples):
@@ -162,7 +170,17 @@ def test_cli_predict_reports_bad_lines_with_their_number_and_keeps_the_good_ones
     assert result.exit_code != 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["id"] for row in out] == ["a", "d"]
-    assert set(out[0]) == {"id", "gdnn_score", "gdnn", "theme", "zone", "explanation"}
+    assert set(out[0]) == {
+        "id",
+        "gdnn_score",
+        "gdnn",
+        "theme",
+        "zone",
+        "explanation",
+        "activity_group",
+        "tone",
+        "tone_phrases",
+    }
     assert out[0]["gdnn"] is True and out[1]["gdnn"] is False
     assert "dòng 2" in result.stderr and "dòng 3" in result.stderr and "title" in result.stderr
 
@@ -302,7 +320,8 @@ def test_train_with_reviews_uses_officers_decisions(settings_env, tmp_path, exam
     )
     assert result.exit_code == 0, result.output
     assert "reviews from the database: 3" in result.stderr
-    assert load_model(output).metrics["n_extra"] == 3
+    metrics = load_model(output).metrics
+    assert metrics["n_reviews"] == 3 and metrics["n_extra"] == 3  # training-only: dev.jsonl alone sets the cuts
 
 
 def test_reviews_become_labels_with_the_corrected_theme(settings_env, examples):
@@ -335,8 +354,14 @@ def test_shipped_model_cross_validated_quality_is_at_least_the_pinned_minimum(sh
     for run in metrics["cv"]:
         assert run["f1"] >= MIN_CV_F1
         assert run["f1"] > metrics["baseline_any_strong_term"]["f1"] + 0.2
+    for run in metrics["cv_sure_only"]:
+        assert run["f1"] >= MIN_CV_F1_SURE
     assert min(metrics["theme_accuracy"]) >= MIN_THEME_ACCURACY
-    assert metrics["zones_oof"]["accept"]["precision"] >= 0.95
+    zones = metrics["zones_oof_per_repeat"]
+    accepted = sum(z["accept"]["items"] for z in zones)
+    assert sum(z["accept"]["positives"] for z in zones) / accepted >= 0.98  # the accept cut's promise, pooled
+    for zone in zones:
+        assert zone["reject"]["share_of_positives"] <= 0.01
 
 
 @pytest.mark.skipif(
@@ -472,3 +497,33 @@ def test_a_retuned_recipe_gets_a_new_model_version_on_the_same_data(monkeypatch)
     assert train.model_version(data) == before
     monkeypatch.setattr(train, "LEXICON_WEIGHT", train.LEXICON_WEIGHT * 2)
     assert train.model_version(data) != before
+
+
+def test_zones_reject_a_low_score_without_vocational_cue_but_keep_one_with_a_cue_for_review():
+    from classifier.model import Thresholds
+
+    t = Thresholds(gdnn=0.5, accept_from=0.9, reject_below=0.01, reject_without_cue_below=0.05)
+    assert t.zone(0.03, vocational_cue=False) == "reject"
+    assert t.zone(0.03, vocational_cue=True) == "review"
+    assert t.zone(0.005, vocational_cue=True) == "reject"
+    assert t.zone(0.95, vocational_cue=False) == "accept"
+    assert Thresholds(gdnn=0.5, accept_from=0.9, reject_below=0.01).zone(0.03, vocational_cue=False) == "review"
+
+
+def test_chosen_zones_keep_accept_precision_and_lose_at_most_the_allowed_positives():
+    import numpy as np
+
+    from classifier.train import ACCEPT_PRECISION, REJECT_MAX_LOST, choose_thresholds, zones_of
+
+    rng = np.random.default_rng(3)
+    labels = np.r_[np.ones(200, dtype=int), np.zeros(800, dtype=int)]
+    scores = np.clip(np.r_[rng.beta(5, 2, 200), rng.beta(1, 6, 800)], 0, 1)
+    cues = np.r_[np.ones(200, dtype=bool), rng.random(800) < 0.3]
+    acceptable = rng.random(1000) > 0.05
+    t = choose_thresholds(labels, scores, acceptable, cues)
+    zones = zones_of(scores, t, acceptable, cues)
+    assert labels[zones == "accept"].mean() >= ACCEPT_PRECISION
+    assert labels[zones == "reject"].sum() <= np.floor(REJECT_MAX_LOST * 200)
+    assert not ((zones == "accept") & ~acceptable).any()
+    plain = choose_thresholds(labels, scores, acceptable)
+    assert (zones == "review").sum() <= (zones_of(scores, plain, acceptable) == "review").sum()

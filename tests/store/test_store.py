@@ -89,6 +89,70 @@ def test_upgrading_an_older_database_fills_the_search_titles_of_its_items(databa
     ]
 
 
+def _engine_at(database_url: str, revision: str):
+    """A database migrated only up to an older revision, as a province's server would be before an upgrade."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url)
+    command.upgrade(alembic_config(engine), revision)
+    return engine
+
+
+def test_upgrading_a_0002_database_adds_the_tone_and_keeps_its_items_unassessed(database_url):
+    from sqlalchemy import text
+
+    engine = _engine_at(database_url, "0002")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO source (id, name, kind, enabled, consecutive_failures) "
+                "VALUES ('bao-mau', 'Báo Mẫu', 'newspaper', true, 0)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO item (url, source_id, origin, title, fetched_at, genre, language, quantity, zone) "
+                "VALUES ('https://bao.vn/1', 'bao-mau', 'crawl', 'Cảnh cáo hiệu trưởng trường nghề', :at, 'article', "
+                "'vi', 1, 'accept')"
+            ),
+            {"at": datetime(2024, 5, 1, tzinfo=UTC)},
+        )
+    command.upgrade(alembic_config(engine), "head")
+    columns = {column["name"] for column in inspect(engine).get_columns("item")}
+    assert {"tone", "tone_phrases"} <= columns
+    assert "tone" in {column["name"] for column in inspect(engine).get_columns("classification")}
+    engine.dispose()
+    with session_scope(database_url) as session:
+        item = session.exec(select(Item)).one()
+        assert (item.title, item.zone, item.tone, item.tone_phrases) == (
+            "Cảnh cáo hiệu trưởng trường nghề",
+            "accept",
+            None,
+            None,
+        )
+        item.tone, item.tone_phrases = "negative", '["Cảnh cáo"]'
+    with session_scope(database_url) as session:
+        assert session.exec(select(Item.tone)).one() == "negative"
+
+
+def test_the_tone_migration_downgrades_to_0002_without_losing_items(database_url):
+    engine = _engine_at(database_url, "head")
+    with session_scope(database_url) as session:
+        _source(session)
+        session.add(Item(url="http://x/tone", source_id="bao-mau", title="Tin", tone="neutral"))
+    command.downgrade(alembic_config(engine), "0002")
+    assert "tone" not in {column["name"] for column in inspect(engine).get_columns("item")}
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT title FROM item")).scalars().all() == ["Tin"]
+    engine.dispose()
+
+
 def test_published_time_keeps_its_instant_across_backends(database_url):
     published = datetime(2020, 3, 24, 8, 15, tzinfo=HCM)
     with session_scope(database_url) as session:

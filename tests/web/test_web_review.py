@@ -202,3 +202,48 @@ def test_item_page_shows_copies_highlights_score_and_a_safe_link(client, web_env
     assert "0.520" in page and 'rel="noopener noreferrer"' in page
     rejected = client.get(f"/items/{web_env['false-friend']}").text
     assert "Từ ngữ khiến mô hình loại" in rejected and "<mark>làng nghề</mark>" in rejected.lower()
+
+
+def _add_negative_item(web_env) -> int:
+    """A review-zone item the classifier flagged as bad news about a vocational school."""
+    with session_scope() as session:
+        item = Item(
+            url="http://127.0.0.1:9/bao-tinh/canh-cao.html",
+            source_id="bao-tinh",
+            title="Cảnh cáo hiệu trưởng Trường Cao đẳng nghề vì sai phạm tài chính",
+            text="Thanh tra tỉnh kết luận nhiều sai phạm; hiệu trưởng bị kỷ luật cảnh cáo.",
+            gdnn_score=0.97,
+            gdnn=True,
+            zone="review",
+            theme="co_so",
+            model_version="test",
+            explanation='["Trường Cao đẳng nghề"]',
+            tone="negative",
+            tone_phrases='["Cảnh cáo", "sai phạm"]',
+        )
+        session.add(item)
+        session.flush()
+        return item.id
+
+
+def test_negative_items_carry_a_badge_in_the_queue_and_have_their_own_filter(client, web_env):
+    negative = _add_negative_item(web_env)
+    login(client, "reviewer")
+    page = client.get("/queue").text
+    row = page[page.index(f'data-href="/items/{negative}') :]
+    row = row[: row.index("</tr>")]
+    assert '<span class="badge negative"' in row and "Tiêu cực" in row and "Cảnh cáo, sai phạm" in row
+    assert page.count('class="badge negative"') == 1  # only the flagged item
+    assert "Tin tiêu cực" in page and "Chỉ tin tiêu cực" in page
+    assert _queue_ids(client, "?tone=negative") == [negative]
+    assert _queue_ids(client, "?tone=negative&theme=ky_nang") == []
+    assert len(_queue_ids(client, "?tone=nonsense")) == len(_queue_ids(client))  # unknown value: no filter
+
+
+def test_item_page_explains_why_an_item_is_flagged_negative(client, web_env):
+    negative = _add_negative_item(web_env)
+    login(client, "reviewer")
+    page = client.get(f"/items/{negative}").text
+    assert 'id="tone-negative"' in page and "cán bộ quyết định có tính vào kế hoạch" in page
+    assert "<mark>Cảnh cáo</mark>" in page and "<mark>sai phạm</mark>" in page
+    assert 'id="tone-negative"' not in client.get(f"/items/{web_env['uncertain']}").text

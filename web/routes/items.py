@@ -65,6 +65,7 @@ def item_view(request: Request, item_id: int, session: DB, user: AnyUser, back: 
             "item": item,
             "source": source,
             "phrases": phrases,
+            "tone_phrases": explanation_phrases(item.tone_phrases),
             "body": highlight(item.text or item.summary or "", phrases),
             "summary": highlight(item.summary, phrases) if item.summary and item.text else None,
             "copies": syndicated_copies(session, item),

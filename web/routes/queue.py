@@ -10,7 +10,7 @@ from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.core.vocabulary import KINDS, THEMES
 from store.models import Source
 from web.deps import DB, AnyUser
-from web.queue import PAGE_SIZE, STATUSES, QueueFilter, count_cap, queue_page
+from web.queue import PAGE_SIZE, STATUSES, TONES, QueueFilter, count_cap, queue_page
 
 router = APIRouter()
 
@@ -39,6 +39,7 @@ def queue(request: Request, session: DB, user: AnyUser) -> Response:
             "statuses": STATUSES,
             "kinds": {kind: entry.label for kind, entry in KINDS.items()},
             "themes": THEMES,
+            "tones": TONES,
             "filter_query": request.url.query,
         },
     )
