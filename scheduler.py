@@ -58,8 +58,10 @@ class PipelineService:
         except ValueError as exc:
             from gdnn_monitor.core.errors import ConfigError
 
-            raise ConfigError(f"GDNN_SCHEDULE_CRON={settings.schedule_cron!r} is not a cron expression of 5 fields "
-                              f"(example: '30 5 * * *' for 05:30 every day): {exc}") from exc
+            raise ConfigError(
+                f"GDNN_SCHEDULE_CRON={settings.schedule_cron!r} is not a cron expression of 5 fields "
+                f"(example: '30 5 * * *' for 05:30 every day): {exc}"
+            ) from exc
         self.scheduler = BlockingScheduler(timezone=settings.tz)
         self.stopping = threading.Event()
         self.idle = threading.Event()
@@ -87,13 +89,22 @@ class PipelineService:
             last = last_successful_run_start(session)
         catch_up = missed_run(self.trigger, last, now)
         self.scheduler.add_job(
-            self.run_job, self.trigger, id="daily-pipeline", name="daily pipeline", coalesce=True, max_instances=1,
+            self.run_job,
+            self.trigger,
+            id="daily-pipeline",
+            name="daily pipeline",
+            coalesce=True,
+            max_instances=1,
             misfire_grace_time=int(MISFIRE_GRACE.total_seconds()),
             **({"next_run_time": now.astimezone(self.settings.tz)} if catch_up else {}),
         )
-        log.info("scheduler started: cron %r (%s); last successful run %s; %s", self.settings.schedule_cron,
-                 self.settings.timezone, last.isoformat(timespec="minutes") if last else "never",
-                 "running a missed run now" if catch_up else f"next run {self.trigger.get_next_fire_time(None, now)}")
+        log.info(
+            "scheduler started: cron %r (%s); last successful run %s; %s",
+            self.settings.schedule_cron,
+            self.settings.timezone,
+            last.isoformat(timespec="minutes") if last else "never",
+            "running a missed run now" if catch_up else f"next run {self.trigger.get_next_fire_time(None, now)}",
+        )
         if not self.stopping.is_set():
             self.scheduler.start()
         self.idle.wait()
@@ -120,7 +131,9 @@ def serve_schedule(settings: Settings | None = None, crawl: CrawlFunction | None
 
 
 @click.command("schedule")
-@click.option("--once", is_flag=True, help="Chạy toàn bộ quy trình một lần ngay bây giờ rồi thoát (for cron users, tests).")
+@click.option(
+    "--once", is_flag=True, help="Chạy toàn bộ quy trình một lần ngay bây giờ rồi thoát (for cron users, tests)."
+)
 def schedule_command(once: bool) -> None:
     """Chạy quy trình hằng ngày theo lịch (GDNN_SCHEDULE_CRON): thu thập → phân loại → tình trạng nguồn → bản tin.
 
@@ -138,5 +151,7 @@ def schedule_command(once: bool) -> None:
         raise UserError(f"một lần thu thập khác đang chạy (another crawl is running): {result.error}")
     if result.status == FAILED:
         raise UserError(f"lần chạy {result.run_id} bị lỗi (the run failed): {result.error}")
-    click.echo(f"Lần chạy {result.run_id}: xong; {result.digest_items} tin mới chờ duyệt"
-               f"{' (đã gửi thư)' if result.digest_sent else ''}.")
+    click.echo(
+        f"Lần chạy {result.run_id}: xong; {result.digest_items} tin mới chờ duyệt"
+        f"{' (đã gửi thư)' if result.digest_sent else ''}."
+    )

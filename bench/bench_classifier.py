@@ -47,8 +47,10 @@ def thousand_word_articles(rows: list[dict], count: int) -> list[dict]:
 
 def cold_load_seconds(model_path: str) -> float:
     """Import + load in a fresh interpreter, as the CLI or a crawler child pays it."""
-    code = ("import time; t = time.perf_counter(); from classifier.model import load_model; "
-            f"load_model({model_path!r}); print(time.perf_counter() - t)")
+    code = (
+        "import time; t = time.perf_counter(); from classifier.model import load_model; "
+        f"load_model({model_path!r}); print(time.perf_counter() - t)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -76,7 +78,7 @@ def main() -> None:
 
     started = time.perf_counter()
     for start in range(0, len(articles), 64):
-        model.predict(articles[start:start + 64])
+        model.predict(articles[start : start + 64])
     batched = len(articles) / (time.perf_counter() - started)
     single_count = min(len(articles), 200)
     started = time.perf_counter()

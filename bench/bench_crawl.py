@@ -28,12 +28,17 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     for key in [key for key in os.environ if key.startswith("GDNN_")]:
         del os.environ[key]
-    os.environ.update({
-        "GDNN_DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}", "GDNN_DATA_DIR": str(folder / "data"),
-        "GDNN_DOWNLOAD_DELAY": str(args.delay), "GDNN_LISTING_DEPTH": "1000", "GDNN_MAX_PAGES_PER_SOURCE": "100000",
-    })
-    from tests.crawlers.farm.build import build_sites, start_farm
+    os.environ.update(
+        {
+            "GDNN_DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "GDNN_DATA_DIR": str(folder / "data"),
+            "GDNN_DOWNLOAD_DELAY": str(args.delay),
+            "GDNN_LISTING_DEPTH": "1000",
+            "GDNN_MAX_PAGES_PER_SOURCE": "100000",
+        }
+    )
     from gdnn_monitor.demo.farm.sites import GraphApi
+    from tests.crawlers.farm.build import build_sites, start_farm
 
     farm = start_farm(build_sites(scale=args.scale))
     os.environ["GDNN_SOURCES"] = str(farm.write_sources(folder / "sources.yaml", with_down=False))
@@ -57,11 +62,13 @@ def main() -> None:
     farm.stop()
 
     print(f"farm: {len(farm.expected())} items served, {requests} HTTP requests answered (incl. robots.txt, retries)")
-    print(f"crawl: {summary.pages} pages in {seconds:.1f} s wall (incl. ~2-3 s to spawn the crawler) "
-          f"= {summary.pages / seconds:.1f} pages/s; crawler child alone {summary.seconds:.1f} s")
+    print(
+        f"crawl: {summary.pages} pages in {seconds:.1f} s wall (incl. ~2-3 s to spawn the crawler) "
+        f"= {summary.pages / seconds:.1f} pages/s; crawler child alone {summary.seconds:.1f} s"
+    )
     print(f"extraction: {summary.extract_ms_per_page:.1f} ms/page over {summary.extract_count} article pages")
-    print(f"storing (fingerprint, story id, upsert, commit): {1000 * summary.store_seconds / max(summary.new_items, 1):.1f}"
-          f" ms/item")
+    per_item_ms = 1000 * summary.store_seconds / max(summary.new_items, 1)
+    print(f"storing (fingerprint, story id, upsert, commit): {per_item_ms:.1f} ms/item")
     print(f"peak memory (RSS) of the crawler process: {summary.peak_rss_bytes / 2**20:.0f} MiB")
     print(f"new items: {summary.new_items}, errors: {summary.errors}, exit code {summary.exit_code}")
     print("quality:", quality.line())

@@ -14,7 +14,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +28,7 @@ from store.db import get_engine  # noqa: E402
 from store.models import Item, Source  # noqa: E402
 
 VNTC = ROOT.parent / "shared" / "data" / "raw" / "vntc_10topics" / "vntc_subset.jsonl"
-START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def fill(session: Session, count: int, rng: random.Random) -> None:
@@ -41,10 +41,23 @@ def fill(session: Session, count: int, rng: random.Random) -> None:
     rows = []
     for index in range(count):
         fingerprint = f"{rng.getrandbits(64):016x}"
-        rows.append({"url": f"https://filler.vn/{index}", "source_id": "filler", "title": f"Tin số {index}",
-                     "text": "Nội dung.", "published_at": START + timedelta(minutes=rng.randrange(365 * 24 * 60)),
-                     "fetched_at": START, "content_hash": f"{rng.getrandbits(256):064x}", "simhash": fingerprint,
-                     "story_id": f"s{index}", "origin": "crawl", "genre": "article", "language": "vi", "quantity": 1})
+        rows.append(
+            {
+                "url": f"https://filler.vn/{index}",
+                "source_id": "filler",
+                "title": f"Tin số {index}",
+                "text": "Nội dung.",
+                "published_at": START + timedelta(minutes=rng.randrange(365 * 24 * 60)),
+                "fetched_at": START,
+                "content_hash": f"{rng.getrandbits(256):064x}",
+                "simhash": fingerprint,
+                "story_id": f"s{index}",
+                "origin": "crawl",
+                "genre": "article",
+                "language": "vi",
+                "quantity": 1,
+            }
+        )
         if len(rows) == 5000:
             session.execute(insert(Item), rows)
             rows = []
@@ -92,35 +105,59 @@ def main() -> None:
         with Session(engine) as session:
             started = time.perf_counter()
             fill(session, args.stored, rng)
-            print(f"stored {args.stored} items in {time.perf_counter() - started:.1f} s ({engine.url.get_backend_name()})")
+            print(
+                f"stored {args.stored} items in {time.perf_counter() - started:.1f} s ({engine.url.get_backend_name()})"
+            )
             documents = real_articles(args.pairs * 2)
             if not documents:
                 print("real corpus not found: only timing filler lookups")
-                documents = [{"title": f"Bài {i}", "text": " ".join(f"từ{rng.randrange(5000)}" for _ in range(300))}
-                             for i in range(args.pairs * 2)]
-            originals, unrelated = documents[: len(documents) // 2], documents[len(documents) // 2:]
+                documents = [
+                    {"title": f"Bài {i}", "text": " ".join(f"từ{rng.randrange(5000)}" for _ in range(300))}
+                    for i in range(args.pairs * 2)
+                ]
+            originals, unrelated = documents[: len(documents) // 2], documents[len(documents) // 2 :]
             timings: list[float] = []
             found = false_merges = 0
             for index, (original, other) in enumerate(zip(originals, unrelated)):
                 when = START + timedelta(days=rng.randrange(300))
-                first = Item(url=f"https://paper.vn/{index}", source_id="paper", title=original["title"],
-                             text=original["text"], published_at=when)
+                first = Item(
+                    url=f"https://paper.vn/{index}",
+                    source_id="paper",
+                    title=original["title"],
+                    text=original["text"],
+                    published_at=when,
+                )
                 story = timed_assign(session, first, timings)
-                repost_text = ("(GDNN) - Cổng thông tin giới thiệu bài viết của báo bạn.\n" + original["text"]
-                               + "\nNguồn: Báo Lạng Sơn")
-                repost = Item(url=f"https://portal.vn/{index}", source_id="portal", title=original["title"] + " (tin bài)",
-                              text=repost_text, published_at=when + timedelta(days=2))
+                repost_text = (
+                    "(GDNN) - Cổng thông tin giới thiệu bài viết của báo bạn.\n"
+                    + original["text"]
+                    + "\nNguồn: Báo Lạng Sơn"
+                )
+                repost = Item(
+                    url=f"https://portal.vn/{index}",
+                    source_id="portal",
+                    title=original["title"] + " (tin bài)",
+                    text=repost_text,
+                    published_at=when + timedelta(days=2),
+                )
                 found += timed_assign(session, repost, timings) == story
-                stranger = Item(url=f"https://portal.vn/other-{index}", source_id="portal", title=other["title"],
-                                text=other["text"], published_at=when + timedelta(days=1))
+                stranger = Item(
+                    url=f"https://portal.vn/other-{index}",
+                    source_id="portal",
+                    title=other["title"],
+                    text=other["text"],
+                    published_at=when + timedelta(days=1),
+                )
                 stranger_story = timed_assign(session, stranger, timings)
                 false_merges += stranger_story != new_story_id(stranger.content_hash)
             session.rollback()
         pairs = len(originals)
         print(f"repost joined the original's story: {found}/{pairs} ({100 * found / max(pairs, 1):.1f} %)")
         print(f"unrelated article merged into another story: {false_merges}/{pairs}")
-        print(f"assign_story_id: median {1000 * statistics.median(timings):.1f} ms, "
-              f"p95 {1000 * sorted(timings)[int(0.95 * len(timings))]:.1f} ms over {len(timings)} calls")
+        print(
+            f"assign_story_id: median {1000 * statistics.median(timings):.1f} ms, "
+            f"p95 {1000 * sorted(timings)[int(0.95 * len(timings))]:.1f} ms over {len(timings)} calls"
+        )
 
 
 if __name__ == "__main__":

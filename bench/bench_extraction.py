@@ -17,9 +17,9 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
+from crawlers.extract.evaluation import load_fixtures, same_minute, token_f1  # noqa: E402
 from crawlers.extract.extraction import extract_article  # noqa: E402
 from crawlers.extract.pagedecode import MAX_PARSE_CHARS  # noqa: E402
-from crawlers.extract.evaluation import load_fixtures, same_minute, token_f1  # noqa: E402
 from gdnn_monitor.core.textnorm import normalize_inline  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "extraction"
@@ -46,25 +46,40 @@ def quality() -> None:
     for fixture in fixtures:
         want = fixture.expected
         ours = extract_article(fixture.html, fixture.fetched_url, headers_charset=want.get("headers_charset"), tz=TZ)
-        rows["ours"].append((fixture.name, ours and ours.title == want["title"], token_f1(ours and ours.text, want["text"]),
-                             same_minute(ours and ours.published_at, want["published_at"])))
+        rows["ours"].append(
+            (
+                fixture.name,
+                ours and ours.title == want["title"],
+                token_f1(ours and ours.text, want["text"]),
+                same_minute(ours and ours.published_at, want["published_at"]),
+            )
+        )
         alone = trafilatura_alone(fixture.html, fixture.fetched_url)
-        rows["trafilatura"].append((fixture.name, alone and alone[0] == want["title"],
-                                    token_f1(alone and alone[1], want["text"]),
-                                    same_minute(alone and alone[2], want["published_at"])))
+        rows["trafilatura"].append(
+            (
+                fixture.name,
+                alone and alone[0] == want["title"],
+                token_f1(alone and alone[1], want["text"]),
+                same_minute(alone and alone[2], want["published_at"]),
+            )
+        )
     for label, results in rows.items():
         print(f"\n{label}: {len(results)} article pages")
         for name, title_ok, f1, date_ok in results:
             print(f"  {name:38s} title={'ok ' if title_ok else 'BAD'} f1={f1:.3f} date={'ok' if date_ok else 'BAD'}")
-        print(f"  title exact {sum(bool(r[1]) for r in results)}/{len(results)}, "
-              f"mean token F1 {statistics.mean(r[2] for r in results):.3f}, "
-              f"F1>=0.95 {sum(r[2] >= 0.95 for r in results)}/{len(results)}, "
-              f"date to the minute {sum(bool(r[3]) for r in results)}/{len(results)}")
+        print(
+            f"  title exact {sum(bool(r[1]) for r in results)}/{len(results)}, "
+            f"mean token F1 {statistics.mean(r[2] for r in results):.3f}, "
+            f"F1>=0.95 {sum(r[2] >= 0.95 for r in results)}/{len(results)}, "
+            f"date to the minute {sum(bool(r[3]) for r in results)}/{len(results)}"
+        )
 
 
 def synthetic_large_page(paragraphs: int = 20000) -> str:
-    body = "".join(f"<div class='row'><p>Đoạn văn số {i} về giáo dục nghề nghiệp tại Lạng Sơn.</p></div>"
-                   for i in range(paragraphs))
+    body = "".join(
+        f"<div class='row'><p>Đoạn văn số {i} về giáo dục nghề nghiệp tại Lạng Sơn.</p></div>"
+        for i in range(paragraphs)
+    )
     return f"<html><head><title>Trang rất lớn</title></head><body><h1>Trang rất lớn</h1>{body}</body></html>"
 
 
@@ -80,12 +95,16 @@ def speed(repeat: int) -> None:
             extract_article(html, url, tz=TZ)
             timings.append(time.perf_counter() - started)
     timings.sort()
-    print(f"\nspeed: {len(pages)} pages x {repeat}: median {1000 * statistics.median(timings):.1f} ms/page, "
-          f"p95 {1000 * timings[int(0.95 * len(timings))]:.1f} ms, mean {1000 * statistics.mean(timings):.1f} ms")
+    print(
+        f"\nspeed: {len(pages)} pages x {repeat}: median {1000 * statistics.median(timings):.1f} ms/page, "
+        f"p95 {1000 * timings[int(0.95 * len(timings))]:.1f} ms, mean {1000 * statistics.mean(timings):.1f} ms"
+    )
     large = synthetic_large_page()
     best = min(_timed(large) for _ in range(2))
-    print(f"synthetic large page ({len(large.encode()) / 1e6:.1f} MB, truncated to {MAX_PARSE_CHARS:,} characters "
-          f"before parsing): {1000 * best:.0f} ms")
+    print(
+        f"synthetic large page ({len(large.encode()) / 1e6:.1f} MB, truncated to {MAX_PARSE_CHARS:,} characters "
+        f"before parsing): {1000 * best:.0f} ms"
+    )
 
 
 def _timed(html: str) -> float:
@@ -115,23 +134,42 @@ def farm_quality(scale: int) -> None:
             started = time.perf_counter()
             article = extract_article(body, expected.url, tz=TZ)
             elapsed = time.perf_counter() - started
-            good_time = article is not None and article.published_at is not None and (
-                abs((article.published_at - expected.published).total_seconds()) < 60 if expected.has_time
-                else article.published_at.date() == expected.published.date())
-            results.append((article is not None and article.title == expected.title,
-                            token_f1(article and article.text, expected.body) >= 0.95, good_time, elapsed))
+            good_time = (
+                article is not None
+                and article.published_at is not None
+                and (
+                    abs((article.published_at - expected.published).total_seconds()) < 60
+                    if expected.has_time
+                    else article.published_at.date() == expected.published.date()
+                )
+            )
+            results.append(
+                (
+                    article is not None and article.title == expected.title,
+                    token_f1(article and article.text, expected.body) >= 0.95,
+                    good_time,
+                    elapsed,
+                )
+            )
     count = len(results)
-    print(f"\nfarm pages (scale {scale}): {count}; title exact {sum(r[0] for r in results)}, "
-          f"F1>=0.95 {sum(r[1] for r in results)}, time {sum(r[2] for r in results)}, "
-          f"all three {sum(all(r[:3]) for r in results)}/{count}; "
-          f"median {1000 * statistics.median(r[3] for r in results):.1f} ms/page")
+    print(
+        f"\nfarm pages (scale {scale}): {count}; title exact {sum(r[0] for r in results)}, "
+        f"F1>=0.95 {sum(r[1] for r in results)}, time {sum(r[2] for r in results)}, "
+        f"all three {sum(all(r[:3]) for r in results)}/{count}; "
+        f"median {1000 * statistics.median(r[3] for r in results):.1f} ms/page"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--farm", type=int, default=0, metavar="SCALE",
-                        help="also score the test farm's article pages (needs the tests/ folder)")
+    parser.add_argument(
+        "--farm",
+        type=int,
+        default=0,
+        metavar="SCALE",
+        help="also score the test farm's article pages (needs the tests/ folder)",
+    )
     args = parser.parse_args()
     quality()
     speed(args.repeat)

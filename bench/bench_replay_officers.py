@@ -59,8 +59,16 @@ def store_and_classify(session, batch: list, model, month: int) -> list:
     from classifier.apply import classify_items
     from store.models import Item
 
-    items = [Item(url=f"https://replay.invalid/{month}/{index}", source_id="replay", title=e.title or e.text[:120],
-                  text=e.text, channel="bao") for index, e in enumerate(batch)]
+    items = [
+        Item(
+            url=f"https://replay.invalid/{month}/{index}",
+            source_id="replay",
+            title=e.title or e.text[:120],
+            text=e.text,
+            channel="bao",
+        )
+        for index, e in enumerate(batch)
+    ]
     session.add_all(items)
     session.flush()
     classify_items(session, items, model)
@@ -96,8 +104,10 @@ def month_metrics(predictions: list, batch: list, label_cut: float) -> dict:
     accepted = zones == "accept"
     themed = [(e.theme, p.theme) for e, p in zip(batch, predictions) if e.gdnn == 1 and p.zone != "reject"]
     return {
-        "items": len(batch), "gdnn": int(labels.sum()),
-        "review": int((zones == "review").sum()), "review_share": round(float((zones == "review").mean()), 4),
+        "items": len(batch),
+        "gdnn": int(labels.sum()),
+        "review": int((zones == "review").sum()),
+        "review_share": round(float((zones == "review").mean()), 4),
         "accepted": int(accepted.sum()),
         "accept_precision": round(float(labels[accepted].mean()), 4) if accepted.any() else None,
         "gdnn_lost": int(labels[zones == "reject"].sum()),
@@ -141,14 +151,23 @@ def replay(months: int, folds: int, repeats: int, review_weight: float, reviews_
         for month, batch in enumerate(batches, start=1):
             with session_scope(url) as session:
                 items = store_and_classify(session, batch, model, month)
-                row = {"month": month, "model": model.version, "reviews_trained_on": len(reviews),
-                       **month_metrics(items, batch, model.thresholds.gdnn)}
+                row = {
+                    "month": month,
+                    "model": model.version,
+                    "reviews_trained_on": len(reviews),
+                    **month_metrics(items, batch, model.thresholds.gdnn),
+                }
                 row["decided"] = officer_decides(session, items, batch)
             # the same month as the first model (no reviews) sees it: what the reviews changed, batch for batch
-            frozen = month_metrics(first.predict([{"title": e.title, "text": e.text, "channel": "bao"} for e in batch]),
-                                   batch, first.thresholds.gdnn)
-            row["without_reviews"] = {key: frozen[key] for key in ("review", "review_share", "accept_precision",
-                                                                   "gdnn_lost", "f1", "theme_accuracy")}
+            frozen = month_metrics(
+                first.predict([{"title": e.title, "text": e.text, "channel": "bao"} for e in batch]),
+                batch,
+                first.thresholds.gdnn,
+            )
+            row["without_reviews"] = {
+                key: frozen[key]
+                for key in ("review", "review_share", "accept_precision", "gdnn_lost", "f1", "theme_accuracy")
+            }
             with session_scope(url) as session:
                 reviews = read_reviews(session)
             row["seconds"] = round(time.perf_counter() - started, 1)
@@ -163,14 +182,16 @@ def replay(months: int, folds: int, repeats: int, review_weight: float, reviews_
 def format_row(row: dict) -> str:
     frozen = row["without_reviews"]
     precision = "-" if row["accept_precision"] is None else f"{row['accept_precision']:.3f}"
-    return (f"month {row['month']}: {row['items']} items ({row['gdnn']} GDNN), model trained on "
-            f"{row['reviews_trained_on']} reviews | review zone {row['review']} ({row['review_share']:.1%}) | "
-            f"accepted {row['accepted']}, precision {precision} | GDNN lost {row['gdnn_lost']} "
-            f"({row['gdnn_lost_share']:.1%}) | F1 {row['f1']:.3f} | theme {row['theme_accuracy']} | "
-            f"officer decided {row['decided']} | {row['seconds']:.0f} s\n"
-            f"         first model (no reviews) on the same batch: review zone {frozen['review']} "
-            f"({frozen['review_share']:.1%}), precision {frozen['accept_precision']}, GDNN lost {frozen['gdnn_lost']}, "
-            f"F1 {frozen['f1']:.3f}, theme {frozen['theme_accuracy']}")
+    return (
+        f"month {row['month']}: {row['items']} items ({row['gdnn']} GDNN), model trained on "
+        f"{row['reviews_trained_on']} reviews | review zone {row['review']} ({row['review_share']:.1%}) | "
+        f"accepted {row['accepted']}, precision {precision} | GDNN lost {row['gdnn_lost']} "
+        f"({row['gdnn_lost_share']:.1%}) | F1 {row['f1']:.3f} | theme {row['theme_accuracy']} | "
+        f"officer decided {row['decided']} | {row['seconds']:.0f} s\n"
+        f"         first model (no reviews) on the same batch: review zone {frozen['review']} "
+        f"({frozen['review_share']:.1%}), precision {frozen['accept_precision']}, GDNN lost {frozen['gdnn_lost']}, "
+        f"F1 {frozen['f1']:.3f}, theme {frozen['theme_accuracy']}"
+    )
 
 
 def main() -> None:
@@ -178,10 +199,17 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=4)
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--review-weight", type=float, default=None,
-                        help="weight of an officer's decision in training (default: the recipe's REVIEW_WEIGHT)")
-    parser.add_argument("--reviews-in-cv", action="store_true",
-                        help="also score the reviews in cross-validation, so they set the zone cuts (measured: no gain)")
+    parser.add_argument(
+        "--review-weight",
+        type=float,
+        default=None,
+        help="weight of an officer's decision in training (default: the recipe's REVIEW_WEIGHT)",
+    )
+    parser.add_argument(
+        "--reviews-in-cv",
+        action="store_true",
+        help="also score the reviews in cross-validation, so they set the zone cuts (measured: no gain)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON here")
     args = parser.parse_args()
     from classifier.data import DEFAULT_DEV
@@ -191,8 +219,11 @@ def main() -> None:
         sys.exit(f"{DEFAULT_DEV} not found: the replay needs the hand-labelled items (../shared/data/labeled)")
     weight = REVIEW_WEIGHT if args.review_weight is None else args.review_weight
     in_cv = args.reviews_in_cv
-    print(f"replaying {DEFAULT_DEV.name} as {args.months} monthly batches; CV {args.folds} x {args.repeats}; "
-          f"review weight {weight}; reviews {'scored in CV' if in_cv else 'training-only'}", flush=True)
+    print(
+        f"replaying {DEFAULT_DEV.name} as {args.months} monthly batches; CV {args.folds} x {args.repeats}; "
+        f"review weight {weight}; reviews {'scored in CV' if in_cv else 'training-only'}",
+        flush=True,
+    )
     rows = replay(args.months, args.folds, args.repeats, weight, in_cv)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -51,17 +51,24 @@ def crawl_with(workers: int, farm: Farm, sources: Path, concurrency: int, workdi
     _database("create", name)
     database_url = f"postgresql+psycopg://{POSTGRES.split('://', 1)[1].rsplit('/', 1)[0]}/{name}"
     env = os.environ | {
-        "GDNN_DATABASE_URL": database_url, "GDNN_REDIS_URL": REDIS, "GDNN_REDIS_PREFIX": f"gdnn-bench-{name}",
-        "GDNN_SOURCES": str(sources), "GDNN_DOWNLOAD_DELAY": "0", "GDNN_CONCURRENT_REQUESTS": str(concurrency),
-        "GDNN_DATA_DIR": str(workdir / name), "PYTHONPATH": str(ROOT),
+        "GDNN_DATABASE_URL": database_url,
+        "GDNN_REDIS_URL": REDIS,
+        "GDNN_REDIS_PREFIX": f"gdnn-bench-{name}",
+        "GDNN_SOURCES": str(sources),
+        "GDNN_DOWNLOAD_DELAY": "0",
+        "GDNN_CONCURRENT_REQUESTS": str(concurrency),
+        "GDNN_DATA_DIR": str(workdir / name),
+        "PYTHONPATH": str(ROOT),
     }
     try:
         subprocess.run([sys.executable, "-c", "from store.db import get_engine; get_engine()"], env=env, check=True)
         farm.requests.clear()
         started = time.perf_counter()
         command = [sys.executable, "-m", "gdnn_monitor.cli", "crawl"]
-        helpers = [subprocess.Popen(command + ["--worker"], env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL) for _ in range(workers - 1)]
+        helpers = [
+            subprocess.Popen(command + ["--worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(workers - 1)
+        ]
         starter = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for helper in helpers:
             helper.wait()
@@ -70,8 +77,13 @@ def crawl_with(workers: int, farm: Farm, sources: Path, concurrency: int, workdi
             raise SystemExit(f"crawl failed ({starter.returncode}): {starter.stderr[-2000:]}")
         stored, distinct = _count_items(database_url)
         fetched = farm.article_requests()
-        return {"seconds": seconds, "stored": stored, "distinct": distinct,
-                "fetched_twice": sum(1 for count in fetched.values() if count > 1), "pages": sum(farm.requests.values())}
+        return {
+            "seconds": seconds,
+            "stored": stored,
+            "distinct": distinct,
+            "fetched_twice": sum(1 for count in fetched.values() if count > 1),
+            "pages": sum(farm.requests.values()),
+        }
     finally:
         _database("drop", name)
 
@@ -85,21 +97,31 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="rounds; each round runs every --workers count once")
     args = parser.parse_args()
     times: dict[int, list[float]] = {workers: [] for workers in args.workers}
-    with Farm(host="127.0.0.51", articles=args.articles, article_delay=args.delay) as farm, \
-            tempfile.TemporaryDirectory() as tmp:
+    with (
+        Farm(host="127.0.0.51", articles=args.articles, article_delay=args.delay) as farm,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         sources = Path(tmp) / "sources.yaml"
-        sources.write_text("sources:\n" + farm.source_yaml(listing_depth=args.articles, with_sitemap=True,
-                                                           with_feed=True), encoding="utf-8")
-        print(f"farm: {args.articles} articles + {farm.pages} listing pages, {args.delay:.3f} s per article page; "
-              f"GDNN_CONCURRENT_REQUESTS={args.concurrency}; CPUs: {os.cpu_count()}", flush=True)
+        sources.write_text(
+            "sources:\n" + farm.source_yaml(listing_depth=args.articles, with_sitemap=True, with_feed=True),
+            encoding="utf-8",
+        )
+        print(
+            f"farm: {args.articles} articles + {farm.pages} listing pages, {args.delay:.3f} s per article page; "
+            f"GDNN_CONCURRENT_REQUESTS={args.concurrency}; CPUs: {os.cpu_count()}",
+            flush=True,
+        )
         for round_number in range(args.repeat):
             order = args.workers if round_number % 2 == 0 else list(reversed(args.workers))
             for workers in order:
                 result = crawl_with(workers, farm, sources, args.concurrency, Path(tmp))
                 times[workers].append(result["seconds"])
-                print(f"{workers} worker(s): {result['seconds']:.1f} s for {result['pages']} requests, "
-                      f"{result['stored']} items stored ({result['distinct']} distinct, "
-                      f"{result['fetched_twice']} articles fetched twice)", flush=True)
+                print(
+                    f"{workers} worker(s): {result['seconds']:.1f} s for {result['pages']} requests, "
+                    f"{result['stored']} items stored ({result['distinct']} distinct, "
+                    f"{result['fetched_twice']} articles fetched twice)",
+                    flush=True,
+                )
     medians = {workers: statistics.median(values) for workers, values in times.items()}
     base = medians.get(1)
     for workers, median in medians.items():

@@ -24,19 +24,31 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-SOURCES = [("bao-%02d" % i, "newspaper") for i in range(8)] + [("tv-%02d" % i, "tv") for i in range(3)] + \
-          [("truong-%02d" % i, "school") for i in range(6)] + [("cong-%02d" % i, "government") for i in range(4)]
-THEMES = ["tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep"]
-WORDS = ("giáo dục nghề nghiệp tuyển sinh trung cấp cao đẳng học nghề kỹ năng tay nghề doanh nghiệp "
-         "lao động nông thôn trường hướng nghiệp tỉnh huyện xã hội nghị sản xuất nông nghiệp du lịch").split()
+from gdnn_monitor.core.vocabulary import THEMES as VOCABULARY_THEMES
+
+SOURCES = (
+    [(f"bao-{i:02d}", "newspaper") for i in range(8)]
+    + [(f"tv-{i:02d}", "tv") for i in range(3)]
+    + [(f"truong-{i:02d}", "school") for i in range(6)]
+    + [(f"cong-{i:02d}", "government") for i in range(4)]
+)
+THEMES = list(VOCABULARY_THEMES)
+WORDS = (
+    "giáo dục nghề nghiệp tuyển sinh trung cấp cao đẳng học nghề kỹ năng tay nghề doanh nghiệp "
+    "lao động nông thôn trường hướng nghiệp tỉnh huyện xã hội nghị sản xuất nông nghiệp du lịch"
+).split()
 
 
 def _environment(args: argparse.Namespace, folder: Path) -> None:
     sources = folder / "sources.yaml"
     lines = ["sources:"]
     for source_id, kind in SOURCES:
-        lines += [f"  - id: {source_id}", f"    name: Nguồn {source_id}", f"    kind: {kind}",
-                  f"    homepage: http://127.0.0.1:9/{source_id}"]
+        lines += [
+            f"  - id: {source_id}",
+            f"    name: Nguồn {source_id}",
+            f"    kind: {kind}",
+            f"    homepage: http://127.0.0.1:9/{source_id}",
+        ]
     sources.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.environ["GDNN_DATABASE_URL"] = args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ["GDNN_DATA_DIR"] = str(folder / "data")
@@ -48,10 +60,10 @@ def _fill(count: int) -> None:
     """count items over the current and the previous year, zones and reviews in realistic proportions."""
     from sqlalchemy import insert
 
-    from store.registry import load_sources
     from gdnn_monitor.core.textnorm import search_index
     from store.db import session_scope
     from store.models import Item
+    from store.registry import load_sources
     from store.sources import sync_sources
     from store.types import utcnow
     from store.users import create_user
@@ -69,16 +81,32 @@ def _fill(count: int) -> None:
         zone = "accept" if score >= 0.8 else ("review" if score >= 0.35 else "reject")
         review = rng.choice(["confirmed", "rejected"]) if rng.random() < 0.1 else None
         title = " ".join(rng.choice(WORDS) for _ in range(12))
-        batch.append({
-            "url": f"http://127.0.0.1:9/{index}.html", "source_id": SOURCES[index % len(SOURCES)][0],
-            "origin": "crawl", "title": title.capitalize(), "search_title": search_index(title), "summary": None,
-            "text": " ".join(rng.choice(WORDS) for _ in range(300)),
-            "published_at": start + timedelta(seconds=rng.random() * span), "fetched_at": now, "genre": "article",
-            "language": "vi", "quantity": 1, "story_id": f"s{index // 3}" if (index // 3) % 4 == 0 else None,
-            "gdnn_score": score, "gdnn": score >= 0.5, "theme": rng.choice(THEMES) if score >= 0.5 else None,
-            "zone": zone, "explanation": '["tuyển sinh", "học nghề"]', "model_version": "bench",
-            "review": review, "reviewed_by": "bench" if review else None, "reviewed_at": now if review else None,
-        })
+        batch.append(
+            {
+                "url": f"http://127.0.0.1:9/{index}.html",
+                "source_id": SOURCES[index % len(SOURCES)][0],
+                "origin": "crawl",
+                "title": title.capitalize(),
+                "search_title": search_index(title),
+                "summary": None,
+                "text": " ".join(rng.choice(WORDS) for _ in range(300)),
+                "published_at": start + timedelta(seconds=rng.random() * span),
+                "fetched_at": now,
+                "genre": "article",
+                "language": "vi",
+                "quantity": 1,
+                "story_id": f"s{index // 3}" if (index // 3) % 4 == 0 else None,
+                "gdnn_score": score,
+                "gdnn": score >= 0.5,
+                "theme": rng.choice(THEMES) if score >= 0.5 else None,
+                "zone": zone,
+                "explanation": '["tuyển sinh", "học nghề"]',
+                "model_version": "bench",
+                "review": review,
+                "reviewed_by": "bench" if review else None,
+                "reviewed_at": now if review else None,
+            }
+        )
         if len(batch) == 5000:
             with session_scope() as session:
                 session.execute(insert(Item), batch)
@@ -138,21 +166,27 @@ def main() -> None:
             print(f"reusing {folder / 'bench.sqlite3'}")
         else:
             _fill(args.items)
-            print(f"filled {args.items:,} items in {time.perf_counter() - began:.1f} s "
-                  f"({get_settings().database_url.split(':')[0]})")
+            print(
+                f"filled {args.items:,} items in {time.perf_counter() - began:.1f} s "
+                f"({get_settings().database_url.split(':')[0]})"
+            )
         base, server = _serve()
         with httpx.Client(base_url=base, timeout=60) as client:
             token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
             client.post("/login", data={"username": "bench", "password": "bench-password", "csrf_token": token})
             year = datetime.now().year
-            for label, path in [("queue (default, page 1)", "/queue"),
-                                ("queue (review zone, page 20)", "/queue?status=uncertain&page=20"),
-                                ("queue (month + source filter)", f"/queue?month={year}-03&source=bao-01&status=all"),
-                                ("queue (title search, 4 words)", "/queue?q=cao+dang+hoc+nghe&status=all"),
-                                ("dashboard (current year)", "/"),
-                                ("item view", "/items/12345")]:
-                print(f"{label:<34} median {_median_ms(client, path, args.requests):7.1f} ms "
-                      f"over {args.requests} requests")
+            for label, path in [
+                ("queue (default, page 1)", "/queue"),
+                ("queue (review zone, page 20)", "/queue?status=uncertain&page=20"),
+                ("queue (month + source filter)", f"/queue?month={year}-03&source=bao-01&status=all"),
+                ("queue (title search, 4 words)", "/queue?q=cao+dang+hoc+nghe&status=all"),
+                ("dashboard (current year)", "/"),
+                ("item view", "/items/12345"),
+            ]:
+                print(
+                    f"{label:<34} median {_median_ms(client, path, args.requests):7.1f} ms "
+                    f"over {args.requests} requests"
+                )
         server.should_exit = True
         settings = get_settings()
         busiest = Period(datetime.now().year - 1, 5)
@@ -160,8 +194,10 @@ def main() -> None:
         with session_scope() as session:
             data = build_report(session, busiest, settings.count_syndicated, settings.tz)
         content = render_report(data, "xlsx", settings.tz)
-        print(f"monthly XLSX export ({busiest.title}, {len(data.rows):,} counted items, {len(content) / 1024:.0f} KiB): "
-              f"{time.perf_counter() - began:.2f} s")
+        print(
+            f"monthly XLSX export ({busiest.title}, {len(data.rows):,} counted items, {len(content) / 1024:.0f} KiB): "
+            f"{time.perf_counter() - began:.2f} s"
+        )
         began = time.perf_counter()
         with session_scope() as session:
             data = build_report(session, Period(datetime.now().year - 1), settings.count_syndicated, settings.tz)

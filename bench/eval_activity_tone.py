@@ -20,8 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 LABELS = ROOT / "classifier" / "labels"
-SETS = {"dev (138 GDNN items)": "dev_activity_tone.jsonl",
-        "guide-checked hold-out (90 GDNN items)": "guide_checked_activity_tone.jsonl"}
+SETS = {
+    "dev (138 GDNN items)": "dev_activity_tone.jsonl",
+    "guide-checked hold-out (90 GDNN items)": "guide_checked_activity_tone.jsonl",
+}
 
 
 def texts() -> dict[str, tuple[str, str]]:
@@ -48,6 +50,7 @@ def group_rule(path: Path | None):
             return infer_activity_group(title, text, "bao")
         except TypeError:
             return infer_activity_group(title, text)
+
     return rule
 
 
@@ -71,13 +74,17 @@ def main() -> None:
             flagged, negative = detect_tone(title, text).negative, row["tone"] == "negative"
             tone[(flagged, negative)] += 1
             if args.verbose and (predicted != row["activity_group"] or flagged != negative):
-                print(f"  label {row['activity_group']} / {row['tone']}, rules {predicted} / "
-                      f"{'negative' if flagged else 'neutral'}: {title[:90]}")
+                print(
+                    f"  label {row['activity_group']} / {row['tone']}, rules {predicted} / "
+                    f"{'negative' if flagged else 'neutral'}: {title[:90]}"
+                )
         true_pos = tone[(True, True)]
-        print(f"{name}: activity group accuracy {groups[True] / len(rows):.3f} ({groups[True]}/{len(rows)}); "
-              f"negative tone: {true_pos + tone[(False, True)]} labelled, precision "
-              f"{true_pos / max(true_pos + tone[(True, False)], 1):.3f}, recall "
-              f"{true_pos / max(true_pos + tone[(False, True)], 1):.3f}")
+        print(
+            f"{name}: activity group accuracy {groups[True] / len(rows):.3f} ({groups[True]}/{len(rows)}); "
+            f"negative tone: {true_pos + tone[(False, True)]} labelled, precision "
+            f"{true_pos / max(true_pos + tone[(True, False)], 1):.3f}, recall "
+            f"{true_pos / max(true_pos + tone[(False, True)], 1):.3f}"
+        )
 
 
 if __name__ == "__main__":

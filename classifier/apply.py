@@ -31,19 +31,26 @@ def apply_prediction(session, item, prediction: Prediction, version: str) -> Non
     item.tone_phrases = json.dumps(prediction.tone_phrases, ensure_ascii=False) if prediction.tone else None
     item.model_version = version
     session.add(item)
-    session.add(Classification(
-        item_id=item.id, model_version=version, score=prediction.gdnn_score, label=prediction.gdnn,
-        theme=prediction.theme, activity_group=prediction.activity_group, zone=prediction.zone,
-        explanation=explanation, tone=prediction.tone,
-    ))
+    session.add(
+        Classification(
+            item_id=item.id,
+            model_version=version,
+            score=prediction.gdnn_score,
+            label=prediction.gdnn,
+            theme=prediction.theme,
+            activity_group=prediction.activity_group,
+            zone=prediction.zone,
+            explanation=explanation,
+            tone=prediction.tone,
+        )
+    )
 
 
-def classify_items(session, items: Iterable, model: GdnnModel,
-                   progress: Callable[[int], None] | None = None) -> int:
+def classify_items(session, items: Iterable, model: GdnnModel, progress: Callable[[int], None] | None = None) -> int:
     """Classify store Items in batches (the caller's session commits); returns how many were classified."""
     items = list(items)
     for start in range(0, len(items), BATCH):
-        batch = items[start:start + BATCH]
+        batch = items[start : start + BATCH]
         for item, prediction in zip(batch, model.predict([item_input(i) for i in batch])):
             apply_prediction(session, item, prediction, model.version)
         session.flush()

@@ -37,19 +37,41 @@ def classifier_group() -> None:
 
 @classifier_group.command("train")
 @click.option("--with-reviews", is_flag=True, help="Add officers' confirmed/rejected items from the database.")
-@click.option("--data", "data_path", type=click.Path(path_type=Path), default=None,
-              help="Labelled JSONL (default: ../shared/data/labeled/dev.jsonl).")
-@click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder of unlabelled corpora for negatives (default: ../shared/data/raw; skipped if absent).")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Labelled JSONL (default: ../shared/data/labeled/dev.jsonl).",
+)
+@click.option(
+    "--raw",
+    "raw_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder of unlabelled corpora for negatives (default: ../shared/data/raw; skipped if absent).",
+)
 @click.option("--no-cv", is_flag=True, help="Skip cross-validation (default thresholds, no metrics).")
 @click.option("--compare-tokenisers", is_flag=True, help="Also compare syllable n-grams with underthesea words (slow).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Model file to write (default: GDNN_MODEL_PATH or <data dir>/gdnn_model.joblib).")
-def train_command(with_reviews: bool, data_path: Path | None, raw_dir: Path | None, no_cv: bool,
-                  compare_tokenisers: bool, output: Path | None) -> None:
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Model file to write (default: GDNN_MODEL_PATH or <data dir>/gdnn_model.joblib).",
+)
+def train_command(
+    with_reviews: bool,
+    data_path: Path | None,
+    raw_dir: Path | None,
+    no_cv: bool,
+    compare_tokenisers: bool,
+    output: Path | None,
+) -> None:
     """Huấn luyện mô hình. Trains the model, cross-validates it and stores thresholds and metrics with it."""
     from classifier.data import DEFAULT_DEV, DEFAULT_RAW, DataError, read_reviews
-    from classifier.train import compare_tokenisers as compare, gather_data, train_model
+    from classifier.train import compare_tokenisers as compare
+    from classifier.train import gather_data, train_model
     from gdnn_monitor.core.logs import configure_logging
 
     configure_logging()  # training takes minutes: each fold is reported as a log line on stderr
@@ -64,25 +86,42 @@ def train_command(with_reviews: bool, data_path: Path | None, raw_dir: Path | No
         data = gather_data(data_path or DEFAULT_DEV, raw_dir or DEFAULT_RAW, reviews)
     except DataError as exc:
         raise UserError(f"training data: {exc}") from exc
-    click.echo(f"labelled: {len(data.labelled)}, training-only: {len(data.extra)}, random-news check: "
-               f"{len(data.proxy)}", err=True)
+    click.echo(
+        f"labelled: {len(data.labelled)}, training-only: {len(data.extra)}, random-news check: {len(data.proxy)}",
+        err=True,
+    )
     model = train_model(data, run_cv=not no_cv)
     if compare_tokenisers:
         model.metrics["tokenisers"] = compare(data)
     output = output or default_output()
     model.save(output)
     metrics_path = output.with_suffix(".metrics.json")
-    metrics_path.write_text(json.dumps({"version": model.version, "thresholds": vars(model.thresholds),
-                                        "sklearn_version": model.sklearn_version, **model.metrics},
-                                       ensure_ascii=False, indent=1), encoding="utf-8")
+    metrics_path.write_text(
+        json.dumps(
+            {
+                "version": model.version,
+                "thresholds": vars(model.thresholds),
+                "sklearn_version": model.sklearn_version,
+                **model.metrics,
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     click.echo(f"model {model.version} written to {output} (metrics: {metrics_path})")
     for row in model.metrics.get("cv", []):
         click.echo(f"CV precision {row['precision']:.3f} recall {row['recall']:.3f} F1 {row['f1']:.3f}")
 
 
 @classifier_group.command("evaluate")
-@click.option("--data", "data_path", type=click.Path(path_type=Path), required=True,
-              help="Labelled JSONL with 'title', 'text', 'gdnn' (0/1) and optionally 'theme'.")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Labelled JSONL with 'title', 'text', 'gdnn' (0/1) and optionally 'theme'.",
+)
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None, help="Model file to evaluate.")
 def evaluate_command(data_path: Path, model_path: Path | None) -> None:
     """Đánh giá mô hình trên dữ liệu có nhãn. Prints precision, recall, F1, confusion matrix, zones, theme accuracy."""
@@ -125,10 +164,17 @@ def predict_command(model_path: Path | None) -> None:
 
     def flush() -> None:
         for row, prediction in zip(batch, model.predict(batch)):
-            out = {"id": row["id"], "gdnn_score": prediction.gdnn_score, "gdnn": prediction.gdnn,
-                   "theme": prediction.theme, "zone": prediction.zone, "explanation": prediction.explanation,
-                   "activity_group": prediction.activity_group, "tone": prediction.tone,
-                   "tone_phrases": prediction.tone_phrases}
+            out = {
+                "id": row["id"],
+                "gdnn_score": prediction.gdnn_score,
+                "gdnn": prediction.gdnn,
+                "theme": prediction.theme,
+                "zone": prediction.zone,
+                "explanation": prediction.explanation,
+                "activity_group": prediction.activity_group,
+                "tone": prediction.tone,
+                "tone_phrases": prediction.tone_phrases,
+            }
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         sys.stdout.flush()
         batch.clear()
@@ -154,11 +200,12 @@ def predict_command(model_path: Path | None) -> None:
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None, help="Model file to use.")
 def classify_command(reclassify_all: bool, model_path: Path | None) -> None:
     """Phân loại các tin đã lưu. Classifies stored items without a decision from the current model (or all)."""
+    from sqlmodel import select
+
     from classifier.apply import classify_items
     from classifier.store_query import items_to_classify
     from store.db import session_scope
     from store.models import Item
-    from sqlmodel import select
 
     model = _load(model_path)
     with session_scope() as session:
@@ -168,7 +215,7 @@ def classify_command(reclassify_all: bool, model_path: Path | None) -> None:
         return
     with _progress(len(ids)) as advance:
         for start in range(0, len(ids), CLASSIFY_CHUNK):
-            chunk = ids[start:start + CLASSIFY_CHUNK]
+            chunk = ids[start : start + CLASSIFY_CHUNK]
             with session_scope() as session:
                 items = list(session.exec(select(Item).where(Item.id.in_(chunk)).order_by(Item.id)))
                 classify_items(session, items, model, progress=advance)

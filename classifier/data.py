@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
+from gdnn_monitor.core.vocabulary import THEMES
 
-THEMES = ("tuyen_sinh", "dao_tao", "co_so", "chinh_sach", "ky_nang", "doanh_nghiep")
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 DEFAULT_DEV = SHARED_DATA / "labeled" / "dev.jsonl"
 DEFAULT_RAW = SHARED_DATA / "raw"
@@ -98,11 +98,17 @@ def read_labelled(path: Path) -> list[Example]:
         theme = row.get("theme") if label else None
         if theme is not None and theme not in THEMES:
             raise DataError(f"{where}: unknown theme {theme!r} (expected one of {', '.join(THEMES)})")
-        examples.append(Example(
-            uid=str(row.get("uid") or f"{path.name}:{number}"), title=normalize_inline(title),
-            text=normalize_text(text), gdnn=label, theme=theme, sure=bool(row.get("sure", True)),
-            origin=str(row.get("source") or "dev"),
-        ))
+        examples.append(
+            Example(
+                uid=str(row.get("uid") or f"{path.name}:{number}"),
+                title=normalize_inline(title),
+                text=normalize_text(text),
+                gdnn=label,
+                theme=theme,
+                sure=bool(row.get("sure", True)),
+                origin=str(row.get("source") or "dev"),
+            )
+        )
     if not examples:
         raise DataError(f"{path}: no labelled items")
     return examples
@@ -116,8 +122,13 @@ def _raw_example(corpus: str, row: dict, lead_field: str | None) -> Example:
         text = f"{lead}\n{text}"
     if corpus == "vietnews":
         title, text = title.replace("_", " "), text.replace("_", " ")
-    return Example(uid=f"{corpus}:{row.get('id')}", title=normalize_inline(title), text=normalize_text(text),
-                   origin=corpus, extra={"category": row.get("category") or row.get("tc201805_category")})
+    return Example(
+        uid=f"{corpus}:{row.get('id')}",
+        title=normalize_inline(title),
+        text=normalize_text(text),
+        origin=corpus,
+        extra={"category": row.get("category") or row.get("tc201805_category")},
+    )
 
 
 def _corpus_lines(raw_dir: Path, corpus: str) -> list[str]:
@@ -128,8 +139,9 @@ def _corpus_lines(raw_dir: Path, corpus: str) -> list[str]:
         return handle.readlines()
 
 
-def iter_raw(raw_dir: Path = DEFAULT_RAW, corpora: tuple[str, ...] = tuple(RAW_CORPORA),
-             seed: int | None = None) -> Iterator[Example]:
+def iter_raw(
+    raw_dir: Path = DEFAULT_RAW, corpora: tuple[str, ...] = tuple(RAW_CORPORA), seed: int | None = None
+) -> Iterator[Example]:
     """Items of the unlabelled corpora under raw_dir (missing corpora are skipped), shuffled when seed is given."""
     rng = random.Random(seed)
     for corpus in corpora:
@@ -140,8 +152,14 @@ def iter_raw(raw_dir: Path = DEFAULT_RAW, corpora: tuple[str, ...] = tuple(RAW_C
             yield _raw_example(corpus, json.loads(line), RAW_CORPORA[corpus][1])
 
 
-def sample_raw(raw_dir: Path, per_corpus: int, seed: int, exclude_uids: set[str], exclude_titles: set[str],
-               accept: Callable[[Example], bool] = lambda example: True) -> list[Example]:
+def sample_raw(
+    raw_dir: Path,
+    per_corpus: int,
+    seed: int,
+    exclude_uids: set[str],
+    exclude_titles: set[str],
+    accept: Callable[[Example], bool] = lambda example: True,
+) -> list[Example]:
     """A seeded random sample of each corpus, skipping items that are (copies of) excluded items."""
     sample: list[Example] = []
     for corpus in RAW_CORPORA:
@@ -213,6 +231,14 @@ def read_reviews(session) -> list[Example]:
                 theme = corrected["theme"]
         if theme not in THEMES:
             theme = None
-        examples.append(Example(uid=f"review:{item.id}", title=item.title or "",
-                                text=item.text or item.summary or "", gdnn=label, theme=theme, origin="review"))
+        examples.append(
+            Example(
+                uid=f"review:{item.id}",
+                title=item.title or "",
+                text=item.text or item.summary or "",
+                gdnn=label,
+                theme=theme,
+                origin="review",
+            )
+        )
     return examples

@@ -16,7 +16,8 @@ def evaluate(model: GdnnModel, examples: list[Example]) -> dict:
     scores = np.array([p.gdnn_score for p in predictions])
     themed = [(e.theme, p.theme) for e, p in zip(examples, predictions) if e.gdnn == 1 and e.theme and p.gdnn]
     return {
-        "model": model.version, "relevance": binary_metrics(labels, predicted),
+        "model": model.version,
+        "relevance": binary_metrics(labels, predicted),
         "zones": zone_report(labels, scores, model.thresholds),
         "theme_accuracy": round(sum(t == p for t, p in themed) / len(themed), 4) if themed else None,
         "theme_evaluated": len(themed),
@@ -36,9 +37,13 @@ def format_report(result: dict) -> str:
     ]
     for zone, entry in result["zones"].items():
         precision = "-" if entry["precision"] is None else f"{entry['precision']:.3f}"
-        lines.append(f"  {zone:7s} {entry['items']:6d} items, {entry['positives']:5d} GDNN (precision {precision}, "
-                     f"{entry['share_of_positives']:.1%} of GDNN items)")
+        lines.append(
+            f"  {zone:7s} {entry['items']:6d} items, {entry['positives']:5d} GDNN (precision {precision}, "
+            f"{entry['share_of_positives']:.1%} of GDNN items)"
+        )
     if result["theme_accuracy"] is not None:
-        lines.append(f"theme accuracy {result['theme_accuracy']:.3f} on {result['theme_evaluated']} GDNN items "
-                     "labelled and predicted GDNN")
+        lines.append(
+            f"theme accuracy {result['theme_accuracy']:.3f} on {result['theme_evaluated']} GDNN items "
+            "labelled and predicted GDNN"
+        )
     return "\n".join(lines)

@@ -7,6 +7,7 @@ underthesea word-segmenting variant is kept for the comparison in train.py).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
@@ -39,7 +40,7 @@ def first_sentence(text: str) -> str:
         return first
     ends = _SENTENCE_END.search(first, 0, HEADLINE_FROM_TEXT_CHARS)
     if ends:
-        return first[:ends.start()]
+        return first[: ends.start()]
     return first[:HEADLINE_FROM_TEXT_CHARS].rsplit(" ", 1)[0]
 
 
@@ -62,7 +63,7 @@ def ngrams(tokens: list[str], low: int, high: int, prefix: str = "") -> list[str
     if low <= 1 <= high:
         out.extend(prefix + token for token in tokens) if prefix else out.extend(tokens)
     if low <= 2 <= high:
-        out.extend(f"{prefix}{a} {b}" for a, b in zip(tokens, tokens[1:]))
+        out.extend(f"{prefix}{a} {b}" for a, b in itertools.pairwise(tokens))
     if low <= 3 <= high:
         out.extend(f"{prefix}{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:]))
     return out
@@ -100,19 +101,52 @@ def word_analyzer(document: str) -> list[str]:
 # Term groups whose position and density say whether GDNN is the main subject or a passing mention. Longer terms win
 # where terms overlap ("đào tạo nghề" counts as strong, not as "đào tạo" + "nghề").
 LEXICON: dict[str, tuple[str, ...]] = {
-    "strong": ("giáo dục nghề nghiệp", "học nghề", "đào tạo nghề", "dạy nghề", "trường nghề", "cao đẳng nghề",
-               "trung cấp nghề", "sơ cấp nghề", "gdnn", "nghề nghiệp và giáo dục thường xuyên"),
+    "strong": (
+        "giáo dục nghề nghiệp",
+        "học nghề",
+        "đào tạo nghề",
+        "dạy nghề",
+        "trường nghề",
+        "cao đẳng nghề",
+        "trung cấp nghề",
+        "sơ cấp nghề",
+        "gdnn",
+        "nghề nghiệp và giáo dục thường xuyên",
+    ),
     "levels": ("trung cấp", "cao đẳng", "sơ cấp", "trường tc", "trường cđ", "cđn", "tcn"),
-    "skills": ("kỹ năng nghề", "kĩ năng nghề", "tay nghề", "worldskills", "asean skills", "thi tay nghề", "hội giảng",
-               "chứng chỉ nghề", "kỹ năng lao động", "người thợ"),
+    "skills": (
+        "kỹ năng nghề",
+        "kĩ năng nghề",
+        "tay nghề",
+        "worldskills",
+        "asean skills",
+        "thi tay nghề",
+        "hội giảng",
+        "chứng chỉ nghề",
+        "kỹ năng lao động",
+        "người thợ",
+    ),
     "admission": ("tuyển sinh", "hướng nghiệp", "phân luồng", "chọn nghề", "ngành nghề", "chọn trường"),
     "training": ("đào tạo", "học viên", "khóa học", "lớp học", "nghề", "nhà giáo", "giáo viên dạy"),
     "labour": ("lao động nông thôn", "bộ đội xuất ngũ", "người khuyết tật", "lao động", "doanh nghiệp", "việc làm"),
     "school": ("đại học", "thpt", "thcs", "lớp 10", "tiểu học", "mầm non", "thi tốt nghiệp", "điểm chuẩn"),
-    "false_friend": ("làng nghề", "bệnh nghề nghiệp", "an toàn lao động", "an toàn vệ sinh lao động",
-                     "chức danh nghề nghiệp", "sư phạm", "lý luận chính trị", "nghề báo", "nghề cá",
-                     "xuất khẩu lao động", "hội chợ việc làm", "sàn giao dịch việc làm", "thất nghiệp", "tiền lương",
-                     "bảo hiểm"),
+    "false_friend": (
+        "làng nghề",
+        "bệnh nghề nghiệp",
+        "an toàn lao động",
+        "an toàn vệ sinh lao động",
+        "chức danh nghề nghiệp",
+        "sư phạm",
+        "lý luận chính trị",
+        "nghề báo",
+        "nghề cá",
+        "xuất khẩu lao động",
+        "hội chợ việc làm",
+        "sàn giao dịch việc làm",
+        "thất nghiệp",
+        "tiền lương",
+        "bảo hiểm",
+    ),
 }
 _GROUP_OF_TERM = {term: index for index, terms in enumerate(LEXICON.values()) for term in terms}
 _ANY_TERM = re.compile(
@@ -120,8 +154,9 @@ _ANY_TERM = re.compile(
 )
 LEAD_CHARS = 400
 _GROUP_PATTERNS = {
-    name: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)",
-                     re.IGNORECASE)
+    name: re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+    )
     for name, terms in LEXICON.items()
 }
 
@@ -156,8 +191,14 @@ def lexicon_features(document: str) -> list[float]:
     words = max(lowered.count(" ") + 1, 20)
     row: list[float] = []
     for group in range(groups):
-        row.extend([min(in_title[group], 2), math.log1p(in_lead[group]), math.log1p(total[group]),
-                    min(1000.0 * total[group] / words, 30.0) / 10])
+        row.extend(
+            [
+                min(in_title[group], 2),
+                math.log1p(in_lead[group]),
+                math.log1p(total[group]),
+                min(1000.0 * total[group] / words, 30.0) / 10,
+            ]
+        )
     return row
 
 
@@ -194,18 +235,77 @@ class LexiconFeatures(_HandFeatures):
 
 # Cues for the six themes, from the guide's theme definitions.
 THEME_CUES: dict[str, tuple[str, ...]] = {
-    "tuyen_sinh": ("tuyển sinh", "hướng nghiệp", "phân luồng", "chỉ tiêu", "xét tuyển", "thí sinh", "nhập học",
-                   "tư vấn"),
-    "dao_tao": ("lao động nông thôn", "khóa học", "lớp đào tạo", "lớp dạy nghề", "học viên", "bộ đội xuất ngũ",
-                "khuyết tật", "dân tộc thiểu số", "đào tạo nghề cho", "khai giảng"),
-    "co_so": ("sáp nhập", "tự chủ", "cơ sở vật chất", "kiểm định", "chất lượng", "mạng lưới", "thành lập", "giải thể",
-              "quy hoạch", "trường"),
-    "chinh_sach": ("luật", "nghị định", "quyết định", "thông tư", "chiến lược", "đề án", "kinh phí", "ngân sách",
-                   "chính sách", "kế hoạch", "chỉ thị", "quốc hội"),
-    "ky_nang": ("kỹ năng nghề", "tay nghề", "hội thi", "kỳ thi", "worldskills", "asean", "hội giảng", "huy chương",
-                "thí sinh", "chứng chỉ"),
-    "doanh_nghiep": ("doanh nghiệp", "việc làm", "tuyển dụng", "liên kết", "thu nhập", "nhà tuyển dụng", "ký kết",
-                     "hợp tác", "đặt hàng"),
+    "tuyen_sinh": (
+        "tuyển sinh",
+        "hướng nghiệp",
+        "phân luồng",
+        "chỉ tiêu",
+        "xét tuyển",
+        "thí sinh",
+        "nhập học",
+        "tư vấn",
+    ),
+    "dao_tao": (
+        "lao động nông thôn",
+        "khóa học",
+        "lớp đào tạo",
+        "lớp dạy nghề",
+        "học viên",
+        "bộ đội xuất ngũ",
+        "khuyết tật",
+        "dân tộc thiểu số",
+        "đào tạo nghề cho",
+        "khai giảng",
+    ),
+    "co_so": (
+        "sáp nhập",
+        "tự chủ",
+        "cơ sở vật chất",
+        "kiểm định",
+        "chất lượng",
+        "mạng lưới",
+        "thành lập",
+        "giải thể",
+        "quy hoạch",
+        "trường",
+    ),
+    "chinh_sach": (
+        "luật",
+        "nghị định",
+        "quyết định",
+        "thông tư",
+        "chiến lược",
+        "đề án",
+        "kinh phí",
+        "ngân sách",
+        "chính sách",
+        "kế hoạch",
+        "chỉ thị",
+        "quốc hội",
+    ),
+    "ky_nang": (
+        "kỹ năng nghề",
+        "tay nghề",
+        "hội thi",
+        "kỳ thi",
+        "worldskills",
+        "asean",
+        "hội giảng",
+        "huy chương",
+        "thí sinh",
+        "chứng chỉ",
+    ),
+    "doanh_nghiep": (
+        "doanh nghiệp",
+        "việc làm",
+        "tuyển dụng",
+        "liên kết",
+        "thu nhập",
+        "nhà tuyển dụng",
+        "ký kết",
+        "hợp tác",
+        "đặt hàng",
+    ),
 }
 _THEME_PATTERNS = [re.compile("|".join(map(re.escape, cues))) for cues in THEME_CUES.values()]
 
@@ -217,8 +317,13 @@ def theme_cue_features(document: str) -> list[float]:
     lead, words = text[:LEAD_CHARS], max(len(text.split()), 20)
     row: list[float] = []
     for pattern in _THEME_PATTERNS:
-        row.extend([min(len(pattern.findall(title)), 2), math.log1p(len(pattern.findall(lead))),
-                    min(100.0 * len(pattern.findall(text)) / words, 10.0) / 3])
+        row.extend(
+            [
+                min(len(pattern.findall(title)), 2),
+                math.log1p(len(pattern.findall(lead))),
+                min(100.0 * len(pattern.findall(text)) / words, 10.0) / 3,
+            ]
+        )
     return row
 
 
@@ -236,52 +341,183 @@ class ThemeCueFeatures(_HandFeatures):
 # settle, each with the cue that decides it. Terms come from the rulings' wording, not from misclassified dev items.
 RULING_LEXICON: dict[str, tuple[str, ...]] = {
     # 10: driving schools and their courses are vocational training; licence tests and traffic rules are not
-    "driving": ("đào tạo lái xe", "dạy lái xe", "học lái xe", "trung tâm đào tạo lái xe", "trường dạy lái xe",
-                "giáo viên dạy lái xe", "học viên lái xe", "cơ sở đào tạo lái xe", "trường lái", "dạy lái"),
-    "licence": ("sát hạch lái xe", "giấy phép lái xe", "bằng lái", "thi bằng lái", "an toàn giao thông",
-                "vi phạm giao thông", "luật giao thông"),
+    "driving": (
+        "đào tạo lái xe",
+        "dạy lái xe",
+        "học lái xe",
+        "trung tâm đào tạo lái xe",
+        "trường dạy lái xe",
+        "giáo viên dạy lái xe",
+        "học viên lái xe",
+        "cơ sở đào tạo lái xe",
+        "trường lái",
+        "dạy lái",
+    ),
+    "licence": (
+        "sát hạch lái xe",
+        "giấy phép lái xe",
+        "bằng lái",
+        "thi bằng lái",
+        "an toàn giao thông",
+        "vi phạm giao thông",
+        "luật giao thông",
+    ),
     # 3: short training for work in a trade is GDNN even without a level; professional / official courses are not
-    "short_course": ("lớp tập huấn", "khóa đào tạo", "lớp đào tạo", "đào tạo kỹ năng", "bồi dưỡng kỹ năng",
-                     "nâng cao tay nghề", "lớp học nghề", "khóa học nghề", "đào tạo ngắn hạn", "đào tạo lại",
-                     "lớp dạy nghề", "cho người lao động", "cho công nhân", "cho lao động"),
-    "professional": ("hội thảo", "bác sĩ", "luật sư", "nhà báo", "công chức", "chứng chỉ hành nghề",
-                     "cán bộ quản lý", "đại biểu"),
+    "short_course": (
+        "lớp tập huấn",
+        "khóa đào tạo",
+        "lớp đào tạo",
+        "đào tạo kỹ năng",
+        "bồi dưỡng kỹ năng",
+        "nâng cao tay nghề",
+        "lớp học nghề",
+        "khóa học nghề",
+        "đào tạo ngắn hạn",
+        "đào tạo lại",
+        "lớp dạy nghề",
+        "cho người lao động",
+        "cho công nhân",
+        "cho lao động",
+    ),
+    "professional": (
+        "hội thảo",
+        "bác sĩ",
+        "luật sư",
+        "nhà báo",
+        "công chức",
+        "chứng chỉ hành nghề",
+        "cán bộ quản lý",
+        "đại biểu",
+    ),
     # 5: vocational study abroad and training for work abroad are GDNN; university study abroad and recruitment not
-    "abroad_training": ("du học nghề", "học nghề ở nước ngoài", "đào tạo định hướng", "giáo dục định hướng",
-                        "đi làm việc ở nước ngoài", "thực tập sinh", "tiếng nhật", "tiếng hàn", "tiếng đức"),
+    "abroad_training": (
+        "du học nghề",
+        "học nghề ở nước ngoài",
+        "đào tạo định hướng",
+        "giáo dục định hướng",
+        "đi làm việc ở nước ngoài",
+        "thực tập sinh",
+        "tiếng nhật",
+        "tiếng hàn",
+        "tiếng đức",
+    ),
     "abroad_other": ("du học", "visa", "thị thực", "học bổng du học", "tuyển dụng lao động", "môi giới"),
     # 6: vocational education abroad counts only with a Vietnamese angle
-    "foreign": ("trung quốc", "nhật bản", "hàn quốc", "hoa kỳ", "nước mỹ", "người mỹ", "nước đức", "singapore",
-                "malaysia", "thái lan", "ấn độ", "australia", "châu âu", "campuchia", "lào", "philippines",
-                "indonesia", "nước anh", "pháp", "canada"),
+    "foreign": (
+        "trung quốc",
+        "nhật bản",
+        "hàn quốc",
+        "hoa kỳ",
+        "nước mỹ",
+        "người mỹ",
+        "nước đức",
+        "singapore",
+        "malaysia",
+        "thái lan",
+        "ấn độ",
+        "australia",
+        "châu âu",
+        "campuchia",
+        "lào",
+        "philippines",
+        "indonesia",
+        "nước anh",
+        "pháp",
+        "canada",
+    ),
     "vietnam": ("việt nam", "người việt", "trong nước", "của ta", "nước ta", "tỉnh", "thành phố", "huyện"),
     # 4: scandals, discipline, fraud, fake certificates, closures at a vocational school are GDNN (co_so)
-    "bad_news": ("sai phạm", "vi phạm", "kỷ luật", "cảnh cáo", "khiển trách", "cách chức", "gian lận", "lừa đảo",
-                 "bằng giả", "chứng chỉ giả", "giả mạo", "giải thể", "đóng cửa", "bỏ hoang", "lãng phí",
-                 "khuất tất", "tham ô", "thanh tra", "khởi tố", "xử phạt", "đình chỉ", "thu hồi", "tiêu cực",
-                 "sai quy định", "chi sai", "bê bối", "trục lợi", "xóa sổ"),
+    "bad_news": (
+        "sai phạm",
+        "vi phạm",
+        "kỷ luật",
+        "cảnh cáo",
+        "khiển trách",
+        "cách chức",
+        "gian lận",
+        "lừa đảo",
+        "bằng giả",
+        "chứng chỉ giả",
+        "giả mạo",
+        "giải thể",
+        "đóng cửa",
+        "bỏ hoang",
+        "lãng phí",
+        "khuất tất",
+        "tham ô",
+        "thanh tra",
+        "khởi tố",
+        "xử phạt",
+        "đình chỉ",
+        "thu hồi",
+        "tiêu cực",
+        "sai quy định",
+        "chi sai",
+        "bê bối",
+        "trục lợi",
+        "xóa sổ",
+    ),
     # 11: the school, its learners or teachers as the actors (a congress, a charity drive, a students' event)
-    "school_actor": ("sinh viên trường", "học sinh trường", "đoàn trường", "công đoàn trường", "đại hội",
-                     "nhà trường", "học sinh, sinh viên", "hssv", "giảng viên", "thầy trò", "tân sinh viên"),
+    "school_actor": (
+        "sinh viên trường",
+        "học sinh trường",
+        "đoàn trường",
+        "công đoàn trường",
+        "đại hội",
+        "nhà trường",
+        "học sinh, sinh viên",
+        "hssv",
+        "giảng viên",
+        "thầy trò",
+        "tân sinh viên",
+    ),
     # 9: admissions / career fairs shared with universities are GDNN only when the vocational path leads
-    "mixed_fair": ("ngày hội tư vấn", "tư vấn tuyển sinh", "tư vấn xét tuyển", "ngày hội hướng nghiệp",
-                   "đại học, cao đẳng", "đh, cđ", "xét tuyển đại học", "các trường đại học"),
+    "mixed_fair": (
+        "ngày hội tư vấn",
+        "tư vấn tuyển sinh",
+        "tư vấn xét tuyển",
+        "ngày hội hướng nghiệp",
+        "đại học, cao đẳng",
+        "đh, cđ",
+        "xét tuyển đại học",
+        "các trường đại học",
+    ),
     # 7: labour-contract questions are not GDNN, even about training costs
-    "labour_law": ("hợp đồng lao động", "bồi thường chi phí đào tạo", "hoàn trả chi phí đào tạo",
-                   "chi phí đào tạo", "bộ luật lao động", "người sử dụng lao động", "luật sư tư vấn"),
+    "labour_law": (
+        "hợp đồng lao động",
+        "bồi thường chi phí đào tạo",
+        "hoàn trả chi phí đào tạo",
+        "chi phí đào tạo",
+        "bộ luật lao động",
+        "người sử dụng lao động",
+        "luật sư tư vấn",
+    ),
 }
 RULING_TEXT_CHARS = 3000  # enough to see the item's subject; regexes over whole long articles cost throughput
 _RULING_PATTERNS = {
-    name: re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)",
-                     re.IGNORECASE)
+    name: re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+    )
     for name, terms in RULING_LEXICON.items()
 }
-_VOCATIONAL = re.compile(r"(?<!\w)(?:" + "|".join(
-    re.escape(t) for t in sorted((*LEXICON["strong"], *LEXICON["levels"], *LEXICON["skills"]), key=len, reverse=True))
-    + r")(?!\w)", re.IGNORECASE)
+_VOCATIONAL = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        re.escape(t)
+        for t in sorted((*LEXICON["strong"], *LEXICON["levels"], *LEXICON["skills"]), key=len, reverse=True)
+    )
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
 # pairs whose joint presence in headline + lead is what a ruling decides on (a linear model cannot multiply)
-_RULING_PAIRS = (("bad_news", "vocational"), ("foreign", "vocational"), ("driving", "bad_news"),
-                 ("school_actor", "vocational"), ("mixed_fair", "vocational"), ("short_course", "vocational"))
+_RULING_PAIRS = (
+    ("bad_news", "vocational"),
+    ("foreign", "vocational"),
+    ("driving", "bad_news"),
+    ("school_actor", "vocational"),
+    ("mixed_fair", "vocational"),
+    ("short_course", "vocational"),
+)
 
 
 def ruling_features(document: str) -> list[float]:
@@ -302,8 +538,10 @@ def ruling_features(document: str) -> list[float]:
 class RulingFeatures(_HandFeatures):
     """ruling_features as a transformer."""
 
-    names = (*(f"lex:{name}:{kind}" for name in RULING_LEXICON for kind in ("title", "lead", "log_total")),
-             *(f"rule:{a}+{b}" for a, b in _RULING_PAIRS))
+    names = (
+        *(f"lex:{name}:{kind}" for name in RULING_LEXICON for kind in ("title", "lead", "log_total")),
+        *(f"rule:{a}+{b}" for a, b in _RULING_PAIRS),
+    )
     row = staticmethod(ruling_features)
 
     def __init__(self, weight: float = 0.1):
@@ -311,9 +549,14 @@ class RulingFeatures(_HandFeatures):
 
 
 _CUE_RULINGS = ("driving", "short_course", "abroad_training")
-_RULING_CUE = re.compile(r"(?<!\w)(?:" + "|".join(
-    re.escape(t) for t in sorted((t for g in _CUE_RULINGS for t in RULING_LEXICON[g]), key=len, reverse=True))
-    + r")(?!\w)", re.IGNORECASE)
+_RULING_CUE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        re.escape(t) for t in sorted((t for g in _CUE_RULINGS for t in RULING_LEXICON[g]), key=len, reverse=True)
+    )
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def has_vocational_cue(document: str) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
 import warnings
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import joblib
@@ -108,21 +108,28 @@ class GdnnModel:
         features = self.relevance.named_steps["features"].transform(documents)
         scores = self.relevance.named_steps["svm"].predict_proba(features)[:, 1]
         labels = scores >= self.thresholds.gdnn
-        zones = [self.thresholds.zone(float(score), has_vocational_cue(document))
-                 for score, document in zip(scores, documents)]
+        zones = [
+            self.thresholds.zone(float(score), has_vocational_cue(document))
+            for score, document in zip(scores, documents)
+        ]
         candidates = np.array([zone != "reject" for zone in zones], dtype=bool)
         themes = self._themes(documents, candidates)
         predictions = []
         for row, (item, score, label, zone) in enumerate(zip(items, scores, labels, zones)):
             title, text = item.get("title") or "", item.get("text") or ""
             tone = detect_tone(title, text) if candidates[row] else None
-            predictions.append(Prediction(
-                gdnn_score=round(float(score), 4), gdnn=bool(label), zone=review_if_negative(zone, tone),
-                theme=themes[row],
-                activity_group=infer_activity_group(title, text, item.get("channel")) if candidates[row] else None,
-                explanation=self._explain(features[row], title, text, positive=bool(candidates[row])),
-                tone=tone.tone if tone else None, tone_phrases=tone.phrases if tone else [],
-            ))
+            predictions.append(
+                Prediction(
+                    gdnn_score=round(float(score), 4),
+                    gdnn=bool(label),
+                    zone=review_if_negative(zone, tone),
+                    theme=themes[row],
+                    activity_group=infer_activity_group(title, text, item.get("channel")) if candidates[row] else None,
+                    explanation=self._explain(features[row], title, text, positive=bool(candidates[row])),
+                    tone=tone.tone if tone else None,
+                    tone_phrases=tone.phrases if tone else [],
+                )
+            )
         return predictions
 
     def _themes(self, documents: list[str], wanted: np.ndarray) -> list[str | None]:
@@ -205,10 +212,10 @@ def _locate(feature: str, title: str, text: str, lowered: tuple[str, str]) -> tu
                 return where, match.start(), match.end()
         return None
     in_title = feature.startswith(_PREFIX)
-    syllables = feature[len(_PREFIX):].split(" ") if in_title else feature.split(" ")
+    syllables = feature[len(_PREFIX) :].split(" ") if in_title else feature.split(" ")
     if "|" in syllables or any(s.isdigit() for s in syllables):
         return None
-    for where in ((0,) if in_title else (0, 1)):
+    for where in (0,) if in_title else (0, 1):
         found = _find(syllables, (title, text)[where], lowered[where])
         if found:
             return where, *found
@@ -220,7 +227,7 @@ def _merge_spans(spans: list[tuple[int, int, int, float]], haystacks: tuple[str,
     merged: list[list] = []
     for where, start, end, weight in sorted(spans):
         last = merged[-1] if merged else None
-        if last and last[0] == where and start <= last[2] + 1 and not haystacks[where][last[2]:start].strip(" -"):
+        if last and last[0] == where and start <= last[2] + 1 and not haystacks[where][last[2] : start].strip(" -"):
             last[2] = max(last[2], end)
             last[3] += weight
         else:
@@ -257,11 +264,14 @@ def default_model_path() -> Path:
 
 
 def load_model(path: Path | str | None = None) -> GdnnModel:
-    """Load (once per process, path and file version) the model; a clear ModelError if the file is missing or not a model."""
+    """Load (once per process, path and file version) the model; a clear ModelError if the file is missing or not a
+    model."""
     resolved = Path(path or default_model_path()).expanduser().resolve()
     if not resolved.is_file():
-        raise ModelError(f"model file {resolved} not found; train one with `gdnn-monitor classifier train -o "
-                         f"{resolved}` or unset GDNN_MODEL_PATH to use the shipped model")
+        raise ModelError(
+            f"model file {resolved} not found; train one with `gdnn-monitor classifier train -o "
+            f"{resolved}` or unset GDNN_MODEL_PATH to use the shipped model"
+        )
     key = (resolved, resolved.stat().st_mtime)
     with _cache_lock:
         if key in _cache:
@@ -275,7 +285,11 @@ def load_model(path: Path | str | None = None) -> GdnnModel:
         if not isinstance(model, GdnnModel):
             raise ModelError(f"{resolved} is not a GDNN model file")
         if model.sklearn_version != sklearn.__version__:
-            warnings.warn(f"model {model.version} was trained with scikit-learn {model.sklearn_version}, running "
-                          f"{sklearn.__version__}; retrain if predictions look wrong", RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"model {model.version} was trained with scikit-learn {model.sklearn_version}, running "
+                f"{sklearn.__version__}; retrain if predictions look wrong",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         _cache[key] = model
         return model

@@ -18,25 +18,82 @@ LEAD_TERMS_NEEDED = 1  # distinct terms the lead must hold when the headline has
 
 # ruling 4's kinds of bad news, each as the words a Vietnamese news item uses for it
 NEGATIVE_TERMS: dict[str, tuple[str, ...]] = {
-    "misconduct": ("sai phạm", "vi phạm", "bê bối", "tiêu cực", "khuất tất", "chi sai", "sai quy định", "trục lợi",
-                   "tham ô", "biển thủ", "lập quỹ trái phép", "chứng từ khống", "đào tạo chui", "văn bản chui",
-                   "bỏ hoang", "bỏ xó", "thất thoát", "sai sự thật", "nhập nhèm", "chiêu sinh trái phép"),
-    "discipline": ("kỷ luật", "kỉ luật", "cảnh cáo", "khiển trách", "cách chức", "đình chỉ", "buộc thôi học",
-                   "xử phạt", "kết luận thanh tra", "khởi tố", "bắt tạm giam", "hầu tòa", "truy tố", "thu hồi quyết định", "đề nghị thu hồi",
-                   "thu hồi số tiền"),
+    "misconduct": (
+        "sai phạm",
+        "vi phạm",
+        "bê bối",
+        "tiêu cực",
+        "khuất tất",
+        "chi sai",
+        "sai quy định",
+        "trục lợi",
+        "tham ô",
+        "biển thủ",
+        "lập quỹ trái phép",
+        "chứng từ khống",
+        "đào tạo chui",
+        "văn bản chui",
+        "bỏ hoang",
+        "bỏ xó",
+        "thất thoát",
+        "sai sự thật",
+        "nhập nhèm",
+        "chiêu sinh trái phép",
+    ),
+    "discipline": (
+        "kỷ luật",
+        "kỉ luật",
+        "cảnh cáo",
+        "khiển trách",
+        "cách chức",
+        "đình chỉ",
+        "buộc thôi học",
+        "xử phạt",
+        "kết luận thanh tra",
+        "khởi tố",
+        "bắt tạm giam",
+        "hầu tòa",
+        "truy tố",
+        "thu hồi quyết định",
+        "đề nghị thu hồi",
+        "thu hồi số tiền",
+    ),
     "fraud": ("lừa đảo", "gian lận", "bị lừa", "mạo danh", "bao đậu", "chạy bằng", "mua bằng", "bán bằng"),
-    "fake_certificate": ("bằng giả", "chứng chỉ giả", "bằng lái giả", "giấy phép lái xe giả", "làm giả", "giả mạo",
-                         "bằng thpt giả", "văn bằng giả"),
+    "fake_certificate": (
+        "bằng giả",
+        "chứng chỉ giả",
+        "bằng lái giả",
+        "giấy phép lái xe giả",
+        "làm giả",
+        "giả mạo",
+        "bằng thpt giả",
+        "văn bằng giả",
+    ),
     "complaint": ("khiếu kiện", "tố cáo", "tố giác", "thông tin báo nêu", "đơn thư"),
-    "closure": ("giải thể", "đóng cửa", "xóa sổ", "xoá sổ", "ngừng hoạt động", "đình chỉ hoạt động",
-                "thu hồi giấy phép"),
+    "closure": (
+        "giải thể",
+        "đóng cửa",
+        "xóa sổ",
+        "xoá sổ",
+        "ngừng hoạt động",
+        "đình chỉ hoạt động",
+        "thu hồi giấy phép",
+    ),
 }
 # words that name bad news only when the headline says them: "gây lãng phí" in a lead is usually commentary on a
 # policy or a trend, not a school's misconduct
 HEADLINE_ONLY_TERMS = ("lãng phí",)
 # a headline that denies or clears ("bác bỏ thông tin...", "không có chuyện...") reports no bad news of its own
-DENIALS = ("bác bỏ", "minh oan", "không có chuyện", "không có sai phạm", "phòng chống", "phòng, chống", "chống gian lận",
-           "ngăn chặn")
+DENIALS = (
+    "bác bỏ",
+    "minh oan",
+    "không có chuyện",
+    "không có sai phạm",
+    "phòng chống",
+    "phòng, chống",
+    "chống gian lận",
+    "ngăn chặn",
+)
 
 
 _GAP = r"[\s'\"“”‘’]+"  # news puts the loaded word in quotes: đào tạo 'chui'

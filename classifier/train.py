@@ -14,7 +14,7 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +25,29 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from classifier.data import (DEFAULT_DEV, DEFAULT_RAW, GUIDE_CHECKED, Example, read_guide_checked, read_labelled,
-                             sample_raw, title_key)
-from classifier.features import (MAX_BODY_SYLLABLES, THEME_BODY_SYLLABLES, LexiconFeatures, RulingFeatures,
-                                 ThemeCueFeatures, has_vocational_cue, has_vocational_terms, join_item,
-                                 syllable_analyzer, theme_analyzer, word_analyzer)
+from classifier.data import (
+    DEFAULT_DEV,
+    DEFAULT_RAW,
+    GUIDE_CHECKED,
+    Example,
+    read_guide_checked,
+    read_labelled,
+    sample_raw,
+    title_key,
+)
+from classifier.features import (
+    MAX_BODY_SYLLABLES,
+    THEME_BODY_SYLLABLES,
+    LexiconFeatures,
+    RulingFeatures,
+    ThemeCueFeatures,
+    has_vocational_cue,
+    has_vocational_terms,
+    join_item,
+    syllable_analyzer,
+    theme_analyzer,
+    word_analyzer,
+)
 from classifier.keywords import keyword_baseline, strong_term_hits
 from classifier.model import GdnnModel, Thresholds
 from classifier.tone import detect_tone
@@ -43,10 +61,14 @@ PROXY_PER_CORPUS = 500
 UNSURE_WEIGHT = 0.25  # items the dev labeller marked unsure: a third are GDNN, so they teach the boundary weakly
 GUIDE_CHECKED_WEIGHT = 1.0
 THEME_HAND_WEIGHT = 2.0  # in the theme model, the dev labeller's and officers' themes against guide-checked ones (1)
-REVIEW_WEIGHT = 3.0  # an officer's decision on the province's own stream, against a dev.jsonl item (replay bench: 3 beat 1)
+REVIEW_WEIGHT = (
+    3.0  # an officer's decision on the province's own stream, against a dev.jsonl item (replay bench: 3 beat 1)
+)
 SVM_C = 10.0
 LEXICON_WEIGHT = 0.1  # scale of the guide-term block against TF-IDF; 0.1 beat 0.3 on six CV shuffles (MODEL.md)
-RULING_WEIGHT = 0.0  # the rulings' term groups as features: measured at 0.1 / 0.3 / 1.0, no gain on the settled labels (MODEL.md)
+RULING_WEIGHT = (
+    0.0  # the rulings' term groups as features: measured at 0.1 / 0.3 / 1.0, no gain on the settled labels (MODEL.md)
+)
 CLASS_WEIGHT: str | dict | None = "balanced"
 NGRAM_MIN_DF = 3
 ACCEPT_PRECISION = 0.98  # auto-accepted items are counted without a reader: at most 1 in 50 wrong
@@ -66,21 +88,29 @@ class TrainingData:
 
 
 def relevance_pipeline(analyzer=syllable_analyzer, svm_c: float | None = None) -> Pipeline:
-    features = FeatureUnion([
-        ("ngrams", TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=NGRAM_MIN_DF, max_df=0.5,
-                                   dtype=np.float32)),
-        ("lexicon", LexiconFeatures(weight=LEXICON_WEIGHT)),
-        *([("rulings", RulingFeatures(weight=RULING_WEIGHT))] if RULING_WEIGHT else []),
-    ])
+    features = FeatureUnion(
+        [
+            (
+                "ngrams",
+                TfidfVectorizer(
+                    analyzer=analyzer, sublinear_tf=True, min_df=NGRAM_MIN_DF, max_df=0.5, dtype=np.float32
+                ),
+            ),
+            ("lexicon", LexiconFeatures(weight=LEXICON_WEIGHT)),
+            *([("rulings", RulingFeatures(weight=RULING_WEIGHT))] if RULING_WEIGHT else []),
+        ]
+    )
     svm = LinearSVC(C=svm_c or SVM_C, class_weight=CLASS_WEIGHT)
     return Pipeline([("features", features), ("svm", CalibratedClassifierCV(svm, method="sigmoid", cv=5))])
 
 
 def theme_pipeline() -> Pipeline:
-    features = FeatureUnion([
-        ("ngrams", TfidfVectorizer(analyzer=theme_analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)),
-        ("cues", ThemeCueFeatures(weight=0.5)),
-    ])
+    features = FeatureUnion(
+        [
+            ("ngrams", TfidfVectorizer(analyzer=theme_analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)),
+            ("cues", ThemeCueFeatures(weight=0.5)),
+        ]
+    )
     return Pipeline([("features", features), ("svm", LinearSVC(C=1.0, class_weight="balanced"))])
 
 
@@ -93,12 +123,18 @@ def _is_hard_negative(example: Example) -> bool:
     """Education / jobs news (by the corpus' weak topic label) with no vocational term at all: schools, universities,
     labour news — the near misses the guide excludes, with labels reliable enough to train on."""
     return example.extra.get("category") in EDUCATION_JOBS_TOPICS and not has_vocational_terms(
-        f"{example.title}\n{example.text}")
+        f"{example.title}\n{example.text}"
+    )
 
 
-def gather_data(dev_path: Path = DEFAULT_DEV, raw_dir: Path | None = DEFAULT_RAW, reviews: list[Example] = (),
-                negatives_per_corpus: int = NEGATIVES_PER_CORPUS, seed: int = 13,
-                guide_checked: Path | None = GUIDE_CHECKED) -> TrainingData:
+def gather_data(
+    dev_path: Path = DEFAULT_DEV,
+    raw_dir: Path | None = DEFAULT_RAW,
+    reviews: list[Example] = (),
+    negatives_per_corpus: int = NEGATIVES_PER_CORPUS,
+    seed: int = 13,
+    guide_checked: Path | None = GUIDE_CHECKED,
+) -> TrainingData:
     """Labelled data plus training-only items (officers' reviews, guide-checked raw items, raw negatives) that are
     neither dev items nor copies of them, so nothing leaks into a CV fold."""
     labelled = read_labelled(dev_path)
@@ -166,12 +202,14 @@ def fit_theme(examples: list[Example]) -> Pipeline | None:
     if len({e.theme for e in positives}) < 2:
         return None
     weights = np.array([1.0 if e.origin == "guide_checked" else THEME_HAND_WEIGHT for e in positives])
-    return theme_pipeline().fit([join_item(e.title, e.text) for e in positives], [e.theme for e in positives],
-                                svm__sample_weight=weights)
+    return theme_pipeline().fit(
+        [join_item(e.title, e.text) for e in positives], [e.theme for e in positives], svm__sample_weight=weights
+    )
 
 
-def cross_validate(data: TrainingData, analyzer=syllable_analyzer, folds: int = CV_FOLDS,
-                   repeats: int = CV_REPEATS) -> dict:
+def cross_validate(
+    data: TrainingData, analyzer=syllable_analyzer, folds: int = CV_FOLDS, repeats: int = CV_REPEATS
+) -> dict:
     """Out-of-fold scores for the labelled items: each fold's model sees the other folds plus the extra items only."""
     documents, labels, _ = _arrays(data.labelled)
     scores = np.zeros((repeats, len(labels)))
@@ -187,21 +225,35 @@ def cross_validate(data: TrainingData, analyzer=syllable_analyzer, folds: int = 
             if theme_model is not None:
                 for row, theme in zip(test_rows, theme_model.predict([documents[i] for i in test_rows])):
                     themes[repeat][row] = str(theme)
-            log.info("cross-validation: fold %d/%d done (%.0f s)", repeat * folds + fold + 1, repeats * folds,
-                     time.perf_counter() - started)
+            log.info(
+                "cross-validation: fold %d/%d done (%.0f s)",
+                repeat * folds + fold + 1,
+                repeats * folds,
+                time.perf_counter() - started,
+            )
     return {"scores": scores, "themes": themes, "labels": labels, "seconds": time.perf_counter() - started}
 
 
 def binary_metrics(labels: np.ndarray, predicted: np.ndarray) -> dict:
     precision, recall, f1, _ = precision_recall_fscore_support(labels, predicted, average="binary", zero_division=0)
     matrix = confusion_matrix(labels, predicted, labels=[0, 1])
-    return {"precision": round(float(precision), 4), "recall": round(float(recall), 4), "f1": round(float(f1), 4),
-            "confusion": {"tn": int(matrix[0, 0]), "fp": int(matrix[0, 1]), "fn": int(matrix[1, 0]),
-                          "tp": int(matrix[1, 1])}, "n": int(len(labels))}
+    return {
+        "precision": round(float(precision), 4),
+        "recall": round(float(recall), 4),
+        "f1": round(float(f1), 4),
+        "confusion": {
+            "tn": int(matrix[0, 0]),
+            "fp": int(matrix[0, 1]),
+            "fn": int(matrix[1, 0]),
+            "tp": int(matrix[1, 1]),
+        },
+        "n": len(labels),
+    }
 
 
-def choose_thresholds(labels: np.ndarray, scores: np.ndarray, acceptable: np.ndarray | None = None,
-                      cues: np.ndarray | None = None) -> Thresholds:
+def choose_thresholds(
+    labels: np.ndarray, scores: np.ndarray, acceptable: np.ndarray | None = None, cues: np.ndarray | None = None
+) -> Thresholds:
     """gdnn: best F1. accept: the lowest cut above which every cut keeps precision >= ACCEPT_PRECISION (a cut where
     precision only touches the target by luck is not taken), counting only items that may be accepted (negative-tone
     items go to review whatever their score). reject: the pair of cuts (any item / item without a vocational cue in
@@ -221,8 +273,12 @@ def choose_thresholds(labels: np.ndarray, scores: np.ndarray, acceptable: np.nda
         accept = float(t)
     accept = max(accept, gdnn)
     reject, without_cue = _reject_cuts(labels, scores, cues, ceiling=gdnn)
-    return Thresholds(gdnn=round(gdnn, 4), accept_from=round(accept, 4), reject_below=_floor4(reject),
-                      reject_without_cue_below=None if without_cue is None else _floor4(without_cue))
+    return Thresholds(
+        gdnn=round(gdnn, 4),
+        accept_from=round(accept, 4),
+        reject_below=_floor4(reject),
+        reject_without_cue_below=None if without_cue is None else _floor4(without_cue),
+    )
 
 
 def _floor4(cut: float) -> float:
@@ -230,8 +286,9 @@ def _floor4(cut: float) -> float:
     return float(np.floor(cut * 10_000) / 10_000)
 
 
-def _reject_cuts(labels: np.ndarray, scores: np.ndarray, cues: np.ndarray | None,
-                 ceiling: float) -> tuple[float, float | None]:
+def _reject_cuts(
+    labels: np.ndarray, scores: np.ndarray, cues: np.ndarray | None, ceiling: float
+) -> tuple[float, float | None]:
     """(cut for every item, cut for items without a vocational cue or None) losing <= REJECT_MAX_LOST of positives
     and rejecting the most items."""
     positives = np.sort(scores[labels == 1])
@@ -255,8 +312,9 @@ def _reject_cuts(labels: np.ndarray, scores: np.ndarray, cues: np.ndarray | None
     return best[1], best[2]
 
 
-def zones_of(scores: np.ndarray, thresholds: Thresholds, acceptable: np.ndarray | None = None,
-             cues: np.ndarray | None = None) -> np.ndarray:
+def zones_of(
+    scores: np.ndarray, thresholds: Thresholds, acceptable: np.ndarray | None = None, cues: np.ndarray | None = None
+) -> np.ndarray:
     """The zone of each score, with items that may not be accepted (negative tone) moved to review."""
     cues = np.ones(len(scores), dtype=bool) if cues is None else cues
     zones = np.array([thresholds.zone(float(s), bool(c)) for s, c in zip(scores, cues)], dtype=object)
@@ -265,8 +323,13 @@ def zones_of(scores: np.ndarray, thresholds: Thresholds, acceptable: np.ndarray 
     return zones
 
 
-def zone_report(labels: np.ndarray | None, scores: np.ndarray, thresholds: Thresholds,
-                acceptable: np.ndarray | None = None, cues: np.ndarray | None = None) -> dict:
+def zone_report(
+    labels: np.ndarray | None,
+    scores: np.ndarray,
+    thresholds: Thresholds,
+    acceptable: np.ndarray | None = None,
+    cues: np.ndarray | None = None,
+) -> dict:
     """Items, positives and precision per zone (labels=None for unlabelled data: counts only)."""
     zones = zones_of(scores, thresholds, acceptable, cues)
     report: dict = {}
@@ -296,8 +359,12 @@ def summarise_cv(data: TrainingData, cv: dict) -> tuple[Thresholds, dict]:
     metrics for every repeat at those thresholds and at 0.5."""
     labels, scores = cv["labels"], cv["scores"]
     acceptable, cues, repeats = may_accept(data.labelled), vocational_cues(data.labelled), len(scores)
-    thresholds = choose_thresholds(np.tile(labels, repeats), scores.ravel(), np.tile(acceptable, repeats),
-                                   np.tile(cues, repeats) if USE_CUE_REJECT else None)
+    thresholds = choose_thresholds(
+        np.tile(labels, repeats),
+        scores.ravel(),
+        np.tile(acceptable, repeats),
+        np.tile(cues, repeats) if USE_CUE_REJECT else None,
+    )
     per_repeat = [binary_metrics(labels, s >= thresholds.gdnn) for s in scores]
     sure = np.array([e.sure for e in data.labelled])
     theme_truth = [e.theme for e in data.labelled]
@@ -307,13 +374,17 @@ def summarise_cv(data: TrainingData, cv: dict) -> tuple[Thresholds, dict]:
         theme_acc.append(round(sum(t == p for t, p in pairs) / max(len(pairs), 1), 4))
     baseline = np.array([keyword_baseline(e.title, e.text) for e in data.labelled])
     summary = {
-        "procedure": (f"{CV_FOLDS}-fold stratified CV on the labelled items, repeated {len(scores)}x with different "
-                      "shuffles; every fold's model is trained on the other folds plus the training-only items "
-                      "(guide-checked raw-corpus items and raw-corpus negatives, all with dev uids/titles removed; "
-                      "officers' reviews), never on the held-out "
-                      "fold. Thresholds are chosen on the pooled out-of-fold scores of all repeats; negative-tone "
-                      "items are never in the accept zone."),
-        "n_labelled": int(len(labels)), "n_positive": int(labels.sum()), "n_extra": len(data.extra),
+        "procedure": (
+            f"{CV_FOLDS}-fold stratified CV on the labelled items, repeated {len(scores)}x with different "
+            "shuffles; every fold's model is trained on the other folds plus the training-only items "
+            "(guide-checked raw-corpus items and raw-corpus negatives, all with dev uids/titles removed; "
+            "officers' reviews), never on the held-out "
+            "fold. Thresholds are chosen on the pooled out-of-fold scores of all repeats; negative-tone "
+            "items are never in the accept zone."
+        ),
+        "n_labelled": len(labels),
+        "n_positive": int(labels.sum()),
+        "n_extra": len(data.extra),
         "n_reviews": sum(e.origin == "review" for e in [*data.labelled, *data.extra]),
         "n_guide_checked": sum(e.origin == "guide_checked" for e in data.extra),
         "n_guide_checked_positive": sum(e.origin == "guide_checked" and e.gdnn == 1 for e in data.extra),
@@ -341,24 +412,31 @@ def explain_weights(pipeline: Pipeline) -> np.ndarray:
 def training_recipe() -> dict:
     """The knobs that change what a model learns from the same data; part of the version, so a re-tuned model is
     never mistaken for the one that classified stored items."""
-    return {"unsure": UNSURE_WEIGHT, "guide_checked": GUIDE_CHECKED_WEIGHT, "svm_c": SVM_C,
-            "class_weight": CLASS_WEIGHT, "ngram_min_df": NGRAM_MIN_DF, "lexicon_weight": LEXICON_WEIGHT, "review": REVIEW_WEIGHT,
-            "theme_hand": THEME_HAND_WEIGHT,
-            "ruling_weight": RULING_WEIGHT,
-            "max_body_syllables": MAX_BODY_SYLLABLES, "theme_body_syllables": THEME_BODY_SYLLABLES}
+    return {
+        "unsure": UNSURE_WEIGHT,
+        "guide_checked": GUIDE_CHECKED_WEIGHT,
+        "svm_c": SVM_C,
+        "class_weight": CLASS_WEIGHT,
+        "ngram_min_df": NGRAM_MIN_DF,
+        "lexicon_weight": LEXICON_WEIGHT,
+        "review": REVIEW_WEIGHT,
+        "theme_hand": THEME_HAND_WEIGHT,
+        "ruling_weight": RULING_WEIGHT,
+        "max_body_syllables": MAX_BODY_SYLLABLES,
+        "theme_body_syllables": THEME_BODY_SYLLABLES,
+    }
 
 
 def model_version(data: TrainingData) -> str:
     digest = hashlib.sha1(json.dumps(training_recipe(), sort_keys=True).encode())
     for example in [*data.labelled, *data.extra]:
         digest.update(f"{example.uid}\t{example.gdnn}\t{example.theme}\n".encode())
-    return f"gdnn-{datetime.now(timezone.utc):%Y%m%d}-{digest.hexdigest()[:8]}"
+    return f"gdnn-{datetime.now(UTC):%Y%m%d}-{digest.hexdigest()[:8]}"
 
 
-def train_model(data: TrainingData, run_cv: bool = True, folds: int = CV_FOLDS,
-                repeats: int = CV_REPEATS) -> GdnnModel:
+def train_model(data: TrainingData, run_cv: bool = True, folds: int = CV_FOLDS, repeats: int = CV_REPEATS) -> GdnnModel:
     """Fit the shipped model on everything; with run_cv, thresholds and metrics come from cross-validation."""
-    metrics: dict = {"trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    metrics: dict = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds")}
     everything = data.labelled + data.extra
     if run_cv and sum(e.gdnn for e in data.labelled) >= folds:
         log.info("cross-validation: %d folds x %d repeats on %d labelled items", folds, repeats, len(data.labelled))
@@ -370,13 +448,18 @@ def train_model(data: TrainingData, run_cv: bool = True, folds: int = CV_FOLDS,
     log.info("fitting the final model on %d items", len(everything))
     relevance = compact(fit_relevance(everything))
     model = GdnnModel(
-        relevance=relevance, theme_model=compact_theme(fit_theme(everything)), thresholds=thresholds,
-        version=model_version(data), explain_weights=explain_weights(relevance), metrics=metrics,
+        relevance=relevance,
+        theme_model=compact_theme(fit_theme(everything)),
+        thresholds=thresholds,
+        version=model_version(data),
+        explain_weights=explain_weights(relevance),
+        metrics=metrics,
     )
     if data.proxy:
         proxy_scores = model.scores([e.as_item() for e in data.proxy])
-        metrics["zones_random_news"] = zone_report(None, proxy_scores, thresholds, may_accept(data.proxy),
-                                                   vocational_cues(data.proxy))
+        metrics["zones_random_news"] = zone_report(
+            None, proxy_scores, thresholds, may_accept(data.proxy), vocational_cues(data.proxy)
+        )
         metrics["random_news_labelled_gdnn"] = int((proxy_scores >= thresholds.gdnn).sum())
     return model
 
@@ -409,8 +492,9 @@ def compare_tokenisers(data: TrainingData) -> dict:
         cv = cross_validate(labelled_only, analyzer=cache.__getitem__, repeats=CV_REPEATS)
         labels = cv["labels"]
         results[name] = {
-            "cv_f1_at_best_threshold": [binary_metrics(labels, s >= choose_thresholds(labels, s).gdnn)["f1"]
-                                        for s in cv["scores"]],
+            "cv_f1_at_best_threshold": [
+                binary_metrics(labels, s >= choose_thresholds(labels, s).gdnn)["f1"] for s in cv["scores"]
+            ],
             "analyzer_items_per_second": round(per_second, 1),
         }
     return results

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import click
 from protego import Protego
 
-from store.registry import SourceConfig, load_sources
 from gdnn_monitor.core.settings import Settings, get_settings
+from store.registry import SourceConfig, load_sources
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 ROBOTS_AGENT = "gdnn-monitor"
@@ -51,7 +51,8 @@ class SourceCheck:
     def usable(self) -> bool:
         """Usable when nothing failed and at least one way in yields something."""
         return not any(c.outcome == FAIL for c in self.checks) and any(
-            c.outcome in (OK, WARN) and c.what != "robots.txt" for c in self.checks)
+            c.outcome in (OK, WARN) and c.what != "robots.txt" for c in self.checks
+        )
 
 
 def fetch(url: str, settings: Settings, headers: dict[str, str] | None = None) -> Fetched:
@@ -84,8 +85,13 @@ def start_urls(source: SourceConfig) -> list[tuple[str, str]]:
     return urls
 
 
-def robots_for(url: str, settings: Settings, cache: dict[str, tuple[Protego | None, Check]],
-               source_id: str, configured_sitemaps: Sequence[str] = ()) -> tuple[Protego | None, Check]:
+def robots_for(
+    url: str,
+    settings: Settings,
+    cache: dict[str, tuple[Protego | None, Check]],
+    source_id: str,
+    configured_sitemaps: Sequence[str] = (),
+) -> tuple[Protego | None, Check]:
     """The robots.txt of the URL's site, fetched once per site and read by Protego, the parser Scrapy obeys; a
     missing robots.txt allows everything. Sitemaps it declares that the source does not list yet are named, so an
     admin adding a source learns the site's own index of articles."""
@@ -98,16 +104,21 @@ def robots_for(url: str, settings: Settings, cache: dict[str, tuple[Protego | No
     if fetched.status == 200:
         parser = Protego.parse(fetched.body.decode("utf-8", "replace"))
         delay = parser.crawl_delay(ROBOTS_AGENT)
-        check = Check(source_id, "robots.txt", robots_url, OK,
-                      "đọc được" + (f"; Crawl-delay {delay} s" if delay else "")
-                      + _unused_sitemaps(parser, configured_sitemaps))
+        check = Check(
+            source_id,
+            "robots.txt",
+            robots_url,
+            OK,
+            "đọc được" + (f"; Crawl-delay {delay} s" if delay else "") + _unused_sitemaps(parser, configured_sitemaps),
+        )
     elif fetched.status is not None and 400 <= fetched.status < 500:
         parser = Protego.parse("")
         check = Check(source_id, "robots.txt", robots_url, OK, f"không có (HTTP {fetched.status}): cho phép tất cả")
     else:
         parser = None
-        check = Check(source_id, "robots.txt", robots_url, WARN,
-                      f"không đọc được ({fetched.error}); trình thu thập sẽ thử lại")
+        check = Check(
+            source_id, "robots.txt", robots_url, WARN, f"không đọc được ({fetched.error}); trình thu thập sẽ thử lại"
+        )
     cache[robots_url] = (parser, check)
     return parser, check
 
@@ -130,8 +141,13 @@ def check_feed(source: SourceConfig, url: str, fetched: Fetched) -> Check:
     dated = [entry.published for entry in feed.entries if entry.published]
     newest = f"; mới nhất {max(dated):%d/%m/%Y}" if dated else "; không có ngày đăng"
     if feed.malformed:
-        return Check(source.id, "feed", url, WARN,
-                     f"{len(feed.entries)} mục, dù feed lỗi định dạng ({feed.malformed[:80]}){newest}")
+        return Check(
+            source.id,
+            "feed",
+            url,
+            WARN,
+            f"{len(feed.entries)} mục, dù feed lỗi định dạng ({feed.malformed[:80]}){newest}",
+        )
     return Check(source.id, "feed", url, OK, f"{len(feed.entries)} mục{newest}")
 
 
@@ -158,8 +174,9 @@ def check_listing(source: SourceConfig, url: str, fetched: Fetched) -> Check:
     pages = pagination_links(fetched.body, url, hosts)
     how = "article_pattern" if source.article_pattern else "nhận dạng tự động"
     if not articles:
-        return Check(source.id, "listing", url, FAIL,
-                     f"không thấy liên kết bài viết nào ({how}); kiểm tra article_pattern")
+        return Check(
+            source.id, "listing", url, FAIL, f"không thấy liên kết bài viết nào ({how}); kiểm tra article_pattern"
+        )
     if pages:
         pager = f", có phân trang ({len(pages)} liên kết)"
     elif postback_next_page(fetched.body, 1) is not None:
@@ -187,6 +204,17 @@ def check_facebook(source: SourceConfig, settings: Settings) -> Check:
     return Check(source.id, "facebook", url, OK if posts else FAIL, f"{len(posts)} bài đăng")
 
 
+def check_extractor(source: SourceConfig) -> Check:
+    """The source's `extractor:` names a site extractor that exists."""
+    from crawlers.extract.sites import UnknownExtractor, get_extractor
+
+    try:
+        extractor = get_extractor(source.extractor or "")
+    except UnknownExtractor as exc:
+        return Check(source.id, "bộ trích xuất", source.extractor or "", FAIL, str(exc))
+    return Check(source.id, "bộ trích xuất", extractor.name, OK, extractor.family)
+
+
 def check_source(source: SourceConfig, settings: Settings | None = None) -> SourceCheck:
     """Every check of one source; never raises, so one broken source never hides the others' results."""
     settings = settings or get_settings()
@@ -195,6 +223,8 @@ def check_source(source: SourceConfig, settings: Settings | None = None) -> Sour
     if source.kind == "facebook":
         result.checks.append(check_facebook(source, settings))
         return result
+    if source.extractor:
+        result.checks.append(check_extractor(source))
     urls = start_urls(source)
     if not urls:
         result.checks.append(Check(source.id, "cấu hình", "—", FAIL, "không có feed, sitemap, listing hay homepage"))
@@ -230,7 +260,12 @@ def check_sources(sources: list[SourceConfig], settings: Settings | None = None)
         return list(pool.map(lambda source: check_source(source, settings), sources))
 
 
-OUTCOME_LABELS = {OK: ("✓ được", "green"), WARN: ("! lưu ý", "yellow"), FAIL: ("✗ lỗi", "red"), SKIP: ("– bỏ qua", "dim")}
+OUTCOME_LABELS = {
+    OK: ("✓ được", "green"),
+    WARN: ("! lưu ý", "yellow"),
+    FAIL: ("✗ lỗi", "red"),
+    SKIP: ("– bỏ qua", "dim"),
+}
 
 
 def print_report(results: list[SourceCheck]) -> None:
@@ -248,8 +283,9 @@ def print_report(results: list[SourceCheck]) -> None:
     console.print(table)
     usable = [r.source.id for r in results if r.usable]
     broken = [r.source.id for r in results if not r.usable]
-    console.print(f"{len(usable)}/{len(results)} nguồn dùng được."
-                  + (f" Cần xem lại: {', '.join(broken)}." if broken else ""))
+    console.print(
+        f"{len(usable)}/{len(results)} nguồn dùng được." + (f" Cần xem lại: {', '.join(broken)}." if broken else "")
+    )
 
 
 @click.command("check")

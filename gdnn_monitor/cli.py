@@ -4,7 +4,6 @@ and turns the errors a user can fix into a clear message and an exit code (never
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 from pydantic import ValidationError
@@ -23,8 +22,8 @@ class FriendlyGroup(click.Group):
     """Prints user errors as one clear message with the documented exit code."""
 
     def invoke(self, ctx: click.Context):
-        from store.registry import SourcesFileError
         from store.db import DatabaseError
+        from store.registry import SourcesFileError
 
         try:
             return super().invoke(ctx)
@@ -40,8 +39,11 @@ class FriendlyGroup(click.Group):
             click.secho(f"Lỗi trong tệp nguồn (sources file error):\n{exc}", fg="red", err=True)
             ctx.exit(EXIT_CONFIG)
         except DatabaseError as exc:
-            click.secho(f"Lỗi cơ sở dữ liệu (database error): {exc}\n"
-                        "Kiểm tra GDNN_DATABASE_URL (check GDNN_DATABASE_URL).", fg="red", err=True)
+            click.secho(
+                f"Lỗi cơ sở dữ liệu (database error): {exc}\nKiểm tra GDNN_DATABASE_URL (check GDNN_DATABASE_URL).",
+                fg="red",
+                err=True,
+            )
             ctx.exit(EXIT_DATABASE)
 
 
@@ -57,8 +59,11 @@ def cli() -> None:
 def not_built(name: str, issue: int) -> click.Command:
     """A command whose capability is not built yet: it says so and exits non-zero, never pretends."""
 
-    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-                   help=f"(Chưa xây dựng — not built yet, issue #{issue})")
+    @click.command(
+        name,
+        context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+        help=f"(Chưa xây dựng — not built yet, issue #{issue})",
+    )
     def command() -> None:
         raise NotBuiltError(f"lệnh '{name}' chưa được xây dựng (not built yet; issue #{issue}).")
 
@@ -68,11 +73,10 @@ def not_built(name: str, issue: int) -> click.Command:
 @cli.command()
 def init() -> None:
     """Tạo/cập nhật cơ sở dữ liệu và nạp danh sách nguồn. Creates or migrates the database and loads the sources."""
-    from store.registry import load_sources
-    from store.db import session_scope
-    from store.migrate import current_revision
-    from store.db import get_engine
     from gdnn_monitor.core.settings import get_settings
+    from store.db import get_engine, session_scope
+    from store.migrate import current_revision
+    from store.registry import load_sources
     from store.sources import sync_sources
 
     settings = get_settings()
@@ -81,8 +85,10 @@ def init() -> None:
         counts = sync_sources(session, registry)
     revision = current_revision(get_engine())
     click.echo(f"Cơ sở dữ liệu: {get_engine().url.render_as_string(hide_password=True)} (schema {revision})")
-    click.echo(f"Tệp nguồn: {settings.sources} — {len(registry.sources)} nguồn, {len(registry.enabled())} đang bật "
-               f"(thêm {counts['added']}, cập nhật {counts['updated']}, tắt {counts['disabled']})")
+    click.echo(
+        f"Tệp nguồn: {settings.sources} — {len(registry.sources)} nguồn, {len(registry.enabled())} đang bật "
+        f"(thêm {counts['added']}, cập nhật {counts['updated']}, tắt {counts['disabled']})"
+    )
 
 
 @cli.command("items")
@@ -99,7 +105,7 @@ def items_command(fmt: str, since: str | None, until: str | None) -> None:
     tz = get_settings().tz
     start = start_of_day(parse_day(since), tz) if since else None
     end = end_of_day(parse_day(until), tz) if until else None
-    out = click.get_text_stream("stdout")
+    out = click.get_text_stream("stdout")  # type: ignore[operator]  # click 8.2 stubs: module __getattr__
     with session_scope() as session:
         for item in iter_items(session, start, end):
             if fmt == "jsonl":
@@ -146,4 +152,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

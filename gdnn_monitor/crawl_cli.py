@@ -12,8 +12,12 @@ import click
 
 from gdnn_monitor.core.errors import EXIT_NETWORK
 
-STATUS_LABELS = {"ok": ("tốt", "green"), "partial": ("có lỗi", "yellow"), "failed": ("thất bại", "red"),
-                 "skipped": ("bỏ qua", "dim")}
+STATUS_LABELS = {
+    "ok": ("tốt", "green"),
+    "partial": ("có lỗi", "yellow"),
+    "failed": ("thất bại", "red"),
+    "skipped": ("bỏ qua", "dim"),
+}
 HEARTBEAT_SECONDS = 30
 
 
@@ -47,8 +51,9 @@ class LiveCounts:
 
 
 def _log_line(counts: LiveCounts) -> str:
-    return (f"… {sum(counts.pages.values())} trang, {sum(counts.new.values())} tin mới, "
-            f"{sum(counts.errors.values())} lỗi")
+    return (
+        f"… {sum(counts.pages.values())} trang, {sum(counts.new.values())} tin mới, {sum(counts.errors.values())} lỗi"
+    )
 
 
 def _run_with_display(source_ids: tuple[str, ...], since: str | None, worker: bool = False):
@@ -94,16 +99,21 @@ def print_summary(summary) -> None:
         table.add_column(column, justify="left" if column in ("Nguồn", "Tình trạng") else "right")
     for result in summary.sources:
         label, style = STATUS_LABELS.get(result.status, (result.status, ""))
-        table.add_row(result.source_id, f"[{style}]{label}[/]", str(result.pages), str(result.new_items),
-                      str(result.errors))
+        table.add_row(
+            result.source_id, f"[{style}]{label}[/]", str(result.pages), str(result.new_items), str(result.errors)
+        )
     console.print(table)
     for result in summary.sources:
         if result.last_error and result.status in ("failed", "partial", "skipped"):
             console.print(f"  {result.source_id}: {result.last_error}", markup=False, highlight=False)
     extraction = f", trích xuất {summary.extract_ms_per_page:.1f} ms/trang" if summary.extract_count else ""
-    console.print(f"{summary.pages} trang, {summary.new_items} tin mới, {summary.errors} lỗi trong "
-                  f"{summary.seconds:.1f} s{extraction}; {summary.reachable}/{len(summary.attempted)} nguồn "
-                  f"truy cập được.", markup=False, highlight=False)
+    console.print(
+        f"{summary.pages} trang, {summary.new_items} tin mới, {summary.errors} lỗi trong "
+        f"{summary.seconds:.1f} s{extraction}; {summary.reachable}/{len(summary.attempted)} nguồn "
+        f"truy cập được.",
+        markup=False,
+        highlight=False,
+    )
     if summary.classified:
         console.print(f"Đã phân loại {summary.classified} tin mới.")
     if summary.classify_note:
@@ -115,11 +125,20 @@ def print_summary(summary) -> None:
 
 
 @click.command("crawl")
-@click.option("--source", "source_ids", multiple=True, metavar="ID",
-              help="Chỉ thu thập nguồn này (lặp lại được). Only this source (repeatable).")
+@click.option(
+    "--source",
+    "source_ids",
+    multiple=True,
+    metavar="ID",
+    help="Chỉ thu thập nguồn này (lặp lại được). Only this source (repeatable).",
+)
 @click.option("--since", help="Bỏ qua tin đăng trước ngày này (YYYY-MM-DD). Skip items published before this day.")
-@click.option("--worker", is_flag=True, help="Tham gia lần thu thập phân tán đang chạy (GDNN_REDIS_URL + PostgreSQL). "
-              "Join the current distributed crawl as one more worker.")
+@click.option(
+    "--worker",
+    is_flag=True,
+    help="Tham gia lần thu thập phân tán đang chạy (GDNN_REDIS_URL + PostgreSQL). "
+    "Join the current distributed crawl as one more worker.",
+)
 def crawl_command(source_ids: tuple[str, ...], since: str | None, worker: bool) -> None:
     """Thu thập tin, bài từ các nguồn đang bật. Collects articles from the enabled sources."""
     from gdnn_monitor.core.dates import parse_day
@@ -129,6 +148,7 @@ def crawl_command(source_ids: tuple[str, ...], since: str | None, worker: bool) 
     summary = _run_with_display(source_ids, since, worker)
     print_summary(summary)
     if summary.exit_code == EXIT_NETWORK:
-        click.secho(f"Không truy cập được nguồn nào: 0 of {len(summary.attempted)} sources reachable.", fg="red",
-                    err=True)
+        click.secho(
+            f"Không truy cập được nguồn nào: 0 of {len(summary.attempted)} sources reachable.", fg="red", err=True
+        )
     click.get_current_context().exit(summary.exit_code)

@@ -55,8 +55,9 @@ def init_db(engine: Engine) -> None:
     try:
         upgrade_to_head(engine)
     except OperationalError as exc:
-        raise DatabaseError(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-                            f"{exc.orig}") from exc
+        raise DatabaseError(
+            f"cannot open the database {engine.url.render_as_string(hide_password=True)}: {exc.orig}"
+        ) from exc
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -42,8 +42,9 @@ def item_record(item: Item, tz: tzinfo) -> dict:
     }
 
 
-def iter_items(session: Session, since: datetime | None = None, until: datetime | None = None,
-               batch: int = 500) -> Iterator[Item]:
+def iter_items(
+    session: Session, since: datetime | None = None, until: datetime | None = None, batch: int = 500
+) -> Iterator[Item]:
     """Stream items ordered by time in batches, so 100,000 items do not sit in memory at once."""
     when = func.coalesce(Item.published_at, Item.fetched_at)
     query = select(Item).order_by(when, Item.id)

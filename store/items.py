@@ -26,9 +26,7 @@ def find_existing(session: Session, url: str, source_id: str, content_hash: str 
     """The stored item for this URL, or the same article stored by this source under another URL."""
     item = session.exec(select(Item).where(Item.url == url)).first()
     if item is None and content_hash:
-        item = session.exec(
-            select(Item).where(Item.source_id == source_id, Item.content_hash == content_hash)
-        ).first()
+        item = session.exec(select(Item).where(Item.source_id == source_id, Item.content_hash == content_hash)).first()
     return item
 
 
@@ -67,4 +65,4 @@ def upsert_item(session: Session, values: dict[str, Any]) -> UpsertResult:
 def known_urls(session: Session, source_ids: list[str]) -> dict[str, datetime | None]:
     """Stored URLs of these sources with their publication time, so a crawl need not fetch them again."""
     rows = session.exec(select(Item.url, Item.published_at).where(Item.source_id.in_(source_ids)))
-    return {url: published for url, published in rows}
+    return {url: published for url, published in rows}  # noqa: C416  (rows are Row objects, not pairs: dict() fails)

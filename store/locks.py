@@ -83,7 +83,8 @@ def _take_over_from_dead_local_holder(name: str, holder: str, ttl: timedelta, ur
     now = utcnow()
     with get_engine(url).begin() as connection:
         taken = connection.execute(
-            update(_table).where(_table.c.name == name, _table.c.holder == current[0])
+            update(_table)
+            .where(_table.c.name == name, _table.c.holder == current[0])
             .values(holder=holder, acquired_at=now, expires_at=now + ttl)
         )
         return taken.rowcount == 1
@@ -145,8 +146,9 @@ class HeldLock:
 
 
 @contextmanager
-def hold_lock(name: str = CRAWL_LOCK, ttl: timedelta = DEFAULT_TTL, holder: str | None = None,
-              url: str | None = None) -> Iterator[HeldLock]:
+def hold_lock(
+    name: str = CRAWL_LOCK, ttl: timedelta = DEFAULT_TTL, holder: str | None = None, url: str | None = None
+) -> Iterator[HeldLock]:
     """Hold the named lock for the block, or raise LockBusy at once; a heartbeat keeps it while the block runs."""
     holder = holder or new_holder_id()
     if not try_acquire(name, holder, ttl, url):

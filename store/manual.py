@@ -15,23 +15,37 @@ from typing import BinaryIO
 
 from sqlmodel import Session, select
 
-from store.registry import CHANNEL_LABELS
 from gdnn_monitor.core.dates import start_of_day
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
 from gdnn_monitor.core.settings import get_settings
 from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
-from store.models import GENRES, Item, Source
+from gdnn_monitor.core.vocabulary import GENRES, MANUAL_CHANNELS
+from store.models import Item, Source
 from store.reviews import Decision, decide
 from store.types import utcnow
 
 MANUAL_SOURCE_ID = "manual"
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_QUANTITY = 10_000_000
-ALLOWED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".doc", ".docx", ".xls", ".xlsx", ".odt",
-                    ".ods", ".ppt", ".pptx", ".mp3", ".mp4", ".txt"}
-# Channels an officer can choose: the crawlers' five plus the two that only exist off-line.
-MANUAL_CHANNEL_LABELS = {**CHANNEL_LABELS, "su_kien": "Sự kiện, hoạt động trực tiếp",
-                         "an_pham": "Ấn phẩm, sản phẩm truyền thông"}
+ALLOWED_SUFFIXES = {
+    ".pdf",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".webp",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".odt",
+    ".ods",
+    ".ppt",
+    ".pptx",
+    ".mp3",
+    ".mp4",
+    ".txt",
+}
 _LINK = re.compile(r"^https?://[^\s/]+\S*$", re.IGNORECASE)
 
 
@@ -73,7 +87,7 @@ def _validate(entry: ManualEntry) -> tuple[str, str | None]:
     title = normalize_inline(entry.title)
     if not title:
         raise ManualEntryError("Cần nhập tiêu đề / nội dung (title is required)")
-    if entry.channel not in MANUAL_CHANNEL_LABELS:
+    if entry.channel not in MANUAL_CHANNELS:
         raise ManualEntryError(f"Kênh không hợp lệ: {entry.channel!r}")
     if entry.genre not in GENRES:
         raise ManualEntryError(f"Thể loại không hợp lệ: {entry.genre!r}")
@@ -97,8 +111,9 @@ def save_attachment(attachment: Attachment, directory: Path | None = None) -> st
     """Copy the upload to data_dir/attachments under a unique name; refuse unknown types and oversize files."""
     suffix = Path(attachment.filename).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise ManualEntryError(f"Loại tệp không được phép: {suffix or '(không có đuôi)'} "
-                               f"(cho phép: {', '.join(sorted(ALLOWED_SUFFIXES))})")
+        raise ManualEntryError(
+            f"Loại tệp không được phép: {suffix or '(không có đuôi)'} (cho phép: {', '.join(sorted(ALLOWED_SUFFIXES))})"
+        )
     directory = directory or attachments_dir()
     directory.mkdir(parents=True, exist_ok=True)
     stored = f"{uuid.uuid4().hex[:12]}-{_safe_name(attachment.filename)}"
@@ -130,22 +145,34 @@ def attachment_path(stored: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def create_manual_entry(session: Session, user: str, entry: ManualEntry,
-                        attachment: Attachment | None = None) -> Item:
+def create_manual_entry(session: Session, user: str, entry: ManualEntry, attachment: Attachment | None = None) -> Item:
     """Store the entry as a confirmed item of the 'manual' source; a link already stored is refused, not doubled."""
     title, link = _validate(entry)
     if link is not None:
         existing = session.exec(select(Item.id).where(Item.url == link)).first()
         if existing is not None:
-            raise ManualEntryError(f"Đường dẫn này đã có trong hệ thống (tin/bài số {existing}); "
-                                   "hãy duyệt tin đó thay vì nhập lại")
+            raise ManualEntryError(
+                f"Đường dẫn này đã có trong hệ thống (tin/bài số {existing}); hãy duyệt tin đó thay vì nhập lại"
+            )
     manual_source(session)
     stored = save_attachment(attachment) if attachment is not None else None
     now = utcnow()
-    item = Item(url=link or f"manual:{uuid.uuid4()}", source_id=MANUAL_SOURCE_ID, origin="manual", title=title,
-                text=normalize_text(entry.note) or None, published_at=start_of_day(entry.day, get_settings().tz),
-                fetched_at=now, genre=entry.genre, channel=entry.channel, quantity=entry.quantity,
-                created_by=user, attachment=stored, gdnn=True, theme=entry.theme)
+    item = Item(
+        url=link or f"manual:{uuid.uuid4()}",
+        source_id=MANUAL_SOURCE_ID,
+        origin="manual",
+        title=title,
+        text=normalize_text(entry.note) or None,
+        published_at=start_of_day(entry.day, get_settings().tz),
+        fetched_at=now,
+        genre=entry.genre,
+        channel=entry.channel,
+        quantity=entry.quantity,
+        created_by=user,
+        attachment=stored,
+        gdnn=True,
+        theme=entry.theme,
+    )
     session.add(item)
     session.flush()
     decide(session, item.id, user, Decision("confirmed", note="Nhập tay (manual entry)"))

@@ -12,12 +12,6 @@ from sqlmodel import Field, SQLModel
 from gdnn_monitor.core.textnorm import search_index
 from store.types import UTCDateTime, utcnow
 
-SOURCE_KINDS = ("newspaper", "tv", "school", "government", "portal", "youtube", "facebook", "manual")
-GENRES = ("article", "video", "photo", "post", "broadcast", "print", "event", "product")
-ZONES = ("accept", "review", "reject")
-REVIEW_DECISIONS = ("confirmed", "rejected")
-ROLES = ("admin", "reviewer", "viewer")
-
 
 def _time(nullable: bool = True, index: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
@@ -48,10 +42,30 @@ class Item(SQLModel, table=True):
         Index("ix_item_zone_score", "zone", "gdnn_score"),
         # Covering indexes of the web app: the review queue's filters, title search and order, and the counting rule
         # by period.
-        Index("ix_item_queue", "review", "zone", "gdnn_score", "source_id", "theme", "published_at", "fetched_at",
-              "search_title"),
-        Index("ix_item_counting", "review", "zone", "published_at", "fetched_at", "story_id", "source_id", "genre",
-              "channel", "theme", "quantity"),
+        Index(
+            "ix_item_queue",
+            "review",
+            "zone",
+            "gdnn_score",
+            "source_id",
+            "theme",
+            "published_at",
+            "fetched_at",
+            "search_title",
+        ),
+        Index(
+            "ix_item_counting",
+            "review",
+            "zone",
+            "published_at",
+            "fetched_at",
+            "story_id",
+            "source_id",
+            "genre",
+            "channel",
+            "theme",
+            "quantity",
+        ),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -5,31 +5,13 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gdnn_monitor.core.textnorm import normalize_inline
+from gdnn_monitor.core.vocabulary import CRAWL_KINDS, SOCIAL_KINDS
 
-SourceKind = Literal["newspaper", "tv", "school", "government", "portal", "youtube", "facebook"]
-
-CHANNEL_OF_KIND = {
-    "newspaper": "bao",
-    "tv": "phat_thanh_truyen_hinh",
-    "school": "trang_truong",
-    "government": "cong_thong_tin",
-    "portal": "cong_thong_tin",
-    "youtube": "mang_xa_hoi",
-    "facebook": "mang_xa_hoi",
-}
-CHANNEL_LABELS = {
-    "bao": "Báo in/điện tử",
-    "phat_thanh_truyen_hinh": "Phát thanh - Truyền hình",
-    "trang_truong": "Trang trường",
-    "cong_thong_tin": "Cổng thông tin",
-    "mang_xa_hoi": "Mạng xã hội",
-}
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
@@ -45,7 +27,7 @@ class SourceConfig(BaseModel):
 
     id: str
     name: str
-    kind: SourceKind
+    kind: str
     province: str | None = None
     homepage: str | None = None
     feeds: list[str] = Field(default_factory=list)
@@ -60,6 +42,13 @@ class SourceConfig(BaseModel):
     listing_depth: int | None = Field(default=None, ge=0)
     extractor: str | None = None
     notes: str | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def known_kind(cls, value: str) -> str:
+        if value not in CRAWL_KINDS:
+            raise ValueError(f"must be one of {', '.join(CRAWL_KINDS)}; got {value!r}")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -104,21 +93,23 @@ class SourceConfig(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def has_a_way_in(self) -> "SourceConfig":
+    def has_a_way_in(self) -> SourceConfig:
         """An enabled source must say where to start; a social source must say which channel or page."""
         if self.kind == "youtube" and self.enabled and not (self.youtube_channel_id or self.feeds):
             raise ValueError("a youtube source needs youtube_channel_id (or a feed URL)")
         if self.kind == "facebook" and self.enabled and not self.facebook_page_id:
             raise ValueError("a facebook source needs facebook_page_id")
-        if self.kind not in ("youtube", "facebook") and self.enabled and not (
-            self.homepage or self.feeds or self.sitemaps or self.listings
+        if (
+            self.kind not in SOCIAL_KINDS
+            and self.enabled
+            and not (self.homepage or self.feeds or self.sitemaps or self.listings)
         ):
             raise ValueError("an enabled source needs at least one of homepage, feeds, sitemaps, listings")
         return self
 
     @property
     def channel(self) -> str:
-        return CHANNEL_OF_KIND[self.kind]
+        return CRAWL_KINDS[self.kind].channel
 
     @property
     def youtube_feed(self) -> str | None:
@@ -163,8 +154,6 @@ def _describe(error: dict, entry: object) -> str:
         message = "unknown key" + (f" (did you mean {hint[0]!r}?)" if hint else "")
     elif error["type"] == "missing":
         message = "required key is missing"
-    elif error["type"] == "literal_error":
-        message = f"must be one of {', '.join(SourceKind.__args__)}; got {error.get('input')!r}"
     return f"field {'.'.join(location) or '(entry)'}: {message}"
 
 

@@ -11,59 +11,27 @@ from datetime import datetime, tzinfo
 from sqlalchemy import and_, case, func, literal, or_, type_coerce
 from sqlmodel import Session, select
 
-from store.registry import CHANNEL_OF_KIND
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
+from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, METRICS, NO_THEME, channel_of_kind, metric_of_genre
 from store.counting import counted_clause
-from store.manual import MANUAL_CHANNEL_LABELS
-from store.models import GENRES, Item, KpiTarget, Source
+from store.models import Item, KpiTarget, Source
 from store.types import UTCDateTime
 
-CHANNEL_LABELS = {**MANUAL_CHANNEL_LABELS, "khac": "Khác"}
-GENRE_LABELS = {
-    "article": "Tin, bài viết",
-    "video": "Video, phóng sự truyền hình",
-    "photo": "Ảnh, phóng sự ảnh",
-    "post": "Bài đăng mạng xã hội",
-    "broadcast": "Chương trình phát thanh - truyền hình",
-    "print": "Bài trên báo in",
-    "event": "Sự kiện",
-    "product": "Sản phẩm truyền thông",
-}
-THEME_LABELS = {
-    "tuyen_sinh": "Tuyển sinh, hướng nghiệp",
-    "dao_tao": "Đào tạo",
-    "co_so": "Cơ sở GDNN",
-    "chinh_sach": "Chính sách",
-    "ky_nang": "Kỹ năng nghề, thi tay nghề",
-    "doanh_nghiep": "Doanh nghiệp, việc làm",
-}
-NO_THEME = "chua_ro"
-METRICS = {
-    "tin_bai": "Tin/bài (tin, bài, ảnh, phóng sự, chương trình, video, bài đăng)",
-    "san_pham": "Sản phẩm truyền thông (tờ rơi, sách, áp phích, video clip…)",
-    "su_kien": "Sự kiện truyền thông",
-}
 RULE_TEXT = {
     "distinct_outlets": "mỗi lần đăng trên một cơ quan/kênh khác nhau được tính một lần; bản đăng lại trên cùng "
-                        "kênh không tính thêm (every placement on a distinct outlet counts once)",
+    "kênh không tính thêm (every placement on a distinct outlet counts once)",
     "every_placement": "mọi lần đăng đều được tính, kể cả bản đăng lại (every placement counts)",
     "unique_stories": "một câu chuyện chỉ tính một lần dù đăng ở nhiều nơi (each story counts once)",
 }
 
 
-_OWN_METRIC = {"product": "san_pham", "event": "su_kien"}
-
-
-def metric_of_genre(genre: str) -> str:
-    """Which plan target an item adds to: printed products and events have their own targets, the rest are tin/bài."""
-    return _OWN_METRIC.get(genre, "tin_bai")
-
-
 def counting_rule_text(rule: str) -> str:
     """The rule as printed at the top of every report, so a reader knows exactly what the numbers mean."""
-    return ("Được tính: tin/bài cán bộ đã xác nhận, tin/bài mô hình tự chấp nhận mà chưa ai từ chối, và mục nhập tay. "
-            "Không tính: tin/bài bị từ chối, tin/bài đang chờ duyệt. Bản đăng lại (cùng câu chuyện): "
-            f"{RULE_TEXT[rule]}. Sản phẩm truyền thông tính theo số lượng.")
+    return (
+        "Được tính: tin/bài cán bộ đã xác nhận, tin/bài mô hình tự chấp nhận mà chưa ai từ chối, và mục nhập tay. "
+        "Không tính: tin/bài bị từ chối, tin/bài đang chờ duyệt. Bản đăng lại (cùng câu chuyện): "
+        f"{RULE_TEXT[rule]}. Sản phẩm truyền thông tính theo số lượng."
+    )
 
 
 @dataclass(slots=True)
@@ -116,8 +84,12 @@ def _time_window(start: datetime | None, end: datetime | None):
     """Items in [start, end) by publication time, or fetch time when the page gave none (index-friendly form)."""
     conditions = []
     if start is not None and end is not None:
-        conditions.append(or_(and_(Item.published_at >= start, Item.published_at < end),
-                              and_(Item.published_at.is_(None), Item.fetched_at >= start, Item.fetched_at < end)))
+        conditions.append(
+            or_(
+                and_(Item.published_at >= start, Item.published_at < end),
+                and_(Item.published_at.is_(None), Item.fetched_at >= start, Item.fetched_at < end),
+            )
+        )
     return conditions
 
 
@@ -130,8 +102,9 @@ def _counted_query(columns: list, start: datetime | None, end: datetime | None):
     return select(*columns).where(counted_clause(), *_time_window(start, end)).order_by(_when(), Item.id)
 
 
-def counted_rows(session: Session, start: datetime | None, end: datetime | None, rule: str,
-                 detail: bool = False) -> list[CountedRow]:
+def counted_rows(
+    session: Session, start: datetime | None, end: datetime | None, rule: str, detail: bool = False
+) -> list[CountedRow]:
     """Every counted item in the window, oldest first; in_total marks the placements the rule adds to the totals."""
     sources = {row.id: (row.kind, row.name) for row in session.exec(select(Source))}
     columns = [Item.id, Item.story_id, Item.source_id, _when(), Item.genre, Item.channel, Item.theme, Item.quantity]
@@ -143,9 +116,19 @@ def counted_rows(session: Session, start: datetime | None, end: datetime | None,
         kind, name = sources.get(values[2], ("", values[2]))
         story = values[1] or f"item-{values[0]}"
         key = _unit_key(values[0], story, values[2], rule)
-        row = CountedRow(values[0], story, values[2], values[3], values[4],
-                         values[5] or CHANNEL_OF_KIND.get(kind, "khac"), values[6] or NO_THEME,
-                         max(values[7] or 1, 1), source_name=name, in_total=key not in seen, solo=not values[1])
+        row = CountedRow(
+            values[0],
+            story,
+            values[2],
+            values[3],
+            values[4],
+            values[5] or channel_of_kind(kind),
+            values[6] or NO_THEME,
+            max(values[7] or 1, 1),
+            source_name=name,
+            in_total=key not in seen,
+            solo=not values[1],
+        )
         seen.add(key)
         if detail:
             row.title, row.url, row.reviewed_by, row.origin = values[8], values[9], values[10], values[11]
@@ -187,20 +170,48 @@ def summarise_facts(facts: Iterable[tuple], rule: str) -> Summary:
         else:
             total.stories.add(story)
             cell.stories.add(story)
-        for tally in (total, by_metric[metric_of_genre(genre)], by_month[month], by_channel[channel],
-                      by_genre[genre], by_theme[theme], cell):
+        for tally in (
+            total,
+            by_metric[metric_of_genre(genre)],
+            by_month[month],
+            by_channel[channel],
+            by_genre[genre],
+            by_theme[theme],
+            cell,
+        ):
             tally.placements += placements
             tally.counted += counted
             tally.units += units
-    return Summary(rule, total, dict(by_metric), dict(by_month), dict(by_channel), dict(by_genre), dict(by_theme),
-                   dict(by_channel_genre))
+    return Summary(
+        rule,
+        total,
+        dict(by_metric),
+        dict(by_month),
+        dict(by_channel),
+        dict(by_genre),
+        dict(by_theme),
+        dict(by_channel_genre),
+    )
 
 
 def summarise(rows: list[CountedRow], rule: str, tz: tzinfo) -> Summary:
     """The summary of rows already read (the report reads them anyway for its item list)."""
-    return summarise_facts(((None if row.solo else row.story, row.when.astimezone(tz).month, row.genre,
-                             row.channel, row.theme, row.quantity if row.in_total else 0, int(row.in_total), 1)
-                            for row in rows), rule)
+    return summarise_facts(
+        (
+            (
+                None if row.solo else row.story,
+                row.when.astimezone(tz).month,
+                row.genre,
+                row.channel,
+                row.theme,
+                row.quantity if row.in_total else 0,
+                int(row.in_total),
+                1,
+            )
+            for row in rows
+        ),
+        rule,
+    )
 
 
 def _month_of(start: datetime, end: datetime, tz: tzinfo):
@@ -223,40 +234,59 @@ def period_summary(session: Session, start: datetime, end: datetime, rule: str, 
     quantity = case((Item.quantity < 1, 1), else_=Item.quantity)
     # Wrapped in coalesce so SQLite's planner keeps the covering counting index instead of the story_id index.
     no_story = func.coalesce(Item.story_id, "") == ""
-    solo = (select(month, Item.genre, Item.channel, Item.theme, Item.source_id, func.sum(quantity), func.count())
-            .where(counted_clause(), *_time_window(start, end), no_story)
-            .group_by(month, Item.genre, Item.channel, Item.theme, Item.source_id))
-    grouped = _counted_query([Item.id, Item.story_id, Item.source_id, month, Item.genre, Item.channel, Item.theme,
-                              quantity], start, end).where(~no_story)
+    solo = (
+        select(month, Item.genre, Item.channel, Item.theme, Item.source_id, func.sum(quantity), func.count())
+        .where(counted_clause(), *_time_window(start, end), no_story)
+        .group_by(month, Item.genre, Item.channel, Item.theme, Item.source_id)
+    )
+    grouped = _counted_query(
+        [Item.id, Item.story_id, Item.source_id, month, Item.genre, Item.channel, Item.theme, quantity], start, end
+    ).where(~no_story)
     seen: set[tuple] = set()
 
     def channel_of(channel: str | None, source_id: str) -> str:
-        return channel or CHANNEL_OF_KIND.get(kinds.get(source_id, ""), "khac")
+        return channel or channel_of_kind(kinds.get(source_id, ""))
 
     def facts():
         for month_number, genre, channel, theme, source_id, total, count in session.connection().execute(solo):
             yield None, month_number, genre, channel_of(channel, source_id), theme or NO_THEME, total, count, count
-        for item_id, story, source_id, month_number, genre, channel, theme, amount in \
-                session.connection().execute(grouped):
+        for item_id, story, source_id, month_number, genre, channel, theme, amount in session.connection().execute(
+            grouped
+        ):
             key = _unit_key(item_id, story, source_id, rule)
             first = key not in seen
             seen.add(key)
-            yield (story, month_number, genre, channel_of(channel, source_id), theme or NO_THEME,
-                   amount if first else 0, int(first), 1)
+            yield (
+                story,
+                month_number,
+                genre,
+                channel_of(channel, source_id),
+                theme or NO_THEME,
+                amount if first else 0,
+                int(first),
+                1,
+            )
 
     return summarise_facts(facts(), rule)
 
 
 def ordered_channel_genre(summary: Summary) -> list[tuple[str, str, Tally]]:
     """Summary-table rows in the fixed channel and genre order, so reports of different months line up."""
-    channels = list(CHANNEL_LABELS)
+    channels = list(CHANNELS)
     genres = list(GENRES)
-    keys = sorted(summary.by_channel_genre, key=lambda k: (channels.index(k[0]) if k[0] in channels else 99,
-                                                            genres.index(k[1]) if k[1] in genres else 99, k))
+    keys = sorted(
+        summary.by_channel_genre,
+        key=lambda k: (
+            channels.index(k[0]) if k[0] in channels else 99,
+            genres.index(k[1]) if k[1] in genres else 99,
+            k,
+        ),
+    )
     return [(channel, genre, summary.by_channel_genre[(channel, genre)]) for channel, genre in keys]
 
 
 # --- yearly targets ---------------------------------------------------------------------------------------------
+
 
 def set_target(session: Session, year: int, metric: str, target: int) -> KpiTarget:
     """Create or change one yearly target (an admin action)."""
@@ -297,5 +327,7 @@ class Progress:
 def progress(session: Session, year: int, summary: Summary) -> list[Progress]:
     """Each metric of the year with its target (if an admin set one) and the counted number so far."""
     targets = {row.metric: row.target for row in list_targets(session, year)}
-    return [Progress(metric, label, targets.get(metric), summary.by_metric.get(metric, Tally()).counted)
-            for metric, label in METRICS.items()]
+    return [
+        Progress(metric, label, targets.get(metric), summary.by_metric.get(metric, Tally()).counted)
+        for metric, label in METRICS.items()
+    ]

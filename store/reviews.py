@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
-from store.models import GENRES, Item, Review
+from gdnn_monitor.core.vocabulary import GENRES
+from store.models import Item, Review
 from store.types import utcnow
 
 DECISIONS = ("confirmed", "rejected", "corrected")
@@ -72,8 +73,9 @@ def _check(choice: Decision, themes: tuple[str, ...] | None) -> None:
         raise ReviewError(f"Ghi chú quá dài (tối đa {MAX_NOTE} ký tự)")
 
 
-def decide(session: Session, item_id: int, user: str, choice: Decision,
-           themes: tuple[str, ...] | None = None) -> Review:
+def decide(
+    session: Session, item_id: int, user: str, choice: Decision, themes: tuple[str, ...] | None = None
+) -> Review:
     """Apply one decision and record it; 'corrected' changes theme/genre without changing the verdict."""
     _check(choice, themes)
     item = _load_item(session, item_id)
@@ -94,8 +96,14 @@ def decide(session: Session, item_id: int, user: str, choice: Decision,
     item.reviewed_at = now
     session.add(item)
     note = (choice.note or "").strip() or None
-    review = Review(item_id=item.id, user=user, at=now, decision=choice.decision, note=note,
-                    corrected=json.dumps({"changes": changes, "before": before}, ensure_ascii=False))
+    review = Review(
+        item_id=item.id,
+        user=user,
+        at=now,
+        decision=choice.decision,
+        note=note,
+        corrected=json.dumps({"changes": changes, "before": before}, ensure_ascii=False),
+    )
     session.add(review)
     session.flush()
     return review
@@ -121,8 +129,14 @@ def undo_last(session: Session, item_id: int, user: str) -> Review:
     current = _state(item)
     _restore(item, before)
     session.add(item)
-    review = Review(item_id=item.id, user=user, at=utcnow(), decision=UNDO, undoes_id=target.id,
-                    corrected=json.dumps({"changes": {}, "before": current}, ensure_ascii=False))
+    review = Review(
+        item_id=item.id,
+        user=user,
+        at=utcnow(),
+        decision=UNDO,
+        undoes_id=target.id,
+        corrected=json.dumps({"changes": {}, "before": current}, ensure_ascii=False),
+    )
     session.add(review)
     session.flush()
     return review

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from store.registry import Registry
 from store.models import Source
+from store.registry import Registry
 
 
 def sync_sources(session: Session, registry: Registry) -> dict[str, int]:
@@ -14,8 +14,13 @@ def sync_sources(session: Session, registry: Registry) -> dict[str, int]:
     counts = {"added": 0, "updated": 0, "disabled": 0}
     for config in registry.sources:
         row = existing.pop(config.id, None)
-        values = {"name": config.name, "kind": config.kind, "province": config.province,
-                  "homepage": config.homepage, "enabled": config.enabled}
+        values = {
+            "name": config.name,
+            "kind": config.kind,
+            "province": config.province,
+            "homepage": config.homepage,
+            "enabled": config.enabled,
+        }
         if row is None:
             session.add(Source(id=config.id, **values))
             counts["added"] += 1

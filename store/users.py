@@ -9,7 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
-from store.models import ROLES, User
+from gdnn_monitor.core.vocabulary import ROLES
+from store.models import User
 
 MIN_PASSWORD_LENGTH = 8
 _USERNAME = re.compile(r"^[A-Za-z0-9._@-]{2,80}$")
@@ -21,8 +22,9 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 def validate_new_account(username: str, role: str, password: str) -> None:
     """A clear message for each rule a new account breaks."""
     if not _USERNAME.match(username):
-        raise UserError(f"Tên đăng nhập không hợp lệ: {username!r} (2–80 ký tự: chữ không dấu, số, . _ @ -)",
-                        EXIT_USAGE)
+        raise UserError(
+            f"Tên đăng nhập không hợp lệ: {username!r} (2–80 ký tự: chữ không dấu, số, . _ @ -)", EXIT_USAGE
+        )
     if role not in ROLES:
         raise UserError(f"Vai trò không hợp lệ: {role!r} (một trong: {', '.join(ROLES)})", EXIT_USAGE)
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -14,6 +14,7 @@ Layers, bottom to top (a module may import its own area and any lower layer):
 from __future__ import annotations
 
 import ast
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,8 +113,9 @@ def import_edges(root: Path = ROOT) -> list[Edge]:
                 continue
             for target in targets:
                 if target.split(".")[0] in tops and target != module:
-                    edges.append(Edge(module, target, str(path.relative_to(root)), node.lineno,
-                                      node.lineno in type_only))
+                    edges.append(
+                        Edge(module, target, str(path.relative_to(root)), node.lineno, node.lineno in type_only)
+                    )
     return edges
 
 
@@ -140,8 +142,10 @@ def layer_violations(edges: list[Edge]) -> list[str]:
             problems.append(f"{edge.where()} — {FORBIDDEN[source[0], target[0]]}")
         elif target[1] >= source[1]:
             direction = "up" if target[1] > source[1] else "sideways"
-            problems.append(f"{edge.where()} — {source[0]} (layer {source[1]}) may not import {direction} into "
-                            f"{target[0]} (layer {target[1]})")
+            problems.append(
+                f"{edge.where()} — {source[0]} (layer {source[1]}) may not import {direction} into "
+                f"{target[0]} (layer {target[1]})"
+            )
     return problems
 
 
@@ -181,9 +185,15 @@ def import_cycles(edges: list[Edge]) -> list[str]:
     for node in sorted(graph):
         if node not in index:
             visit(node)
-    return [f"import cycle between {', '.join(sorted(component))}:\n  " + "\n  ".join(
-        edge.where() for edge in edges if edge.source in component and edge.target in component and not edge.type_only)
-        for component in components]
+    return [
+        f"import cycle between {', '.join(sorted(component))}:\n  "
+        + "\n  ".join(
+            edge.where()
+            for edge in edges
+            if edge.source in component and edge.target in component and not edge.type_only
+        )
+        for component in components
+    ]
 
 
 def test_every_import_goes_down_the_layers():
@@ -198,8 +208,9 @@ def test_no_modules_import_each_other_in_a_loop():
 
 def test_the_checker_sees_function_level_imports():
     edges = import_edges()
-    assert any(edge.source == "gdnn_monitor.pipeline.crawl" and edge.target.startswith("crawlers.engine")
-               for edge in edges), "the pipeline imports the crawl engine inside its functions"
+    assert any(
+        edge.source == "gdnn_monitor.pipeline.crawl" and edge.target.startswith("crawlers.engine") for edge in edges
+    ), "the pipeline imports the crawl engine inside its functions"
 
 
 # The back-edges issue 15 found on the old tree, as they would look in the new layout: each must be refused.
@@ -231,18 +242,29 @@ def test_each_back_edge_of_the_old_tree_is_refused_naming_file_and_line(source, 
 
 
 def test_the_old_six_module_import_cycle_is_found():
-    loop = ["crawlers.child", "crawlers.settings", "crawlers.distributed", "scheduler", "crawlers.run",
-            "crawlers.child"]
-    edges = [Edge(a, b, f"{a.replace('.', '/')}.py", number) for number, (a, b) in enumerate(zip(loop, loop[1:]), 1)]
+    loop = [
+        "crawlers.child",
+        "crawlers.settings",
+        "crawlers.distributed",
+        "scheduler",
+        "crawlers.run",
+        "crawlers.child",
+    ]
+    edges = [
+        Edge(a, b, f"{a.replace('.', '/')}.py", number) for number, (a, b) in enumerate(itertools.pairwise(loop), 1)
+    ]
     [cycle] = import_cycles(edges + [Edge("store.db", "gdnn_monitor.core.settings", "store/db.py", 1)])
-    assert cycle.startswith("import cycle between crawlers.child, crawlers.distributed, crawlers.run, "
-                            "crawlers.settings, scheduler")
+    assert cycle.startswith(
+        "import cycle between crawlers.child, crawlers.distributed, crawlers.run, crawlers.settings, scheduler"
+    )
     assert "crawlers/distributed.py:3: crawlers.distributed imports scheduler" in cycle
 
 
 def test_allowed_edges_pass():
-    edges = [Edge("web.routes.dashboard", "gdnn_monitor.pipeline.health", "web/routes/dashboard.py", 1),
-             Edge("gdnn_monitor.pipeline.crawl", "classifier", "gdnn_monitor/pipeline/crawl.py", 1),
-             Edge("crawlers.engine.child", "store.registry", "crawlers/engine/child.py", 1),
-             Edge("gdnn_monitor.cli", "scheduler", "gdnn_monitor/cli.py", 1)]
+    edges = [
+        Edge("web.routes.dashboard", "gdnn_monitor.pipeline.health", "web/routes/dashboard.py", 1),
+        Edge("gdnn_monitor.pipeline.crawl", "classifier", "gdnn_monitor/pipeline/crawl.py", 1),
+        Edge("crawlers.engine.child", "store.registry", "crawlers/engine/child.py", 1),
+        Edge("gdnn_monitor.cli", "scheduler", "gdnn_monitor/cli.py", 1),
+    ]
     assert layer_violations(edges) == []

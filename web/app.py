@@ -15,6 +15,7 @@ from gdnn_monitor.core.settings import get_settings
 from web.security import CsrfRefused, Forbidden, LoginRequired, csrf_protect, session_secret
 from web.templating import build_templates
 from web.throttle import LoginThrottle
+from web.user_errors import install_user_error_handler
 
 STATIC = Path(__file__).resolve().parent / "static"
 SESSION_MAX_AGE = 12 * 60 * 60
@@ -22,8 +23,7 @@ SESSION_MAX_AGE = 12 * 60 * 60
 
 def _error_page(request: Request, status: int, title: str, message: str) -> Response:
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message},
-                                      status_code=status)
+    return templates.TemplateResponse(request, "error.html", {"title": title, "message": message}, status_code=status)
 
 
 def _install_error_pages(app: FastAPI) -> None:
@@ -38,8 +38,12 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def csrf_refused(request: Request, _exc: CsrfRefused) -> Response:
-        return _error_page(request, 403, "Biểu mẫu không hợp lệ",
-                           "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang và thử lại.")
+        return _error_page(
+            request,
+            403,
+            "Biểu mẫu không hợp lệ",
+            "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Hãy tải lại trang và thử lại.",
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -52,17 +56,24 @@ def create_app() -> FastAPI:
     from web.routes import admin, auth, dashboard, items, manual, queue, reports
 
     settings = get_settings()
-    app = FastAPI(title="GDNN Monitor", docs_url=None, redoc_url=None, openapi_url=None,
-                  dependencies=[Depends(csrf_protect)])
+    app = FastAPI(
+        title="GDNN Monitor", docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(csrf_protect)]
+    )
     app.state.templates = build_templates()
     app.state.login_throttle = LoginThrottle()
-    app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie="gdnn_session",
-                       max_age=SESSION_MAX_AGE, same_site="lax",
-                       https_only=settings.web_base_url.startswith("https://"))
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings),
+        session_cookie="gdnn_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.web_base_url.startswith("https://"),
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, dashboard, queue, items, manual, reports, admin):
         app.include_router(module.router)
     _install_error_pages(app)
+    install_user_error_handler(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -70,9 +81,11 @@ def create_app() -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                                    "frame-ancestors 'none'; form-action 'self'")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
         return response
 
     return app

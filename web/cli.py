@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from gdnn_monitor.core.errors import EXIT_PORT_IN_USE, EXIT_USAGE, UserError
+from gdnn_monitor.core.vocabulary import METRICS
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -21,8 +22,11 @@ def check_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-                raise UserError(f"Cổng {port} trên {host} đang được dùng hoặc không được phép (port in use). "
-                                f"Chọn cổng khác: gdnn-monitor serve --port {port + 1}", EXIT_PORT_IN_USE) from exc
+                raise UserError(
+                    f"Cổng {port} trên {host} đang được dùng hoặc không được phép (port in use). "
+                    f"Chọn cổng khác: gdnn-monitor serve --port {port + 1}",
+                    EXIT_PORT_IN_USE,
+                ) from exc
             raise UserError(f"Không mở được {host}:{port}: {exc.strerror}", EXIT_PORT_IN_USE) from exc
 
 
@@ -44,8 +48,7 @@ def serve(host: str, port: int) -> None:
     click.echo(f"Ứng dụng web: http://{host}:{port}/  (Ctrl-C để dừng)")
     # Client addresses (the login lock is per address) come from X-Forwarded-For only when a trusted reverse proxy
     # sent it; anyone else could write that header to dodge the lock.
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
-                forwarded_allow_ips=proxies)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=bool(proxies), forwarded_allow_ips=proxies)
 
 
 @click.group("users")
@@ -69,8 +72,12 @@ def _read_password() -> str:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["reviewer", "admin", "viewer"]), required=True,
-              help="reviewer: duyệt + nhập tay; admin: + chỉ tiêu, tài khoản; viewer: chỉ xem.")
+@click.option(
+    "--role",
+    type=click.Choice(["reviewer", "admin", "viewer"]),
+    required=True,
+    help="reviewer: duyệt + nhập tay; admin: + chỉ tiêu, tài khoản; viewer: chỉ xem.",
+)
 @click.option("--password", help="Mật khẩu; bỏ trống để được hỏi (nhập ẩn hai lần).")
 def users_add(name: str, role: str, password: str | None) -> None:
     """Tạo tài khoản. Adds an account with a hashed password."""
@@ -115,8 +122,12 @@ def users_passwd(name: str, password: str | None) -> None:
 @click.option("--month", help="Tháng, dạng YYYY-MM (ví dụ 2024-05).")
 @click.option("--year", type=int, help="Năm, cho báo cáo cả năm (ví dụ 2024).")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Tệp kết quả (mặc định: bao-cao-gdnn-<kỳ>.<định dạng> trong thư mục hiện tại).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tệp kết quả (mặc định: bao-cao-gdnn-<kỳ>.<định dạng> trong thư mục hiện tại).",
+)
 def report(month: str | None, year: int | None, fmt: str, output: Path | None) -> None:
     """Xuất báo cáo tháng/năm (CSV hoặc XLSX). Exports the monthly or annual report."""
     from gdnn_monitor.core.console import stage
@@ -140,8 +151,10 @@ def report(month: str | None, year: int | None, fmt: str, output: Path | None) -
     except OSError as exc:
         raise UserError(f"Không ghi được {target}: {exc.strerror}") from exc
     total = data.summary.total
-    click.echo(f"Báo cáo {period.title}: {total.counted} tính vào chỉ tiêu, {total.placements} lượt đăng, "
-               f"{total.unique_stories} câu chuyện → {target}")
+    click.echo(
+        f"Báo cáo {period.title}: {total.counted} tính vào chỉ tiêu, {total.placements} lượt đăng, "
+        f"{total.unique_stories} câu chuyện → {target}"
+    )
 
 
 @click.group("targets")
@@ -151,8 +164,12 @@ def targets() -> None:
 
 @targets.command("set")
 @click.option("--year", type=int, required=True)
-@click.option("--metric", type=click.Choice(["tin_bai", "san_pham", "su_kien"]), required=True,
-              help="tin_bai: tin/bài; san_pham: sản phẩm truyền thông; su_kien: sự kiện.")
+@click.option(
+    "--metric",
+    type=click.Choice(list(METRICS)),
+    required=True,
+    help="tin_bai: tin/bài; san_pham: sản phẩm truyền thông; su_kien: sự kiện.",
+)
 @click.option("--target", type=click.IntRange(min=0), required=True)
 def targets_set(year: int, metric: str, target: int) -> None:
     """Đặt chỉ tiêu cho một năm. Sets one yearly target."""
@@ -169,7 +186,7 @@ def targets_set(year: int, metric: str, target: int) -> None:
 def targets_list(year: int | None) -> None:
     """Liệt kê chỉ tiêu. Lists targets."""
     from store.db import session_scope
-    from store.reports import METRICS, list_targets
+    from store.reports import list_targets
 
     with session_scope() as session:
         rows = list_targets(session, year)

@@ -24,9 +24,23 @@ STATUSES = {
 }
 ZONE_RANK = case((Item.zone == "review", 0), (Item.zone == "accept", 1), (Item.zone == "reject", 2), else_=3)
 UNCERTAINTY = func.abs(func.coalesce(Item.gdnn_score, 0.5) - 0.5)
-LIST_COLUMNS = (Item.id, Item.title, Item.source_id, Item.published_at, Item.fetched_at, Item.genre, Item.theme,
-                Item.gdnn_score, Item.zone, Item.review, Item.reviewed_by, Item.story_id, Item.origin, Item.tone,
-                Item.tone_phrases)
+LIST_COLUMNS = (
+    Item.id,
+    Item.title,
+    Item.source_id,
+    Item.published_at,
+    Item.fetched_at,
+    Item.genre,
+    Item.theme,
+    Item.gdnn_score,
+    Item.zone,
+    Item.review,
+    Item.reviewed_by,
+    Item.story_id,
+    Item.origin,
+    Item.tone,
+    Item.tone_phrases,
+)
 TONES = {"negative": "Chỉ tin tiêu cực (sai phạm, kỷ luật, gian lận, bằng giả, giải thể…)"}
 
 
@@ -44,7 +58,7 @@ class QueueFilter:
     tone: str | None = None
 
     @classmethod
-    def from_query(cls, params) -> "QueueFilter":
+    def from_query(cls, params) -> QueueFilter:
         status = params.get("status") or "pending"
         try:
             page = max(int(params.get("page") or 1), 1)
@@ -56,10 +70,16 @@ class QueueFilter:
                 parse_month(month)
             except UserError:
                 month = None
-        return cls(source=params.get("source") or None, kind=params.get("kind") or None, month=month,
-                   theme=params.get("theme") or None, status=status if status in STATUSES else "pending", page=page,
-                   text=" ".join((params.get("q") or "").split())[:200] or None,
-                   tone=params.get("tone") if params.get("tone") in TONES else None)
+        return cls(
+            source=params.get("source") or None,
+            kind=params.get("kind") or None,
+            month=month,
+            theme=params.get("theme") or None,
+            status=status if status in STATUSES else "pending",
+            page=page,
+            text=" ".join((params.get("q") or "").split())[:200] or None,
+            tone=params.get("tone") if params.get("tone") in TONES else None,
+        )
 
 
 def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
@@ -86,8 +106,12 @@ def _conditions(session: Session, chosen: QueueFilter, tz: tzinfo) -> list:
         conditions += [Item.search_title.like(f"%{word}%") for word in search_words(chosen.text)]
     if chosen.month:
         start, end = month_bounds(*parse_month(chosen.month), tz)
-        conditions.append(or_(and_(Item.published_at >= start, Item.published_at < end),
-                              and_(Item.published_at.is_(None), Item.fetched_at >= start, Item.fetched_at < end)))
+        conditions.append(
+            or_(
+                and_(Item.published_at >= start, Item.published_at < end),
+                and_(Item.published_at.is_(None), Item.fetched_at >= start, Item.fetched_at < end),
+            )
+        )
     return conditions
 
 
@@ -97,8 +121,15 @@ def queue_page(session: Session, chosen: QueueFilter, tz: tzinfo) -> tuple[list,
     total = session.exec(select(func.count()).select_from(Item).where(*conditions)).one()
     # Order ids only (the queue index covers every filter column), then read the 50 rows: sorting full rows of
     # 100,000 articles would drag their text through the sorter.
-    ids = list(session.exec(select(Item.id).where(*conditions).order_by(ZONE_RANK, UNCERTAINTY, Item.id.desc())
-                            .offset((chosen.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    ids = list(
+        session.exec(
+            select(Item.id)
+            .where(*conditions)
+            .order_by(ZONE_RANK, UNCERTAINTY, Item.id.desc())
+            .offset((chosen.page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
+    )
     rows = {row.id: row for row in session.exec(select(*LIST_COLUMNS).where(Item.id.in_(ids)))} if ids else {}
     return [rows[item_id] for item_id in ids if item_id in rows], total
 
@@ -108,12 +139,18 @@ def neighbour(session: Session, chosen: QueueFilter, item: Item, tz: tzinfo, for
     rank = {"review": 0, "accept": 1, "reject": 2}.get(item.zone or "", 3)
     doubt = abs((item.gdnn_score if item.gdnn_score is not None else 0.5) - 0.5)
     if forward:
-        after = or_(ZONE_RANK > rank, and_(ZONE_RANK == rank, UNCERTAINTY > doubt),
-                    and_(ZONE_RANK == rank, UNCERTAINTY == doubt, Item.id < item.id))
+        after = or_(
+            rank < ZONE_RANK,
+            and_(rank == ZONE_RANK, doubt < UNCERTAINTY),
+            and_(rank == ZONE_RANK, doubt == UNCERTAINTY, Item.id < item.id),
+        )
         order = (ZONE_RANK, UNCERTAINTY, Item.id.desc())
     else:
-        after = or_(ZONE_RANK < rank, and_(ZONE_RANK == rank, UNCERTAINTY < doubt),
-                    and_(ZONE_RANK == rank, UNCERTAINTY == doubt, Item.id > item.id))
+        after = or_(
+            rank > ZONE_RANK,
+            and_(rank == ZONE_RANK, doubt > UNCERTAINTY),
+            and_(rank == ZONE_RANK, doubt == UNCERTAINTY, Item.id > item.id),
+        )
         order = (ZONE_RANK.desc(), UNCERTAINTY.desc(), Item.id)
     query = select(Item.id).where(*_conditions(session, chosen, tz), after, Item.id != item.id).order_by(*order)
     return session.exec(query.limit(1)).first()
@@ -127,7 +164,10 @@ def syndicated_copies(session: Session, item: Item) -> list:
     """Other placements of the same story (same story_id), newest first."""
     if not item.story_id:
         return []
-    query = (select(Item.id, Item.title, Item.source_id, Item.url, Item.published_at, Item.review, Item.zone)
-             .where(Item.story_id == item.story_id, Item.id != item.id)
-             .order_by(Item.published_at.desc()).limit(100))
+    query = (
+        select(Item.id, Item.title, Item.source_id, Item.url, Item.published_at, Item.review, Item.zone)
+        .where(Item.story_id == item.story_id, Item.id != item.id)
+        .order_by(Item.published_at.desc())
+        .limit(100)
+    )
     return list(session.exec(query))

@@ -7,22 +7,66 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from sqlmodel import Session
 
 from gdnn_monitor.core.dates import month_bounds, year_bounds
-from store.reports import (CHANNEL_LABELS, GENRE_LABELS, METRICS, THEME_LABELS, CountedRow, Summary,
-                           counted_rows, counting_rule_text, ordered_channel_genre, summarise)
+from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, METRICS, THEMES
+from store.reports import CountedRow, Summary, Tally, counted_rows, counting_rule_text, ordered_channel_genre, summarise
 
 FORMATS = ("xlsx", "csv")
-SUMMARY_HEADER = ["Kênh (channel)", "Thể loại (genre)", "Lượt đăng (placements)",
-                  "Tính vào chỉ tiêu (counted)", "Câu chuyện duy nhất (unique stories)"]
-ITEM_HEADER = ["Ngày (date)", "Nguồn (source)", "Tiêu đề (title)", "Đường dẫn (link)", "Kênh (channel)",
-               "Thể loại (genre)", "Chủ đề (theme)", "Số lượng (quantity)", "Người duyệt (reviewed by)",
-               "Tính vào tổng (in total)", "Mã câu chuyện (story)"]
 AUTO_ACCEPTED = "tự động (mô hình)"
+TOTAL_LABEL = "Tổng cộng (total)"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One report column declared once: its header, its XLSX width and how a row gives its value (CSV and XLSX
+    both write from these, so a header can never drift from its values)."""
+
+    header: str
+    width: int
+    value: Callable[..., object]
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    channel: str
+    genre: str
+    tally: Tally
+
+
+METRIC_COLUMNS = (
+    Column("Chỉ tiêu (metric)", 38, lambda line: line[0]),
+    Column("Kết quả (counted)", 44, lambda line: line[1]),
+)
+SUMMARY_COLUMNS = (
+    Column("Kênh (channel)", 38, lambda line: CHANNELS.get(line.channel, line.channel)),
+    Column("Thể loại (genre)", 44, lambda line: GENRES.get(line.genre, line.genre)),
+    Column("Lượt đăng (placements)", 16, lambda line: line.tally.placements),
+    Column("Tính vào chỉ tiêu (counted)", 18, lambda line: line.tally.counted),
+    Column("Câu chuyện duy nhất (unique stories)", 20, lambda line: line.tally.unique_stories),
+)
+ITEM_COLUMNS = (
+    Column("Ngày (date)", 12, lambda row, tz: row.when.astimezone(tz).strftime("%d/%m/%Y")),
+    Column("Nguồn (source)", 28, lambda row, tz: row.source_name),
+    Column("Tiêu đề (title)", 60, lambda row, tz: row.title),
+    Column("Đường dẫn (link)", 40, lambda row, tz: "" if row.url.startswith("manual:") else row.url),
+    Column("Kênh (channel)", 22, lambda row, tz: CHANNELS.get(row.channel, row.channel)),
+    Column("Thể loại (genre)", 22, lambda row, tz: GENRES.get(row.genre, row.genre)),
+    Column("Chủ đề (theme)", 22, lambda row, tz: THEMES.get(row.theme, "")),
+    Column("Số lượng (quantity)", 10, lambda row, tz: row.quantity),
+    Column("Người duyệt (reviewed by)", 18, lambda row, tz: row.reviewed_by or AUTO_ACCEPTED),
+    Column("Tính vào tổng (in total)", 18, lambda row, tz: "có" if row.in_total else "không (bản đăng lại)"),
+    Column("Mã câu chuyện (story)", 18, lambda row, tz: "" if row.story.startswith("item-") else row.story),
+)
+
+
+def headers(columns: tuple[Column, ...]) -> list[str]:
+    return [column.header for column in columns]
 
 
 @dataclass
@@ -59,30 +103,29 @@ def build_report(session: Session, period: Period, rule: str, tz: tzinfo) -> Rep
 
 
 def _summary_rows(data: ReportData) -> list[list]:
-    rows = [[CHANNEL_LABELS.get(channel, channel), GENRE_LABELS.get(genre, genre), tally.placements, tally.counted,
-             tally.unique_stories] for channel, genre, tally in ordered_channel_genre(data.summary)]
-    total = data.summary.total
-    rows.append(["Tổng cộng (total)", "", total.placements, total.counted, total.unique_stories])
-    return rows
+    lines = [SummaryLine(channel, genre, tally) for channel, genre, tally in ordered_channel_genre(data.summary)]
+    lines.append(SummaryLine(TOTAL_LABEL, "", data.summary.total))
+    return [[column.value(line) for column in SUMMARY_COLUMNS] for line in lines]
 
 
 def _metric_rows(data: ReportData) -> list[list]:
-    return [[label, data.summary.by_metric[metric].counted if metric in data.summary.by_metric else 0]
-            for metric, label in METRICS.items()]
+    lines = [
+        (label, data.summary.by_metric[metric].counted if metric in data.summary.by_metric else 0)
+        for metric, label in METRICS.items()
+    ]
+    return [[column.value(line) for column in METRIC_COLUMNS] for line in lines]
 
 
 def _item_rows(data: ReportData, tz: tzinfo) -> list[list]:
-    return [[row.when.astimezone(tz).strftime("%d/%m/%Y"), row.source_name, row.title,
-             "" if row.url.startswith("manual:") else row.url, CHANNEL_LABELS.get(row.channel, row.channel),
-             GENRE_LABELS.get(row.genre, row.genre), THEME_LABELS.get(row.theme, ""), row.quantity,
-             row.reviewed_by or AUTO_ACCEPTED, "có" if row.in_total else "không (bản đăng lại)",
-             "" if row.story.startswith("item-") else row.story] for row in data.rows]
+    return [[column.value(row, tz) for column in ITEM_COLUMNS] for row in data.rows]
 
 
 def _heading(data: ReportData) -> list[list]:
-    return [[f"Báo cáo kết quả truyền thông về giáo dục nghề nghiệp — {data.period.title}"],
-            [f"Quy tắc đếm (counting rule): {counting_rule_text(data.rule)}"],
-            []]
+    return [
+        [f"Báo cáo kết quả truyền thông về giáo dục nghề nghiệp — {data.period.title}"],
+        [f"Quy tắc đếm (counting rule): {counting_rule_text(data.rule)}"],
+        [],
+    ]
 
 
 def _csv_safe(value: object) -> object:
@@ -105,9 +148,9 @@ def write_csv(data: ReportData, tz: tzinfo) -> bytes:
     buffer = io.StringIO()
     writer = _SafeWriter(buffer)
     writer.writerows(_heading(data))
-    writer.writerows([["Chỉ tiêu (metric)", "Kết quả (counted)"], *_metric_rows(data), []])
-    writer.writerows([SUMMARY_HEADER, *_summary_rows(data), []])
-    writer.writerows([ITEM_HEADER, *_item_rows(data, tz)])
+    writer.writerows([headers(METRIC_COLUMNS), *_metric_rows(data), []])
+    writer.writerows([headers(SUMMARY_COLUMNS), *_summary_rows(data), []])
+    writer.writerows([headers(ITEM_COLUMNS), *_item_rows(data, tz)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -115,9 +158,9 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
     """Two sheets, written in openpyxl's streaming mode so a year of items stays fast and small in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -134,6 +177,10 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
                 cells.append(value)
         return cells
 
+    def widths(sheet, columns: tuple[Column, ...]) -> None:
+        for number, column in enumerate(columns, 1):
+            sheet.column_dimensions[get_column_letter(number)].width = column.width
+
     def header(sheet, values):
         cells = []
         for value in values:
@@ -144,23 +191,21 @@ def write_xlsx(data: ReportData, tz: tzinfo) -> bytes:
         sheet.append(cells)
 
     summary = book.create_sheet("Tổng hợp")
-    for width, letter in zip((38, 44, 16, 18, 20), "ABCDE"):
-        summary.column_dimensions[letter].width = width
+    widths(summary, SUMMARY_COLUMNS)  # the metric table above it shares the sheet's first two columns
     for line in _heading(data):
         summary.append(row_of(summary, line))
-    header(summary, ["Chỉ tiêu (metric)", "Kết quả (counted)"])
+    header(summary, headers(METRIC_COLUMNS))
     for line in _metric_rows(data):
         summary.append(row_of(summary, line))
     summary.append([])
-    header(summary, SUMMARY_HEADER)
+    header(summary, headers(SUMMARY_COLUMNS))
     for line in _summary_rows(data):
         summary.append(row_of(summary, line))
 
     items = book.create_sheet("Danh sách")
-    for width, letter in zip((12, 28, 60, 40, 22, 22, 22, 10, 18, 18, 18), "ABCDEFGHIJK"):
-        items.column_dimensions[letter].width = width
+    widths(items, ITEM_COLUMNS)
     items.freeze_panes = "A2"
-    header(items, ITEM_HEADER)
+    header(items, headers(ITEM_COLUMNS))
     for line in _item_rows(data, tz):
         items.append(row_of(items, line))
     buffer = io.BytesIO()

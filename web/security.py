@@ -19,7 +19,6 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 CAN_REVIEW = ("reviewer", "admin")
 CAN_ADMIN = ("admin",)
-ROLE_LABELS = {"admin": "Quản trị", "reviewer": "Cán bộ duyệt", "viewer": "Chỉ xem"}
 
 
 class LoginRequired(Exception):
@@ -79,7 +78,8 @@ async def csrf_protect(request: Request) -> None:
     expected = request.session.get(SESSION_CSRF)
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None

@@ -14,13 +14,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from gdnn_monitor.core.settings import get_settings
-from store.reports import CHANNEL_LABELS, GENRE_LABELS, METRICS, THEME_LABELS
-from web.security import ROLE_LABELS, csrf_token
+from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, METRICS, REVIEW_ACTIONS, ROLES, THEMES, ZONES
+from web.security import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-ZONE_LABELS = {"accept": "Tự chấp nhận", "review": "Cần xem xét", "reject": "Tự loại"}
-REVIEW_LABELS = {"confirmed": "Đã xác nhận", "rejected": "Đã từ chối", "corrected": "Sửa chủ đề/thể loại",
-                 "undo": "Hoàn tác", None: "Chưa duyệt"}
 _SAFE_LINK = re.compile(r"^https?://", re.IGNORECASE)
 
 
@@ -87,20 +84,41 @@ def _query(request: Request, **changes) -> str:
 
 
 def _context(request: Request) -> dict:
-    return {"csrf_token": csrf_token(request), "user": getattr(request.state, "user", None),
-            "flashes": request.session.pop("flash", []) if "flash" in request.session else []}
+    return {
+        "csrf_token": csrf_token(request),
+        "user": getattr(request.state, "user", None),
+        "flashes": request.session.pop("flash", []) if "flash" in request.session else [],
+    }
 
 
 def build_templates() -> Jinja2Templates:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     from store.reviews import changes_of
 
-    env.filters.update(local_time=local_time, number=number, safe_link=safe_link, review_changes=changes_of,
-                       tone_phrases=explanation_phrases)
-    env.globals.update(CHANNEL_LABELS=CHANNEL_LABELS, GENRE_LABELS=GENRE_LABELS, THEME_LABELS=THEME_LABELS,
-                       METRICS=METRICS, ZONE_LABELS=ZONE_LABELS, REVIEW_LABELS=REVIEW_LABELS,
-                       ROLE_LABELS=ROLE_LABELS, query=_query, active="")
+    env.filters.update(
+        local_time=local_time,
+        number=number,
+        safe_link=safe_link,
+        review_changes=changes_of,
+        tone_phrases=explanation_phrases,
+    )
+    env.globals.update(
+        CHANNEL_LABELS=CHANNELS,
+        GENRE_LABELS=GENRES,
+        THEME_LABELS=THEMES,  # core/vocabulary.py
+        METRICS=METRICS,
+        ZONE_LABELS=ZONES,
+        REVIEW_LABELS=REVIEW_ACTIONS,
+        ROLE_LABELS=ROLES,
+        query=_query,
+        active="",
+    )
     return Jinja2Templates(env=env, context_processors=[_context])
 
 

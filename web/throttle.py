@@ -22,8 +22,13 @@ class _Record:
 class LoginThrottle:
     """Counts failed logins per (client address, user name); a success clears the count."""
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS,
-                 lock: float = LOCK_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_failures: int = MAX_FAILURES,
+        window: float = WINDOW_SECONDS,
+        lock: float = LOCK_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.max_failures, self.window, self.lock, self.clock = max_failures, window, lock, clock
         self._records: dict[tuple[str, str], _Record] = {}
         self._guard = threading.Lock()
@@ -55,6 +60,9 @@ class LoginThrottle:
         """Keep memory bounded when many names are tried: drop pairs with nothing recent and no lock."""
         if len(self._records) < 1000:
             return
-        for key in [k for k, r in self._records.items()
-                    if r.locked_until <= now and all(now - t >= self.window for t in r.failures)]:
+        for key in [
+            k
+            for k, r in self._records.items()
+            if r.locked_until <= now and all(now - t >= self.window for t in r.failures)
+        ]:
             del self._records[key]

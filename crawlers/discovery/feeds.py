@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import feedparser
 
@@ -36,7 +36,7 @@ def _entry_time(entry: dict) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     return None
 
 
@@ -59,19 +59,22 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     parsed = feedparser.parse(body, response_headers=headers)
     malformed = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
     if malformed:
-        logger.info("feed %s is not well-formed (%s); keeping the %d entries it yields", url, malformed,
-                    len(parsed.entries))
+        logger.info(
+            "feed %s is not well-formed (%s); keeping the %d entries it yields", url, malformed, len(parsed.entries)
+        )
     entries = []
     for entry in parsed.entries:
         link = (entry.get("link") or "").strip()
         if not link:
             continue
-        entries.append(FeedEntry(
-            url=link,
-            title=normalize_inline(entry.get("title")),
-            published=_entry_time(entry),
-            summary=_summary_text(entry),
-            author=normalize_inline(entry.get("author")) or None,
-            video_id=entry.get("yt_videoid"),
-        ))
+        entries.append(
+            FeedEntry(
+                url=link,
+                title=normalize_inline(entry.get("title")),
+                published=_entry_time(entry),
+                summary=_summary_text(entry),
+                author=normalize_inline(entry.get("author")) or None,
+                video_id=entry.get("yt_videoid"),
+            )
+        )
     return ParsedFeed(entries=entries, malformed=malformed)

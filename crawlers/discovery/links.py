@@ -15,39 +15,95 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from store.registry import SourceConfig
 from crawlers.identity.urls import canonicalize_url, is_print_view, print_view_target
 from gdnn_monitor.core.textnorm import normalize_inline
+from store.registry import SourceConfig
 
 STATIC_EXTENSIONS = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|tiff?|pdf|docx?|xlsx?|pptx?|zip|rar|7z|gz|mp3|mp4|avi|mov|wmv|flv|"
-    r"css|js|json|xml|rss|atom|txt|woff2?|ttf|eot)$", re.IGNORECASE)
+    r"css|js|json|xml|rss|atom|txt|woff2?|ttf|eot)$",
+    re.IGNORECASE,
+)
 NOT_ARTICLE_PATH = re.compile(
     r"/(?:tag|tags|the|tu-khoa|tukhoa|keyword|search|tim-kiem|timkiem|category|categories|chuyen-muc|chuyenmuc|"
     r"danh-muc|author|tac-gia|user|login|dang-nhap|register|dang-ky|lien-he|contact|gioi-thieu|about|sitemap|rss|"
     r"feed|feeds|comment|comments|binh-luan|wp-admin|wp-login\.php|wp-content|wp-includes|static|assets|media|"
     r"upload|uploads|images|files|video-clip|chuyen-de|event|su-kien|lich-cong-tac|hoi-dap|faq)(?:/|\.|$|-\d)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 PAGER_PATH = re.compile(r"/(?:page|trang|p)[/-]?\d+/?$|[-_/](?:page|trang|p)\d+\.html?$", re.IGNORECASE)
-PAGER_PARAMS = {"page", "p", "trang", "pageindex", "pagenumber", "pagenum", "paged", "pg", "start", "offset",
-                "page_no", "curpage", "currentpage"}
-ARTICLE_ID_PARAMS = {"id", "newsid", "news_id", "idnews", "tintucid", "articleid", "article_id", "itemid", "postid",
-                     "post_id", "nid", "idtin", "matin", "tinid", "p", "vid", "videoid"}
+PAGER_PARAMS = {
+    "page",
+    "p",
+    "trang",
+    "pageindex",
+    "pagenumber",
+    "pagenum",
+    "paged",
+    "pg",
+    "start",
+    "offset",
+    "page_no",
+    "curpage",
+    "currentpage",
+}
+ARTICLE_ID_PARAMS = {
+    "id",
+    "newsid",
+    "news_id",
+    "idnews",
+    "tintucid",
+    "articleid",
+    "article_id",
+    "itemid",
+    "postid",
+    "post_id",
+    "nid",
+    "idtin",
+    "matin",
+    "tinid",
+    "p",
+    "vid",
+    "videoid",
+}
 ARTICLE_PATHS = [
-    re.compile(r"-\d{4,}\.html?$", re.IGNORECASE),                     # /slug-123456.html
-    re.compile(r"[/-]\d{6,}\.[a-z]{2,5}$", re.IGNORECASE),              # /c/45678901.epi, -2024061909.chn
-    re.compile(r"/\d{3,}-[a-z0-9-]+\.html?$", re.IGNORECASE),          # /section/12345-slug.html
+    re.compile(r"-\d{4,}\.html?$", re.IGNORECASE),  # /slug-123456.html
+    re.compile(r"[/-]\d{6,}\.[a-z]{2,5}$", re.IGNORECASE),  # /c/45678901.epi, -2024061909.chn
+    re.compile(r"/\d{3,}-[a-z0-9-]+\.html?$", re.IGNORECASE),  # /section/12345-slug.html
     re.compile(r"-(?:a|d|n|post|tin|bv)\d{3,}(?:\.[a-z]{2,5})?$", re.IGNORECASE),  # -a12345.html, -post1234.vov
-    re.compile(r"/node/\d+/?$", re.IGNORECASE),                        # Drupal
+    re.compile(r"/node/\d+/?$", re.IGNORECASE),  # Drupal
     re.compile(r"/[a-z0-9]+(?:-[a-z0-9]+){2,}-\d{4,}/?$", re.IGNORECASE),  # /section/slug-of-title-778899
     re.compile(r"/-/asset_publisher/[^/]+/content/[^/]+", re.IGNORECASE),  # Liferay e-government portals
-    re.compile(r"/newsid/\d+(?:/|$)", re.IGNORECASE),                   # gdnn.gov.vn DNN module
+    re.compile(r"/newsid/\d+(?:/|$)", re.IGNORECASE),  # gdnn.gov.vn DNN module
     re.compile(r"/(?:19|20)\d{2}/[01]?\d/(?:[0-3]?\d/)?[^/]*[a-z][^/]*/?$", re.IGNORECASE),  # WordPress dates
-    re.compile(r"/(?:news|tin-tuc|tintuc|bai-viet|baiviet|article|post|video|detail|chi-tiet|chitiet)"
-               r"/(?:[^/]+/)*\d{3,}[/-][a-z0-9-]*[a-z][a-z0-9-]*/?(?:\.html?)?$", re.IGNORECASE),
+    re.compile(
+        r"/(?:news|tin-tuc|tintuc|bai-viet|baiviet|article|post|video|detail|chi-tiet|chitiet)"
+        r"/(?:[^/]+/)*\d{3,}[/-][a-z0-9-]*[a-z][a-z0-9-]*/?(?:\.html?)?$",
+        re.IGNORECASE,
+    ),
 ]
-NEXT_TEXTS = {"trang sau", "trang tiếp", "trang kế", "xem thêm", "xem tiếp", "tiếp", "tiếp theo", "sau", "next",
-              "next page", "older posts", "tin cũ hơn", "bài cũ hơn", "cũ hơn", "»", "›", ">", ">>", "→", "tải thêm"}
+NEXT_TEXTS = {
+    "trang sau",
+    "trang tiếp",
+    "trang kế",
+    "xem thêm",
+    "xem tiếp",
+    "tiếp",
+    "tiếp theo",
+    "sau",
+    "next",
+    "next page",
+    "older posts",
+    "tin cũ hơn",
+    "bài cũ hơn",
+    "cũ hơn",
+    "»",
+    "›",
+    ">",
+    ">>",
+    "→",
+    "tải thêm",
+}
 _DIGITS_ONLY = re.compile(r"^\d{1,4}$")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 MAX_SECTIONS = 40
@@ -70,8 +126,9 @@ class PostBack:
     page: int
 
 
-_POSTBACK = re.compile(r"""^javascript:\s*__doPostBack\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]*)['"]\s*\)""",
-                       re.IGNORECASE)
+_POSTBACK = re.compile(
+    r"""^javascript:\s*__doPostBack\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]*)['"]\s*\)""", re.IGNORECASE
+)
 _POSTBACK_PAGE = re.compile(r"(?:^|\$)(?:Page\$)?(\d{1,4})$", re.IGNORECASE)
 
 
@@ -95,7 +152,7 @@ def looks_like_article(url: str) -> bool:
     """The general heuristic, for sources without an article_pattern."""
     parts = urlsplit(url)
     path = parts.path or "/"
-    if parts.scheme not in ("http", "https") or path in ("", "/") and not parts.query:
+    if parts.scheme not in ("http", "https") or (path in ("", "/") and not parts.query):
         return False
     if STATIC_EXTENSIONS.search(path) or NOT_ARTICLE_PATH.search(path) or PAGER_PATH.search(path):
         return False
@@ -173,8 +230,9 @@ def page_number(url: str) -> int | None:
 def _listing_stem(url: str) -> str:
     """The path of a listing without its page part or extension: /giao-duc/trang-2.html → /giao-duc."""
     path = re.sub(r"\.(?:html?|aspx?|php)$", "", urlsplit(url).path, flags=re.IGNORECASE)
-    path = re.sub(r"(?:/(?:page|trang|p)[/-]?\d+/?|[-_](?:page|trang|p)-?\d+)$", "", path.rstrip("/"),
-                  flags=re.IGNORECASE)
+    path = re.sub(
+        r"(?:/(?:page|trang|p)[/-]?\d+/?|[-_](?:page|trang|p)-?\d+)$", "", path.rstrip("/"), flags=re.IGNORECASE
+    )
     return path.rstrip("/") or "/"
 
 
@@ -183,8 +241,19 @@ def _same_listing(url: str, current: str) -> bool:
     return _listing_stem(url) == _listing_stem(current)
 
 
-_NEXT_PREFIXES = ("trang sau", "trang tiếp", "trang kế", "xem thêm", "xem tiếp", "tin cũ hơn", "các tin cũ", "bài cũ",
-                  "tin trước", "next", "older")
+_NEXT_PREFIXES = (
+    "trang sau",
+    "trang tiếp",
+    "trang kế",
+    "xem thêm",
+    "xem tiếp",
+    "tin cũ hơn",
+    "các tin cũ",
+    "bài cũ",
+    "tin trước",
+    "next",
+    "older",
+)
 
 
 def is_next_text(text: str) -> bool:
@@ -209,7 +278,7 @@ def pagination_links(body: bytes | str, base_url: str, hosts: set[str]) -> list[
         if is_next and (number is None or number > current_page or _same_listing(canonical, base_url)):
             if number is not None or _same_listing(canonical, base_url) or not looks_like_article(canonical):
                 links.setdefault(canonical, PageLink(canonical, number))
-        elif numbered and number > current_page:
+        elif numbered and number is not None and number > current_page:
             links.setdefault(canonical, PageLink(canonical, number))
     return list(links.values())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from lxml import etree
 from scrapy.utils.gz import gunzip
@@ -50,7 +50,7 @@ def sitemap_body(body: bytes, max_size: int) -> bytes:
     return body
 
 
-def parse_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> Sitemap:
+def parse_sitemap(body: bytes, tz: tzinfo = UTC) -> Sitemap:
     """Entries of a urlset or a sitemapindex; a Google News entry's publication date wins over lastmod."""
     try:
         root = etree.fromstring(body.strip(), parser=_PARSER)
@@ -78,5 +78,5 @@ def parse_sitemap(body: bytes, tz: tzinfo = timezone.utc) -> Sitemap:
 def newest_first(entries: list[SitemapEntry]) -> list[SitemapEntry]:
     """Recent entries first (undated ones last, in file order), so a page budget is spent on current articles and
     not on a decade-old archive month."""
-    dated = sorted((e for e in entries if e.lastmod), key=lambda e: e.lastmod, reverse=True)
+    dated = sorted((e for e in entries if e.lastmod), key=lambda e: e.lastmod or datetime.min, reverse=True)
     return dated + [e for e in entries if not e.lastmod]

@@ -32,8 +32,14 @@ class SocialPost:
 def youtube_video(entry: FeedEntry, channel_name: str) -> SocialPost:
     """A video of the channel feed; its description is the text."""
     url = f"https://www.youtube.com/watch?v={entry.video_id}" if entry.video_id else entry.url
-    return SocialPost(url=url, title=entry.title, text=entry.summary, published=entry.published, genre="video",
-                      author=entry.author or channel_name)
+    return SocialPost(
+        url=url,
+        title=entry.title,
+        text=entry.summary,
+        published=entry.published,
+        genre="video",
+        author=entry.author or channel_name,
+    )
 
 
 def graph_posts_url(graph_url: str, page_id: str) -> str:
@@ -79,7 +85,14 @@ def parse_graph_posts(body: bytes, page_id: str) -> tuple[list[SocialPost], str 
             continue
         post_id = str(entry.get("id", ""))
         url = entry.get("permalink_url") or f"https://www.facebook.com/{post_id.replace('_', '/posts/', 1)}"
-        posts.append(SocialPost(url=url, title=_title_of(message), text=message,
-                                published=_graph_time(entry.get("created_time")), genre="post"))
+        posts.append(
+            SocialPost(
+                url=url,
+                title=_title_of(message),
+                text=message,
+                published=_graph_time(entry.get("created_time")),
+                genre="post",
+            )
+        )
     next_url = (document.get("paging") or {}).get("next")
     return posts, without_token(next_url) if next_url else None

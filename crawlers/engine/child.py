@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlmodel import select
 
-from store.registry import SourceConfig
 from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.items import known_urls
 from store.models import FeedState
+from store.registry import SourceConfig
 from store.types import utcnow
 
 Emit = Callable[[dict[str, Any]], None]
@@ -51,7 +51,8 @@ def _log_file(run_id: str) -> Path:
 
 
 def prune_crawl_logs(folder: Path, keep_days: int) -> None:
-    """Delete crawl logs older than keep_days: a daily crawl writes one a day, and a provincial server's disk is small."""
+    """Delete crawl logs older than keep_days: a daily crawl writes one a day, and a provincial server's disk is
+    small."""
     cutoff = time.time() - keep_days * 86400
     for path in folder.glob("crawl-*.log"):
         try:
@@ -83,10 +84,15 @@ def crawl_in_this_process(job: dict[str, Any], emit: Emit) -> None:
         with session_scope() as session:
             known = known_urls(session, [s.id for s in sources])
         options = CrawlOptions(
-            since=since, listing_depth=settings.listing_depth, max_pages=settings.max_pages_per_source,
-            facebook_token=settings.facebook_token, facebook_graph_url=settings.facebook_graph_url, tz=settings.tz,
+            since=since,
+            listing_depth=settings.listing_depth,
+            max_pages=settings.max_pages_per_source,
+            facebook_token=settings.facebook_token,
+            facebook_graph_url=settings.facebook_graph_url,
+            tz=settings.tz,
             distributed=job.get("distributed", False),
-            feed_states=_feed_states([url for s in sources for url in s.feeds]), known=known,
+            feed_states=_feed_states([url for s in sources for url in s.feeds]),
+            known=known,
         )
         scrapy_config = scrapy_settings(settings, sources, distributed=options.distributed, log_level="INFO")
         scrapy_config.update({"LOG_FILE": str(log_file), "LOG_FILE_APPEND": False})
@@ -95,8 +101,13 @@ def crawl_in_this_process(job: dict[str, Any], emit: Emit) -> None:
 
         def closed(spider: SourcesSpider, reason: str) -> None:
             stats = {sid: s.as_dict() for sid, s in spider.stats_by_source.items()}
-            report.update(sources=stats, extract_seconds=spider.extract_seconds, extract_count=spider.extract_count,
-                          store_seconds=spider.store_seconds, close_reason=reason)
+            report.update(
+                sources=stats,
+                extract_seconds=spider.extract_seconds,
+                extract_count=spider.extract_count,
+                store_seconds=spider.store_seconds,
+                close_reason=reason,
+            )
             clean = {sid for sid, s in spider.stats_by_source.items() if s.errors == 0}
             try:
                 save_feed_states(spider.feed_updates, clean)

@@ -45,8 +45,7 @@ def redis_client(settings: Settings | None = None):
     settings = settings or get_settings()
     if not settings.redis_url:
         raise ConfigError("a distributed crawl needs GDNN_REDIS_URL (example: redis://127.0.0.1:6379/0)")
-    return redis.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=30,
-                                socket_connect_timeout=10)
+    return redis.Redis.from_url(settings.redis_url, decode_responses=True, socket_timeout=30, socket_connect_timeout=10)
 
 
 def worker_id() -> str:
@@ -169,19 +168,21 @@ class WorkerCoordination:
         self.crawler, self.frontier, self.client = crawler, frontier, client
         self.worker = worker_id()
         self.idle = False
-        self.heartbeat_loop = None
+        self.heartbeat_loop: Any = None  # a twisted LoopingCall once the spider opened
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.busy, signal=signals.request_reached_downloader)
 
     @classmethod
-    def from_crawler(cls, crawler) -> "WorkerCoordination":
+    def from_crawler(cls, crawler) -> WorkerCoordination:
         import redis
 
         crawl_id = crawler.settings.get("GDNN_FRONTIER_CRAWL")
         if not crawl_id:
-            raise ConfigError("SharedFrontierScheduler needs the settings from crawlers.engine.distributed.frontier_overrides")
+            raise ConfigError(
+                "SharedFrontierScheduler needs the settings from crawlers.engine.distributed.frontier_overrides"
+            )
         client = redis.Redis.from_url(crawler.settings.get("REDIS_URL"), decode_responses=True, socket_timeout=30)
         return cls(crawler, Frontier(crawler.settings.get("GDNN_FRONTIER_PREFIX"), crawl_id), client)
 
@@ -272,8 +273,14 @@ class SharedFrontierScheduler(_scrapy_redis_scheduler()):
 CrawlFunction = Callable[..., Any]
 
 
-def run_distributed_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: Any = None,
-                          trigger: str = "cli", progress: Any = None, *, crawl: CrawlFunction) -> Any:
+def run_distributed_crawl(
+    source_ids: list[str] | tuple[str, ...] | None = None,
+    since: Any = None,
+    trigger: str = "cli",
+    progress: Any = None,
+    *,
+    crawl: CrawlFunction,
+) -> Any:
     """Start a distributed crawl that workers can join, take part in it through `crawl` (the engine's run_crawl or
     the pipeline's, which also classifies), and clean it up when it is done."""
     settings = get_settings()
@@ -281,8 +288,7 @@ def run_distributed_crawl(source_ids: list[str] | tuple[str, ...] | None = None,
     job = {"source_ids": list(source_ids) if source_ids else None, "since": str(since) if since else None}
     frontier = open_crawl(client, settings.redis_prefix, job)
     try:
-        return crawl(source_ids=source_ids, since=since, trigger=trigger, progress=progress,
-                                       distributed=True)
+        return crawl(source_ids=source_ids, since=since, trigger=trigger, progress=progress, distributed=True)
     finally:
         close_crawl(client, frontier)
 
@@ -291,13 +297,19 @@ def join_crawl(wait_seconds: float = 3600, progress: Any = None, *, crawl: Crawl
     """`crawl --worker`: wait for a distributed crawl to start, take part in it until it is done; None if none came."""
     settings = get_settings()
     if not distributed_enabled(settings):
-        raise ConfigError("a crawl worker needs GDNN_REDIS_URL and a PostgreSQL GDNN_DATABASE_URL shared by all "
-                          "workers")
+        raise ConfigError(
+            "a crawl worker needs GDNN_REDIS_URL and a PostgreSQL GDNN_DATABASE_URL shared by all workers"
+        )
     client = redis_client(settings)
     frontier = wait_for_crawl(client, settings.redis_prefix, wait_seconds)
     if frontier is None:
         return None
     job = crawl_job(client, frontier) or {}
     logger.info("joining distributed crawl %s", frontier.crawl_id)
-    return crawl(source_ids=job.get("source_ids"), since=job.get("since"), trigger=WORKER_TRIGGER,
-                                   progress=progress, distributed=True)
+    return crawl(
+        source_ids=job.get("source_ids"),
+        since=job.get("since"),
+        trigger=WORKER_TRIGGER,
+        progress=progress,
+        distributed=True,
+    )

@@ -65,7 +65,7 @@ class CrawlDelayExtension:
         crawler.signals.connect(self.response_downloaded, signal=signals.response_downloaded)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "CrawlDelayExtension":
+    def from_crawler(cls, crawler: Any) -> CrawlDelayExtension:
         return cls(crawler)
 
     def robots_parsed(self, robotparser: Any, request: Request) -> None:
@@ -76,8 +76,9 @@ class CrawlDelayExtension:
         self.floors[host] = max(float(delay), self.floors.get(host, 0.0))
         logger.info("robots.txt of %s asks for Crawl-delay %.2fs", host, delay)
         downloader = self.crawler.engine.downloader
-        downloader.per_slot_settings.setdefault(host, {}).update({"delay": self.floors[host], "concurrency": 1,
-                                                                   "jitter": 0})
+        downloader.per_slot_settings.setdefault(host, {}).update(
+            {"delay": self.floors[host], "concurrency": 1, "jitter": 0}
+        )
         slot = downloader.slots.get(host)
         if slot is not None:
             self._apply(slot, host)
@@ -92,8 +93,10 @@ class CrawlDelayExtension:
     def _apply(self, slot: Any, host: str) -> None:
         slot.delay = max(slot.delay, self.floors[host])
         slot.jitter = 0
-        if host in self.crawler.engine.downloader.per_slot_settings and "concurrency" in \
-                self.crawler.engine.downloader.per_slot_settings[host]:
+        if (
+            host in self.crawler.engine.downloader.per_slot_settings
+            and "concurrency" in self.crawler.engine.downloader.per_slot_settings[host]
+        ):
             slot.concurrency = 1
 
 

@@ -43,7 +43,7 @@ class StorePipeline:
         self.crawler = crawler
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "StorePipeline":
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
         return cls(crawler)
 
     def process_item(self, item: CrawledItem) -> CrawledItem:

@@ -20,12 +20,12 @@ from typing import Any
 
 from sqlmodel import select
 
-from store.registry import SourceConfig, load_sources
 from gdnn_monitor.core.dates import start_of_day
 from gdnn_monitor.core.errors import EXIT_FAILURE, EXIT_NETWORK, EXIT_OK
 from gdnn_monitor.core.settings import Settings, get_settings
 from store.db import session_scope
 from store.models import CrawlRun, CrawlRunSource, Item, Source
+from store.registry import SourceConfig, load_sources
 from store.sources import sync_sources
 from store.types import utcnow
 
@@ -140,8 +140,9 @@ def _open_run(run_id: str, trigger: str, sources: list[SourceConfig], skipped: d
         session.flush()
         for source in sources:
             status = "skipped" if source.id in skipped else "running"
-            session.add(CrawlRunSource(run_id=run_id, source_id=source.id, status=status,
-                                       last_error=skipped.get(source.id)))
+            session.add(
+                CrawlRunSource(run_id=run_id, source_id=source.id, status=status, last_error=skipped.get(source.id))
+            )
 
 
 def _result_of(source: SourceConfig, stats: dict[str, Any] | None, crash: str | None) -> SourceResult:
@@ -155,9 +156,18 @@ def _result_of(source: SourceConfig, stats: dict[str, Any] | None, crash: str | 
     else:
         status = "ok"
     last_error = stats.get("fatal") or stats.get("last_error") or crash
-    return SourceResult(source.id, source.name, status, pages=stats["pages"], new_items=stats["new_items"],
-                        updated_items=stats["updated_items"], errors=stats["errors"], last_error=last_error,
-                        reachable=stats["responded"], details=stats)
+    return SourceResult(
+        source.id,
+        source.name,
+        status,
+        pages=stats["pages"],
+        new_items=stats["new_items"],
+        updated_items=stats["updated_items"],
+        errors=stats["errors"],
+        last_error=last_error,
+        reachable=stats["responded"],
+        details=stats,
+    )
 
 
 def _update_health(row: Source, result: SourceResult, now: datetime) -> None:
@@ -183,8 +193,9 @@ def _close_run(summary: CrawlSummary) -> None:
         run.finished_at, run.status, run.error = now, summary.status, summary.error
         run.pages, run.new_items, run.errors = summary.pages, summary.new_items, summary.errors
         session.add(run)
-        rows = {r.source_id: r for r in session.exec(select(CrawlRunSource).where(
-            CrawlRunSource.run_id == summary.run_id))}
+        rows = {
+            r.source_id: r for r in session.exec(select(CrawlRunSource).where(CrawlRunSource.run_id == summary.run_id))
+        }
         for result in summary.sources:
             row = rows[result.source_id]
             row.status, row.pages, row.new_items = result.status, result.pages, result.new_items
@@ -198,8 +209,13 @@ def _close_run(summary: CrawlSummary) -> None:
 
 def _new_item_ids(source_ids: list[str], started_at: datetime) -> list[int]:
     with session_scope() as session:
-        return list(session.exec(select(Item.id).where(Item.source_id.in_(source_ids), Item.fetched_at >= started_at,
-                                                        Item.model_version.is_(None))))
+        return list(
+            session.exec(
+                select(Item.id).where(
+                    Item.source_id.in_(source_ids), Item.fetched_at >= started_at, Item.model_version.is_(None)
+                )
+            )
+        )
 
 
 # ---------------------------------------------------------------------- the child process
@@ -249,8 +265,14 @@ def _run_child(job: dict[str, Any], progress: Progress | None) -> tuple[dict[str
     return done, crash
 
 
-def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date | datetime | str | None = None,
-              trigger: str = "cli", progress: Progress | None = None, *, distributed: bool = False) -> CrawlSummary:
+def run_crawl(
+    source_ids: list[str] | tuple[str, ...] | None = None,
+    since: date | datetime | str | None = None,
+    trigger: str = "cli",
+    progress: Progress | None = None,
+    *,
+    distributed: bool = False,
+) -> CrawlSummary:
     """Crawl the named sources (or every enabled one) and return per-source results.
 
     The scheduler calls this repeatedly; each call records a CrawlRun with one CrawlRunSource per source and
@@ -271,8 +293,12 @@ def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date
     report: dict[str, Any] = {}
     crash: str | None = None
     if to_crawl:
-        job = {"run_id": run_id, "sources": [s.model_dump() for s in to_crawl],
-               "since": since_at.isoformat() if since_at else None, "distributed": distributed}
+        job = {
+            "run_id": run_id,
+            "sources": [s.model_dump() for s in to_crawl],
+            "since": since_at.isoformat() if since_at else None,
+            "distributed": distributed,
+        }
         started = time.monotonic()
         try:
             report, crash = _run_child(job, progress)

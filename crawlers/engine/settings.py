@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from store.registry import SourceConfig
 from gdnn_monitor import __version__
 from gdnn_monitor.core.errors import ConfigError
 from gdnn_monitor.core.settings import Settings
+from store.registry import SourceConfig
 
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_TIMES = 2
@@ -50,7 +50,9 @@ def frontier_settings(settings: Settings, distributed: bool) -> dict[str, Any]:
         return {}
     if not settings.redis_url:
         raise ConfigError("a distributed crawl needs GDNN_REDIS_URL (example: redis://127.0.0.1:6379/0)")
-    from crawlers.engine.distributed import frontier_overrides  # the crawl's own Redis namespace and worker coordination
+    from crawlers.engine.distributed import (
+        frontier_overrides,  # the crawl's own Redis namespace and worker coordination
+    )
 
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
@@ -63,8 +65,9 @@ def frontier_settings(settings: Settings, distributed: bool) -> dict[str, Any]:
     }
 
 
-def scrapy_settings(settings: Settings, sources: list[SourceConfig], *, distributed: bool = False,
-                    log_level: str = "WARNING") -> dict[str, Any]:
+def scrapy_settings(
+    settings: Settings, sources: list[SourceConfig], *, distributed: bool = False, log_level: str = "WARNING"
+) -> dict[str, Any]:
     """The full Scrapy settings dict for one crawl of `sources`."""
     return {
         "BOT_NAME": "gdnn-monitor",

@@ -21,15 +21,22 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawlers.discovery.feeds import parse_feed
-from crawlers.engine.items import CrawledItem
-from crawlers.discovery.links import (article_links, feed_links, is_article_url, pagination_links, postback_next_page,
-                            same_site, section_links)
-from store.registry import SourceConfig
-from crawlers.engine.settings import source_hosts
+from crawlers.discovery.links import (
+    article_links,
+    feed_links,
+    is_article_url,
+    pagination_links,
+    postback_next_page,
+    same_site,
+    section_links,
+)
 from crawlers.discovery.sitemaps import newest_first, parse_sitemap, sitemap_body
 from crawlers.discovery.social import GraphError, graph_posts_url, parse_graph_posts, youtube_video
+from crawlers.engine.items import CrawledItem
+from crawlers.engine.settings import source_hosts
 from crawlers.engine.state import CrawlOptions, ListingPage, SourceStats, error_text
 from crawlers.identity.urls import canonicalize_url, is_print_view, print_view_target
+from store.registry import SourceConfig
 
 logger = logging.getLogger(__name__)
 # The Graph API is an API called with the page's token, not a crawl of facebook.com; its 4xx answers carry the reason.
@@ -40,14 +47,21 @@ Reporter = Callable[[dict[str, Any]], None]
 class SourcesSpider(scrapy.Spider):
     name = "gdnn-sources"
 
-    def __init__(self, sources: list[SourceConfig], options: CrawlOptions, reporter: Reporter | None = None,
-                 extract: Callable[..., Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        sources: list[SourceConfig],
+        options: CrawlOptions,
+        reporter: Reporter | None = None,
+        extract: Callable[..., Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.sources = {source.id: source for source in sources}
         self.hosts = {source.id: source_hosts(source) for source in sources}
         self.options = options
         self.reporter = reporter or (lambda event: None)
         self.extract = extract
+        self.site_extractors: dict[str, Any] = {}
         self.stats_by_source = {source.id: SourceStats() for source in sources}
         self.requested_articles: set[str] = set()
         self.listings: dict[str, ListingPage] = {}
@@ -60,8 +74,24 @@ class SourcesSpider(scrapy.Spider):
     # ------------------------------------------------------------------ starting points
     async def start(self) -> AsyncIterator[Request]:
         for source in self.sources.values():
+            if not self._resolve_extractor(source):
+                continue
             for request in self.start_requests_for(source):
                 yield request
+
+    def _resolve_extractor(self, source: SourceConfig) -> bool:
+        """A source's own extractor (its `extractor:` key); an unknown name fails that source, never the crawl."""
+        if not source.extractor:
+            return True
+        from crawlers.extract.sites import UnknownExtractor, get_extractor
+
+        try:
+            self.site_extractors[source.id] = get_extractor(source.extractor)
+        except UnknownExtractor as exc:
+            self.stats_by_source[source.id].fatal = str(exc)
+            self.record_error(source.id, str(exc))
+            return False
+        return True
 
     def start_requests_for(self, source: SourceConfig) -> Iterator[Request]:
         """The source's starting requests, built by its kind's entry in START_REQUESTS (web pages by default)."""
@@ -74,8 +104,9 @@ class SourcesSpider(scrapy.Spider):
             yield self._request(source.id, url, self.parse_feed, "feed", root=True, conditional=True)
         for url in source.sitemaps:
             yield self._request(source.id, url, self.parse_sitemap, "sitemap", root=True)
-        listings = list(source.listings) or ([source.homepage] if source.homepage and not (source.feeds or
-                                                                                           source.sitemaps) else [])
+        listings = list(source.listings) or (
+            [source.homepage] if source.homepage and not (source.feeds or source.sitemaps) else []
+        )
         for url in listings:
             yield self._request(source.id, url, self.parse_listing, "listing", root=True, depth=0)
 
@@ -98,8 +129,17 @@ class SourcesSpider(scrapy.Spider):
         limit = source.max_pages or self.options.max_pages
         return self.stats_by_source[source_id].requested < limit
 
-    def _request(self, source_id: str, url: str, callback: Callable, role: str, *, root: bool = False,
-                 conditional: bool = False, **meta: Any) -> Request:
+    def _request(
+        self,
+        source_id: str,
+        url: str,
+        callback: Callable,
+        role: str,
+        *,
+        root: bool = False,
+        conditional: bool = False,
+        **meta: Any,
+    ) -> Request:
         self.stats_by_source[source_id].requested += 1
         if root:
             self.stats_by_source[source_id].roots += 1
@@ -110,9 +150,20 @@ class SourcesSpider(scrapy.Spider):
                 headers["If-None-Match"] = state["etag"]
             if state.get("last_modified"):
                 headers["If-Modified-Since"] = state["last_modified"]
-        return Request(url, callback=callback, errback=self.on_error, headers=headers, dont_filter=root,
-                       meta={"source": source_id, "role": role, "root": root,
-                             "handle_httpstatus_list": [304] if conditional else [], **meta})
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            dont_filter=root,
+            meta={
+                "source": source_id,
+                "role": role,
+                "root": root,
+                "handle_httpstatus_list": [304] if conditional else [],
+                **meta,
+            },
+        )
 
     # ------------------------------------------------------------------ bookkeeping
     def _page_fetched(self, response: Response) -> SourceStats:
@@ -224,8 +275,10 @@ class SourcesSpider(scrapy.Spider):
         hosts = self.hosts[source_id] | {urlsplit(response.url).hostname or ""}
         depth = response.meta.get("depth", 0)
         max_depth = source.listing_depth if source.listing_depth is not None else self.options.listing_depth
-        all_next_pages = [(link.url, max(depth + 1, (link.page or 0) - 1))
-                          for link in pagination_links(response.body, response.url, hosts)]
+        all_next_pages = [
+            (link.url, max(depth + 1, (link.page or 0) - 1))
+            for link in pagination_links(response.body, response.url, hosts)
+        ]
         articles = article_links(response.body, response.url, source, hosts)
         # a site that answers any page number (or any post-back) with the same list would be walked for ever
         repeated = self._seen_listing_before(source_id, articles) and depth > 0
@@ -250,10 +303,11 @@ class SourcesSpider(scrapy.Spider):
         # With --since the walk goes one page at a time, so it can stop at the first page of old articles.
         nearest = sorted(all_next_pages, key=lambda pair: pair[1])[:1]
         page_key = response.meta.get("listing_key") or response.url
-        page = ListingPage(pending=0, source_id=source_id, next_pages=nearest, max_depth=max_depth,
-                           next_postback=postback)
+        page = ListingPage(
+            pending=0, source_id=source_id, next_pages=nearest, max_depth=max_depth, next_postback=postback
+        )
         self.listings[page_key] = page
-        requests = []
+        requests: list[Request] = []
         for url in articles:
             requests.extend(self._article_request(source_id, url, via="listing", page_key=page_key))
         page.pending = len(requests)
@@ -280,12 +334,22 @@ class SourcesSpider(scrapy.Spider):
             return None
         try:
             request = FormRequest.from_response(
-                response, formxpath="//form[.//input[@name='__VIEWSTATE']]", dont_click=True,
+                response,
+                formxpath="//form[.//input[@name='__VIEWSTATE']]",
+                dont_click=True,
                 formdata={"__EVENTTARGET": link.target, "__EVENTARGUMENT": link.argument},
-                callback=self.parse_listing, errback=self.on_error,
-                meta={"source": source_id, "role": "listing", "root": False, "depth": depth,
-                      "postback_page": link.page, "listing_key": f"{response.url}#trang-{link.page}",
-                      "handle_httpstatus_list": []})
+                callback=self.parse_listing,
+                errback=self.on_error,
+                meta={
+                    "source": source_id,
+                    "role": "listing",
+                    "root": False,
+                    "depth": depth,
+                    "postback_page": link.page,
+                    "listing_key": f"{response.url}#trang-{link.page}",
+                    "handle_httpstatus_list": [],
+                },
+            )
         except ValueError as exc:  # no usable form after all: the pager is not followed
             logger.info("[%s] pager of %s not followed: %s", source_id, response.url, exc)
             return None
@@ -314,11 +378,15 @@ class SourcesSpider(scrapy.Spider):
         if page.old and not page.fresh:
             logger.info("listing %s reached articles older than --since; not paging further", page_key)
             return
-        yield from self._listing_requests(page.source_id, [(url, depth) for url, depth in page.next_pages
-                                                           if depth <= page.max_depth or page.fresh])
+        yield from self._listing_requests(
+            page.source_id, [(url, depth) for url, depth in page.next_pages if depth <= page.max_depth or page.fresh]
+        )
         postback = page.next_postback
-        if postback is not None and (postback.meta["depth"] <= page.max_depth or page.fresh) \
-                and self._budget_left(page.source_id):
+        if (
+            postback is not None
+            and (postback.meta["depth"] <= page.max_depth or page.fresh)
+            and self._budget_left(page.source_id)
+        ):
             self.stats_by_source[page.source_id].requested += 1
             yield postback
 
@@ -337,8 +405,9 @@ class SourcesSpider(scrapy.Spider):
             return None
         return published >= self.options.since
 
-    def _article_request(self, source_id: str, url: str, *, via: str, hint: dict | None = None,
-                         page_key: str | None = None) -> Iterator[Request]:
+    def _article_request(
+        self, source_id: str, url: str, *, via: str, hint: dict | None = None, page_key: str | None = None
+    ) -> Iterator[Request]:
         """A request for an article not yet stored nor requested in this crawl; known ones only inform --since."""
         canonical = canonicalize_url(url)
         page = self.listings.get(page_key) if page_key else None
@@ -359,7 +428,8 @@ class SourcesSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ articles
     def _extract(self, response: Response) -> Any:
-        extract = self.extract
+        site = self.site_extractors.get(response.meta["source"])
+        extract = site.extract if site is not None else self.extract
         if extract is None:
             from crawlers.extract.extraction import extract_article as extract
         charset = response.headers.get("Content-Type", b"").decode("latin-1")
@@ -412,10 +482,17 @@ class SourcesSpider(scrapy.Spider):
             stats.known_skipped += 1
             return
         yield CrawledItem(
-            source_id=source_id, url=url, title=article.title, text=article.text or "",
-            channel=self.sources[source_id].channel, summary=article.summary or hint.get("summary") or None,
-            published_at=published, author=article.author, genre=article.genre or "article",
-            language=article.language or "vi", discovered_via=response.meta.get("via", "listing"),
+            source_id=source_id,
+            url=url,
+            title=article.title,
+            text=article.text or "",
+            channel=self.sources[source_id].channel,
+            summary=article.summary or hint.get("summary") or None,
+            published_at=published,
+            author=article.author,
+            genre=article.genre or "article",
+            language=article.language or "vi",
+            discovered_via=response.meta.get("via", "listing"),
             fetched_url=response.url,
         )
 
@@ -426,14 +503,25 @@ class SourcesSpider(scrapy.Spider):
         if not target or is_print_view(target):
             target = print_view_target(response.url)
         if target and not is_print_view(target):
-            yield from self._article_request(source_id, target, via=response.meta.get("via", "listing"),
-                                             hint=response.meta.get("hint"))
+            yield from self._article_request(
+                source_id, target, via=response.meta.get("via", "listing"), hint=response.meta.get("hint")
+            )
 
     # ------------------------------------------------------------------ social
     def _social_item(self, source_id: str, post: Any, via: str) -> CrawledItem:
-        return CrawledItem(source_id=source_id, url=canonicalize_url(post.url), title=post.title, text=post.text,
-                           channel=self.sources[source_id].channel, summary=None, published_at=post.published,
-                           author=post.author, genre=post.genre, discovered_via=via, fetched_url=post.url)
+        return CrawledItem(
+            source_id=source_id,
+            url=canonicalize_url(post.url),
+            title=post.title,
+            text=post.text,
+            channel=self.sources[source_id].channel,
+            summary=None,
+            published_at=post.published,
+            author=post.author,
+            genre=post.genre,
+            discovered_via=via,
+            fetched_url=post.url,
+        )
 
     def parse_graph(self, response: Response) -> Iterator[Any]:
         source_id = response.meta["source"]

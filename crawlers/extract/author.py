@@ -4,17 +4,21 @@ signed under the body; outlet names, dates and URLs printed where an author shou
 from __future__ import annotations
 
 import re
-from datetime import timezone
+from datetime import UTC
 
 from crawlers.extract.pagemeta import PageMeta
 from crawlers.extract.pubdate import find_times_in_text, text_after_headline
 from gdnn_monitor.core.textnorm import normalize_inline
 
 _AUTHOR_PREFIX = re.compile(
-    r"^(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|người viết|theo|by|bởi|author|posted by|đăng bởi)\s*[:\-]?\s*", re.IGNORECASE
+    r"^(?:tác giả|bài và ảnh|bài, ảnh|bài|ảnh|người viết|theo|by|bởi|author|posted by|đăng bởi)\s*[:\-]?\s*",
+    re.IGNORECASE,
 )
-_OUTLET = re.compile(r"^(?:báo|tạp chí|cổng thông tin|cổng ttđt|trang thông tin|trang tin|đài|tổng cục|cục|bộ|sở|ubnd|"
-                     r"ủy ban|ban biên tập|bbt|tòa soạn|toà soạn|website)\b", re.IGNORECASE)
+_OUTLET = re.compile(
+    r"^(?:báo|tạp chí|cổng thông tin|cổng ttđt|trang thông tin|trang tin|đài|tổng cục|cục|bộ|sở|ubnd|"
+    r"ủy ban|ban biên tập|bbt|tòa soạn|toà soạn|website)\b",
+    re.IGNORECASE,
+)
 _NOT_SIGNATURE_START = {"theo", "nguồn", "ảnh", "bài", "video", "clip", "tin", "xem", "phóng", "pv", "ctv"}
 
 
@@ -74,7 +78,7 @@ def clean_author(value: str | None) -> str | None:
     text = text.strip(" -–|:,.()")
     if not text or len(text) > 60 or "://" in text or text.lower().startswith(("www.", "http")):
         return None
-    if find_times_in_text(text, timezone.utc) or len(text.split()) > 6 or re.search(r"\d{2,}", text):
+    if find_times_in_text(text, UTC) or len(text.split()) > 6 or re.search(r"\d{2,}", text):
         return None
     if re.match(r"^(?:admin|administrator|quản trị|quantri)$", text, re.IGNORECASE) or _OUTLET.match(text):
         return None

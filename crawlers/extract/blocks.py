@@ -4,11 +4,42 @@ from __future__ import annotations
 
 from gdnn_monitor.core.textnorm import normalize_inline
 
-BLOCK_TAGS = frozenset({
-    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr", "td", "th",
-    "section", "article", "header", "figure", "figcaption", "dl", "dt", "dd", "address", "center", "hr", "caption",
-    "tbody", "thead", "main",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "section",
+        "article",
+        "header",
+        "figure",
+        "figcaption",
+        "dl",
+        "dt",
+        "dd",
+        "address",
+        "center",
+        "hr",
+        "caption",
+        "tbody",
+        "thead",
+        "main",
+    }
+)
 _SKIP = frozenset({"script", "style", "noscript", "template", "select", "button", "svg"})
 
 

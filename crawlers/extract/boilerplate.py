@@ -10,9 +10,27 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
-_DROP_TAGS = ("script", "style", "noscript", "nav", "footer", "aside", "select", "button", "input", "textarea",
-              "svg", "template", "form[@role='search']", "iframe", "object", "embed", "video", "audio", "map")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "footer",
+    "aside",
+    "select",
+    "button",
+    "input",
+    "textarea",
+    "svg",
+    "template",
+    "form[@role='search']",
+    "iframe",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "map",
+)
 _BOILERPLATE_WORD = re.compile(
     r"(?:^|[-_])(?:related|relate|relation|lienquan|tinlienquan|lien-quan|tin-?khac|tinkhac|other-?news|othernews|"
     r"other-?posts?|more-?news|morenews|read-?more|xem-?them|xemthem|comments?|comment-?list|binh-?luan|binhluan|"
@@ -40,6 +58,7 @@ _BOILERPLATE_HEADING = re.compile(
 
 def _class_words(element) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+
 
 _COMMENTS_HEADING = re.compile(r"^(?:bình luận|ý kiến bạn đọc|ý kiến của bạn|gửi bình luận|gửi ý kiến)", re.IGNORECASE)
 
@@ -161,8 +180,11 @@ def _remove_headed_boxes(body, keep: list, total: int) -> None:
             continue
         if box is heading:
             following = heading.getnext()
-            while following is not None and following.tag in ("ul", "ol", "div", "table") and \
-                    link_text_length(following) >= 0.6 * max(text_length(following), 1):
+            while (
+                following is not None
+                and following.tag in ("ul", "ol", "div", "table")
+                and link_text_length(following) >= 0.6 * max(text_length(following), 1)
+            ):
                 after = following.getnext()
                 _drop(following)
                 following = after

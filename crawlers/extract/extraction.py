@@ -61,8 +61,14 @@ class ExtractedArticle:
     language: str = "vi"
 
 
-def extract_article(html: str | bytes, url: str, *, encoding: str | None = None, headers_charset: str | None = None,
-                    tz: tzinfo | None = None) -> ExtractedArticle | None:
+def extract_article(
+    html: str | bytes,
+    url: str,
+    *,
+    encoding: str | None = None,
+    headers_charset: str | None = None,
+    tz: tzinfo | None = None,
+) -> ExtractedArticle | None:
     """The article on a fetched page, or None when the page has no substantial main text (listing, search, error)."""
     if tz is None:
         from gdnn_monitor.core.settings import get_settings
@@ -125,8 +131,12 @@ def assemble_body(tree, meta: PageMeta, title: str, headline) -> Body:
     lines, teasers = main_text_lines(tree, [headline, lead_element])
     lines = clean_body_lines(lines, title, lead, author)
     if not lead and lines:
-        recovered = text_before_body(tree, headline, lines[0], lambda line: is_date_line(line) or
-                                     _key(line) == _key(title) or bool(labelled_author(line)))
+        recovered = text_before_body(
+            tree,
+            headline,
+            lines[0],
+            lambda line: is_date_line(line) or _key(line) == _key(title) or bool(labelled_author(line)),
+        )
         if recovered:
             lead = "\n".join(recovered)
             lines = clean_body_lines(lines, title, lead, author)
@@ -137,8 +147,9 @@ def assemble_body(tree, meta: PageMeta, title: str, headline) -> Body:
     return Body(lead, lines, author, teasers)
 
 
-_VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]",
-                                 re.IGNORECASE)
+_VIETNAMESE_LETTERS = re.compile(
+    r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE
+)
 
 
 def detect_language(tree, text: str) -> str:
@@ -179,8 +190,9 @@ def _is_article(tree, url: str, text: str, genre: str, published: datetime | Non
 
 def linked_headings(tree) -> int:
     """Headings that are links to other pages: the teasers of a listing or home page."""
-    return len(tree.xpath("//body//*[self::h2 or self::h3 or self::h4]"
-                          "[.//a[@href][string-length(normalize-space()) > 20]]"))
+    return len(
+        tree.xpath("//body//*[self::h2 or self::h3 or self::h4][.//a[@href][string-length(normalize-space()) > 20]]")
+    )
 
 
 def article_container(tree, headline):
@@ -220,9 +232,16 @@ def main_text_lines(tree, drop: list) -> tuple[list[str], int]:
     teasers = linked_headings(work)
     unwrap_layout_tables(work)
     keep_captions(work)
-    extracted = trafilatura.extract(work, fast=True, include_comments=False, include_tables=True,
-                                    include_images=False, include_links=False, deduplicate=False,
-                                    output_format="txt")
+    extracted = trafilatura.extract(
+        work,
+        fast=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        output_format="txt",
+    )
     lines = [_table_row(normalize_inline(line)) for line in (extracted or "").split("\n")]
     return [line for line in lines if line], teasers
 
@@ -260,16 +279,22 @@ def unwrap_layout_tables(tree) -> None:
         if not is_layout:
             continue
         for element in [table, *table.iter(*_TABLE_PARTS)]:
-            owner = element if element.tag == "table" else next(
-                (a for a in element.iterancestors() if a.tag == "table" or a in layout), None)
+            owner = (
+                element
+                if element.tag == "table"
+                else next((a for a in element.iterancestors() if a.tag == "table" or a in layout), None)
+            )
             if owner is table:
                 element.tag = "div"
 
 
 def _is_layout_table(table) -> bool:
     cells = table.xpath(".//td|.//th")
-    return bool(table.xpath(_LAYOUT_CONTENT)) or any(text_length(cell) > 200 for cell in cells) or \
-        all(len(row.xpath("./td|./th")) <= 1 for row in table.xpath(".//tr"))
+    return (
+        bool(table.xpath(_LAYOUT_CONTENT))
+        or any(text_length(cell) > 200 for cell in cells)
+        or all(len(row.xpath("./td|./th")) <= 1 for row in table.xpath(".//tr"))
+    )
 
 
 def _key(text: str) -> str:
@@ -287,7 +312,7 @@ def clean_body_lines(lines: list[str], title: str, lead: str, author: str | None
         if not key:
             continue
         if _TAIL_MARKERS.match(line) and len(line) < 60:
-            if index >= len(lines) // 2 and all(len(rest) < TAIL_LINK_CHARS for rest in lines[index + 1:]):
+            if index >= len(lines) // 2 and all(len(rest) < TAIL_LINK_CHARS for rest in lines[index + 1 :]):
                 break  # a 'Tin liên quan' heading followed by headline-sized lines: the rest is a link box
             continue
         if key == title_key or key in lead_keys or _NOISE_LINE.match(line):

@@ -18,8 +18,11 @@ _SITE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TITLE_CLASS = re.compile(r"title|headline|tieu-?de|tieude|heading|news-?name|post-?name", re.IGNORECASE)
-_NOT_TITLE_CLASS = re.compile(r"logo|brand|site-?name|site-?title|widget|sidebar|menu|footer|related|box-?title|"
-                              r"cate|section|category|breadcrumb", re.IGNORECASE)
+_NOT_TITLE_CLASS = re.compile(
+    r"logo|brand|site-?name|site-?title|widget|sidebar|menu|footer|related|box-?title|"
+    r"cate|section|category|breadcrumb",
+    re.IGNORECASE,
+)
 MIN_TITLE_CHARS = 8
 GENERIC_TITLE_WORDS = 5  # "Chi tiết tin", "Tin tức - Sự kiện": a declared title this short names the page type
 
@@ -92,13 +95,23 @@ def _word_count(text: str) -> int:
 def _heading_candidates(tree) -> list:
     total = page_text_length(tree)
     headings = tree.xpath("//h1")
-    headings += [h for h in tree.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::div or self::p or self::span "
-                                       "or self::td or self::strong][@class or @id]")
-                 if _TITLE_CLASS.search((h.get("class") or "") + " " + (h.get("id") or ""))]
-    return [h for h in headings if not _NOT_TITLE_CLASS.search((h.get("class") or "") + " " + (h.get("id") or ""))
-            and not in_furniture(h, total)
-            and not is_boilerplate_class(h) and not h.xpath(".//div|.//p|.//table")
-            and (h.tag == "h1" or not _is_teaser_link(h))]
+    headings += [
+        h
+        for h in tree.xpath(
+            "//body//*[self::h2 or self::h3 or self::h4 or self::div or self::p or self::span "
+            "or self::td or self::strong][@class or @id]"
+        )
+        if _TITLE_CLASS.search((h.get("class") or "") + " " + (h.get("id") or ""))
+    ]
+    return [
+        h
+        for h in headings
+        if not _NOT_TITLE_CLASS.search((h.get("class") or "") + " " + (h.get("id") or ""))
+        and not in_furniture(h, total)
+        and not is_boilerplate_class(h)
+        and not h.xpath(".//div|.//p|.//table")
+        and (h.tag == "h1" or not _is_teaser_link(h))
+    ]
 
 
 def _is_teaser_link(heading) -> bool:

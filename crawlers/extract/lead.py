@@ -122,7 +122,8 @@ def text_before_body(tree, headline, first_body_line: str, is_noise) -> list[str
         return []
     target = _key(first_body_line)[:80]
     total = page_text_length(tree)
-    passed, found, scanned = False, [], 0
+    passed, scanned = False, 0
+    found: list[str] = []
     for element in tree.iter():
         if element is headline:
             passed = True

@@ -14,8 +14,11 @@ from lxml import html as lxml_html
 
 MAX_PARSE_CHARS = 1_000_000
 MAX_DECODE_BYTES = 8_000_000
-_NON_CONTENT = re.compile(r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->|"
-                          r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]{200,}", re.IGNORECASE | re.DOTALL)
+_NON_CONTENT = re.compile(
+    r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->|"
+    r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]{200,}",
+    re.IGNORECASE | re.DOTALL,
+)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.IGNORECASE)
@@ -56,7 +59,7 @@ def decode_html(data: bytes, *, encoding: str | None = None, headers_charset: st
         return data.decode(forced, errors="replace")
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="replace")
+            return data[len(bom) :].decode(codec, errors="replace")
     sample = data[:MAX_DECODE_BYTES]
     try:
         return sample.decode("utf-8")
@@ -73,8 +76,9 @@ def decode_html(data: bytes, *, encoding: str | None = None, headers_charset: st
             return sample.decode(codec)
         except UnicodeDecodeError:
             continue
-    return sample.decode("cp1258" if not set(declared_charsets(data, headers_charset)) & _LATIN_ALIASES else "cp1252",
-                         errors="replace")
+    return sample.decode(
+        "cp1258" if not set(declared_charsets(data, headers_charset)) & _LATIN_ALIASES else "cp1252", errors="replace"
+    )
 
 
 def _valid_utf8_share(data: bytes) -> float:

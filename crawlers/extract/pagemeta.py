@@ -10,8 +10,22 @@ from crawlers.extract.pubdate import json_ld_objects
 from crawlers.identity.urls import canonicalize_url, is_print_view
 from gdnn_monitor.core.textnorm import normalize_inline
 
-_MULTI_LABEL_SUFFIXES = {"gov.vn", "com.vn", "edu.vn", "org.vn", "net.vn", "ac.vn", "info.vn", "int.vn", "health.vn",
-                         "name.vn", "pro.vn", "biz.vn", "co.uk", "com.au"}
+_MULTI_LABEL_SUFFIXES = {
+    "gov.vn",
+    "com.vn",
+    "edu.vn",
+    "org.vn",
+    "net.vn",
+    "ac.vn",
+    "info.vn",
+    "int.vn",
+    "health.vn",
+    "name.vn",
+    "pro.vn",
+    "biz.vn",
+    "co.uk",
+    "com.au",
+}
 _ARTICLE_LD_TYPES = re.compile(r"article|posting|report|videoobject|webpage|creativework|imagegallery", re.IGNORECASE)
 
 
@@ -35,13 +49,21 @@ class PageMeta:
 
     @property
     def description(self) -> str:
-        return (self.og.get("og:description") or self.names.get("description") or self.names.get("twitter:description")
-                or self._ld_text("description"))
+        return (
+            self.og.get("og:description")
+            or self.names.get("description")
+            or self.names.get("twitter:description")
+            or self._ld_text("description")
+        )
 
     def meta_titles(self) -> list[str]:
         """Titles the page declares, most specific first (they may carry a site-name suffix)."""
-        titles = [self._ld_text("headline"), self.og.get("og:title", ""), self.names.get("twitter:title", ""),
-                  self.html_title]
+        titles = [
+            self._ld_text("headline"),
+            self.og.get("og:title", ""),
+            self.names.get("twitter:title", ""),
+            self.html_title,
+        ]
         return [t for t in titles if t]
 
     def article_ld(self) -> list[dict]:
@@ -107,8 +129,9 @@ def read_meta(tree, url: str) -> PageMeta:
     meta.json_ld = json_ld_objects(tree)
     titles = tree.xpath("//title")
     meta.html_title = normalize_inline(titles[0].text_content()) if titles else ""
-    links = tree.xpath('//link[@href][contains(concat(" ", translate(@rel, "CANONIL", "canonil"), " "), '
-                       '" canonical ")]')
+    links = tree.xpath(
+        '//link[@href][contains(concat(" ", translate(@rel, "CANONIL", "canonil"), " "), " canonical ")]'
+    )
     if links:
         meta.canonical = links[0].get("href")
     return meta

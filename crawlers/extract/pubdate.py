@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from lxml import html as lxml_html
 from lxml.etree import ParserError
@@ -22,15 +22,39 @@ from gdnn_monitor.core.textnorm import normalize_inline
 MIN_YEAR = 1995
 
 _MONTH_WORDS = {
-    "một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
-    "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
+    "một": 1,
+    "giêng": 1,
+    "hai": 2,
+    "ba": 3,
+    "tư": 4,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+    "mười một": 11,
+    "mười hai": 12,
+    "chạp": 12,
 }
 _EN_MONTHS = {
     name: number
     for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names
@@ -52,10 +76,12 @@ _TIME = re.compile(
     r"(?:\s*(?:phút|p|')(?![a-zà-ỹ]))?(?:\s*(?P<ap>AM|PM|SA|CH|sáng|chiều|tối|trưa)(?![a-zà-ỹ]))?(?![\d/])",
     re.IGNORECASE,
 )
-_ZONE = re.compile(r"^\s*\(?\s*(?:(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?|(?P<z>Z)\b)",
-                   re.IGNORECASE)
-_PUBLISHED_OR_UPDATED_WORD = re.compile(r"ngày đăng|đăng lúc|đăng ngày|xuất bản|cập nhật|published|posted|updated",
-                                        re.IGNORECASE)
+_ZONE = re.compile(
+    r"^\s*\(?\s*(?:(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<hh>\d{1,2})(?::?(?P<mm>\d{2}))?|(?P<z>Z)\b)", re.IGNORECASE
+)
+_PUBLISHED_OR_UPDATED_WORD = re.compile(
+    r"ngày đăng|đăng lúc|đăng ngày|xuất bản|cập nhật|published|posted|updated", re.IGNORECASE
+)
 _ZONE_BEFORE = re.compile(r"(?:GMT|UTC)\s*[+-]\s*$", re.IGNORECASE)
 _PUBLISHED_LABEL = re.compile(
     r"(ngày\s+đăng|đăng\s+ngày|đăng\s+lúc|đăng\s+tải|ngày\s+xuất\s+bản|xuất\s+bản|ngày\s+phát\s+hành|ngày\s+viết|"
@@ -69,21 +95,45 @@ _UPDATED_LABEL = re.compile(
 )
 _LABEL_WINDOW = 40
 DATE_LINE_CHARS = 140
-_DATE_LINE_WORDS = re.compile(r"\b(?:thứ\s+\w+|chủ nhật|cập nhật|ngày đăng|đăng lúc|đăng ngày|ngày|lúc|gmt|utc|"
-                              r"lượt xem|views?|tác giả|bởi|by|posted|updated?|published|am|pm|sa|ch)\b",
-                              re.IGNORECASE)
+_DATE_LINE_WORDS = re.compile(
+    r"\b(?:thứ\s+\w+|chủ nhật|cập nhật|ngày đăng|đăng lúc|đăng ngày|ngày|lúc|gmt|utc|"
+    r"lượt xem|views?|tác giả|bởi|by|posted|updated?|published|am|pm|sa|ch)\b",
+    re.IGNORECASE,
+)
 _PAIR_WINDOW = 24
 
 _META_PUBLISHED = (
-    "article:published_time", "og:published_time", "article:published", "published_time", "datepublished",
-    "pubdate", "publishdate", "publish-date", "publish_date", "publication_date", "date.available",
-    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
-    "sailthru.date", "article.published", "citation_publication_date", "parsely-pub-date",
+    "article:published_time",
+    "og:published_time",
+    "article:published",
+    "published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "date.available",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "dcterms.created",
+    "sailthru.date",
+    "article.published",
+    "citation_publication_date",
+    "parsely-pub-date",
     "cxenseparse:recs:publishtime",
-    "date", "created", "creation_date", "news_keywords_date", "itemdate",
+    "date",
+    "created",
+    "creation_date",
+    "news_keywords_date",
+    "itemdate",
 )
-_DATE_HINT = re.compile(r"date|time|publish|posted|ngay|thoigian|datetime|meta|info|byline|calendar|clock|entry-date",
-                        re.IGNORECASE)
+_DATE_HINT = re.compile(
+    r"date|time|publish|posted|ngay|thoigian|datetime|meta|info|byline|calendar|clock|entry-date", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -136,11 +186,11 @@ def _to_time(match: re.Match[str]) -> time | None:
 
 
 def _zone_after(text: str, position: int) -> tzinfo | None:
-    match = _ZONE.match(text[position:position + 16])
+    match = _ZONE.match(text[position : position + 16])
     if not match:
         return None
     if match.group("z"):
-        return timezone.utc
+        return UTC
     offset = timedelta(hours=int(match.group("hh")), minutes=int(match.group("mm") or 0))
     if offset > timedelta(hours=14):
         return None
@@ -168,13 +218,14 @@ def _pair_time(text: str, start: int, end: int, dates: list[tuple[int, int, date
     best = None
     for match in times:
         if match.start() >= end:
-            gap = text[end:match.start()]
+            gap = text[end : match.start()]
         elif match.end() <= start:
-            gap = text[match.end():start]
+            gap = text[match.end() : start]
         else:
             continue
-        if len(gap) > _PAIR_WINDOW or any(s >= min(end, match.end()) and e <= max(start, match.start())
-                                          for s, e, _ in dates):
+        if len(gap) > _PAIR_WINDOW or any(
+            s >= min(end, match.end()) and e <= max(start, match.start()) for s, e, _ in dates
+        ):
             continue
         if re.search(r"[.;!?\n]|\b(?:cập nhật|ngày đăng|updated?)\b", gap, re.IGNORECASE) and match.start() >= end:
             continue
@@ -201,8 +252,11 @@ def find_times_in_text(text: str, tz: tzinfo) -> list[FoundTime]:
     dates = _date_matches(text)
     if not dates:
         return []
-    times = [m for m in _TIME.finditer(text) if not any(s <= m.start() < e for s, e, _ in dates)
-             and not _ZONE_BEFORE.search(text, 0, m.start())]
+    times = [
+        m
+        for m in _TIME.finditer(text)
+        if not any(s <= m.start() < e for s, e, _ in dates) and not _ZONE_BEFORE.search(text, 0, m.start())
+    ]
     found: list[FoundTime] = []
     for start, end, day in dates:
         clock = _pair_time(text, start, end, dates, times)
@@ -218,7 +272,7 @@ def find_times_in_text(text: str, tz: tzinfo) -> list[FoundTime]:
 
 def is_date_line(line: str) -> bool:
     """A short line that is only a date/time, possibly with a label, a weekday, an author or a view count."""
-    if len(line) > DATE_LINE_CHARS or not find_times_in_text(line, timezone.utc):
+    if len(line) > DATE_LINE_CHARS or not find_times_in_text(line, UTC):
         return False
     rest = re.sub(r"\d+", " ", _DATE_LINE_WORDS.sub(" ", normalize_inline(line).lower()))
     rest_words = [w for w in re.findall(r"\w+", rest) if w not in ("tháng", "năm", "giờ", "phút", "h")]
@@ -266,7 +320,7 @@ def parse_iso_datetime(value: str, tz: tzinfo) -> FoundTime | None:
         zone = "+00:00" if zone.upper() == "Z" else zone if ":" in zone else zone[:3] + ":" + zone[3:]
     try:
         parts = [int(p) for p in match.group("date").split("-")]
-        text = f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}" + text[len(match.group("date")):]
+        text = f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}" + text[len(match.group("date")) :]
         parsed = datetime.fromisoformat(text + (zone or ""))
     except ValueError:
         return None
@@ -411,8 +465,10 @@ def visible_times(tree, tz: tzinfo, headline=None) -> list[FoundTime]:
 def _date_hinted(body) -> list:
     """Elements whose class or id says date/time (the CMS's date line, wherever it sits)."""
     return [
-        element for element in body.iter()
-        if isinstance(element.tag, str) and element.tag not in ("script", "style", "a", "html", "body")
+        element
+        for element in body.iter()
+        if isinstance(element.tag, str)
+        and element.tag not in ("script", "style", "a", "html", "body")
         and _DATE_HINT.search((element.get("class") or "") + " " + (element.get("id") or ""))
     ]
 
@@ -485,16 +541,25 @@ def pick_published(structured: list[FoundTime], visible: list[FoundTime]) -> dat
     return declared.value
 
 
-_RELATIVE_UNITS = {"giây": timedelta(seconds=1), "phút": timedelta(minutes=1), "giờ": timedelta(hours=1),
-                   "tiếng": timedelta(hours=1), "ngày": timedelta(days=1), "tuần": timedelta(weeks=1)}
-_RELATIVE = re.compile(r"(?<![\w/.:])(?P<n>\d{1,3}|một)\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần)\s+trước"
-                       r"(?=\s*(?:$|[|·•,;()\-–—]))", re.IGNORECASE)
+_RELATIVE_UNITS = {
+    "giây": timedelta(seconds=1),
+    "phút": timedelta(minutes=1),
+    "giờ": timedelta(hours=1),
+    "tiếng": timedelta(hours=1),
+    "ngày": timedelta(days=1),
+    "tuần": timedelta(weeks=1),
+}
+_RELATIVE = re.compile(
+    r"(?<![\w/.:])(?P<n>\d{1,3}|một)\s*(?P<unit>giây|phút|giờ|tiếng|ngày|tuần)\s+trước"
+    r"(?=\s*(?:$|[|·•,;()\-–—]))",
+    re.IGNORECASE,
+)
 _TODAY_OR_YESTERDAY = re.compile(r"(?<!\w)(?P<day>hôm nay|hôm qua)(?!\w)", re.IGNORECASE)
 RELATIVE_LINE_CHARS = 80
 
 
 def relative_time(text: str, now: datetime, tz: tzinfo) -> FoundTime | None:
-    """"2 giờ trước", "Hôm qua 08:15", "hôm nay lúc 9h30" in a short date line, counted back from `now` (the fetch
+    """ "2 giờ trước", "Hôm qua 08:15", "hôm nay lúc 9h30" in a short date line, counted back from `now` (the fetch
     time): some CMS themes print only this. Longer text is prose ("3 ngày trước, huyện đã…"), not a date line."""
     text = normalize_inline(text)
     if not text or len(text) > RELATIVE_LINE_CHARS:
@@ -525,8 +590,10 @@ def relative_time_near_headline(tree, now: datetime, tz: tzinfo, headline=None) 
     headline = headline if headline is not None else _headline(tree)
     body = tree.find("body") if tree.find("body") is not None else tree
     hinted = _date_hinted(body)
-    texts = [_element_text(element) for element in (_nearest_first(headline, hinted) if headline is not None
-                                                    else hinted)[:40]]
+    texts = [
+        _element_text(element)
+        for element in (_nearest_first(headline, hinted) if headline is not None else hinted)[:40]
+    ]
     if headline is not None:
         texts += blocks_after_headline(headline, 300)[:4]
     return next((found for found in (relative_time(text, now, tz) for text in texts) if found is not None), None)
@@ -541,6 +608,6 @@ def find_published(page, tz: tzinfo, headline=None, now: datetime | None = None)
         return None
     found = pick_published(structured_times(tree, tz), visible_times(tree, tz, headline))
     if found is None:
-        relative = relative_time_near_headline(tree, now or datetime.now(timezone.utc), tz, headline)
+        relative = relative_time_near_headline(tree, now or datetime.now(UTC), tz, headline)
         found = relative.value if relative else None
     return found

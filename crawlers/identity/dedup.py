@@ -14,7 +14,7 @@ import hashlib
 import re
 import threading
 import weakref
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import func
@@ -40,7 +40,7 @@ def _words(text: str) -> list[str]:
 def _shingles(words: list[str]) -> set[str]:
     if len(words) < SHINGLE:
         return {" ".join(words)} if words else set()
-    return {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
 def simhash(text: str) -> int:
@@ -99,7 +99,8 @@ class SimhashIndex:
     def refresh(self, session: Session) -> None:
         rows = session.exec(
             select(Item.id, Item.simhash, Item.story_id, Item.published_at, Item.fetched_at, Item.title)
-            .where(Item.id > self.last_id, Item.simhash.is_not(None)).order_by(Item.id)
+            .where(Item.id > self.last_id, Item.simhash.is_not(None))
+            .order_by(Item.id)
         ).all()
         for row_id, hex_hash, story, published, fetched, title in rows:
             if _is_hex(hex_hash):
@@ -168,8 +169,8 @@ def _index_for(session: Session) -> SimhashIndex:
 
 def _epoch(when: datetime | None) -> int:
     if when is None:
-        return int(datetime.now(timezone.utc).timestamp())
-    return int((when if when.tzinfo else when.replace(tzinfo=timezone.utc)).timestamp())
+        return int(datetime.now(UTC).timestamp())
+    return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
 
 
 def _others(item):
@@ -203,8 +204,9 @@ def assign_story_id(session: Session, item: Item) -> str:
 
 
 def _find_story(session: Session, index: SimhashIndex, item: Item) -> str | None:
-    exact = session.exec(select(Item.story_id).where(Item.content_hash == item.content_hash, *_others(item))
-                         .limit(1)).first()
+    exact = session.exec(
+        select(Item.story_id).where(Item.content_hash == item.content_hash, *_others(item)).limit(1)
+    ).first()
     if exact:
         return exact
     when = _epoch(item.published_at or item.fetched_at)
@@ -230,14 +232,16 @@ def _is_hex(value: str | None) -> bool:
     return bool(value) and bool(re.fullmatch(r"[0-9a-fA-F]{1,16}", value))
 
 
-def _verified(session: Session, item: Item, candidates: list[tuple[int, str | None]], threshold: float,
-              when: int | None = None) -> str | None:
+def _verified(
+    session: Session, item: Item, candidates: list[tuple[int, str | None]], threshold: float, when: int | None = None
+) -> str | None:
     """The first candidate (in the time window) whose text mostly contains this item's text or is contained in it."""
     if not candidates:
         return None
     ids = [row_id for row_id, _ in candidates]
-    rows = session.exec(select(Item.id, Item.text, Item.story_id, Item.published_at, Item.fetched_at)
-                        .where(Item.id.in_(ids))).all()
+    rows = session.exec(
+        select(Item.id, Item.text, Item.story_id, Item.published_at, Item.fetched_at).where(Item.id.in_(ids))
+    ).all()
     stored = {row[0]: row[1:] for row in rows}
     own = item.text or ""
     window = int(WINDOW.total_seconds())

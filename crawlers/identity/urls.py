@@ -9,9 +9,37 @@ from w3lib.url import canonicalize_url as w3lib_canonicalize_url
 
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "igshid", "mc_cid",
-        "mc_eid", "zarsrc", "zacc", "_ga", "_gl", "ref", "ref_src", "referer", "referrer", "cmpid", "spm",
-        "vn_source", "vn_medium", "vn_campaign", "vn_content", "vn_term", "gidzl", "s_cid", "ocid", "fromrss",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "zarsrc",
+        "zacc",
+        "_ga",
+        "_gl",
+        "ref",
+        "ref_src",
+        "referer",
+        "referrer",
+        "cmpid",
+        "spm",
+        "vn_source",
+        "vn_medium",
+        "vn_campaign",
+        "vn_content",
+        "vn_term",
+        "gidzl",
+        "s_cid",
+        "ocid",
+        "fromrss",
         "wt.mc_id",
     }
 )
@@ -24,8 +52,18 @@ _PRINT_PATH = re.compile(
     re.IGNORECASE,
 )
 _PRINT_PAGE = re.compile(r"/(?:print|in)(?:news|article|bai|tin)?\.(?:aspx|php|asp|jsp|html?)$", re.IGNORECASE)
-_PRINT_QUERY_FLAGS = {"print": None, "printable": None, "inbai": None, "view": "print", "mode": "print",
-                      "layout": "print", "format": "print", "type": "print", "output": "print", "template": "print"}
+_PRINT_QUERY_FLAGS = {
+    "print": None,
+    "printable": None,
+    "inbai": None,
+    "view": "print",
+    "mode": "print",
+    "layout": "print",
+    "format": "print",
+    "type": "print",
+    "output": "print",
+    "template": "print",
+}
 _ID_IN_PRINT_PATH = re.compile(
     r"/(?:print|in-bai|inbai|in-tin|print-view|printview|ban-in)/(?:[^/]*?-)?(\d{3,})(?:\.html?)?$", re.IGNORECASE
 )
@@ -92,11 +130,11 @@ def print_view_target(url: str) -> str | None:
     path = parts.path
     if _PRINT_PAGE.search(path):
         return None
-    if _PRINT_PATH.search(path):
+    match = _PRINT_PATH.search(path)
+    if match:
         if _ID_IN_PRINT_PATH.search(path) and not re.search(r"[a-z]-\d+\.html?$", path, re.IGNORECASE):
             return None
-        match = _PRINT_PATH.search(path)
-        stripped = path[:match.start()] if match.end() == len(path) else _PRINT_PATH.sub("/", path, count=1)
+        stripped = path[: match.start()] if match.end() == len(path) else _PRINT_PATH.sub("/", path, count=1)
         if stripped in ("", "/"):
             return None
         path = re.sub(r"/{2,}", "/", stripped)

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _run_id: ContextVar[str | None] = ContextVar("gdnn_run_id", default=None)
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "run_id"}
@@ -21,7 +21,7 @@ TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s [run %(run_id)s] %(message)s
 
 def new_run_id(prefix: str = "run") -> str:
     """Sortable and unique: UTC time to the second plus random hex, short enough for CrawlRun.run_id (40 chars)."""
-    return f"{prefix}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    return f"{prefix}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
 def current_run_id() -> str | None:
@@ -53,7 +53,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "run_id": getattr(record, "run_id", None) if getattr(record, "run_id", "-") != "-" else None,

@@ -59,8 +59,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     crawl_log_days: int = Field(90, ge=1)
 
-    @field_validator("redis_url", "facebook_token", "smtp_host", "model_path", "secret_key", "trusted_proxies",
-                     mode="before")
+    @field_validator(
+        "redis_url", "facebook_token", "smtp_host", "model_path", "secret_key", "trusted_proxies", mode="before"
+    )
     @classmethod
     def empty_means_unset(cls, value: object) -> object:
         """An empty GDNN_X= line in .env means 'not set', not an empty string."""

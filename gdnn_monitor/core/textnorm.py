@@ -22,14 +22,21 @@ def _build_moves() -> dict[str, str]:
     moves: dict[str, str] = {}
     for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
         for tone_mark in _TONES:
-            for f, s in ((first, second), (first.upper(), second), (first.upper(), second.upper()), (first, second.upper())):
+            for f, s in (
+                (first, second),
+                (first.upper(), second),
+                (first.upper(), second.upper()),
+                (first, second.upper()),
+            ):
                 moves[f + _with_tone(s, tone_mark)] = _with_tone(f, tone_mark) + s
     return moves
 
 
 _MOVES = _build_moves()
 _NEW_STYLE = re.compile(
-    r"(?<![qQ\w])([^\W\d_]*?)(?<![qQ])(" + "|".join(sorted(map(re.escape, _MOVES), key=len, reverse=True)) + r")(?![^\W\d_])"
+    r"(?<![qQ\w])([^\W\d_]*?)(?<![qQ])("
+    + "|".join(sorted(map(re.escape, _MOVES), key=len, reverse=True))
+    + r")(?![^\W\d_])"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
@@ -64,7 +71,7 @@ def search_words(text: str | None) -> list[str]:
 
 
 def fold_diacritics(text: str) -> str:
-    """"Lạng Sơn" -> "lang son": officers on a keyboard without Vietnamese input type it that way."""
+    """ "Lạng Sơn" -> "lang son": officers on a keyboard without Vietnamese input type it that way."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 

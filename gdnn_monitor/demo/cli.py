@@ -16,9 +16,9 @@ def demo_command(host: str, port: int) -> None:
     """
     import uvicorn
 
+    from gdnn_monitor.core.settings import get_settings
     from gdnn_monitor.demo.run import DEMO_USER, prepare_demo
     from gdnn_monitor.demo.server import AnnouncingServer
-    from gdnn_monitor.core.settings import get_settings
     from web.app import create_app
     from web.cli import check_port_free
 

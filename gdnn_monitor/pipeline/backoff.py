@@ -22,7 +22,7 @@ def backoff_delay(consecutive_failures: int, base: timedelta = BASE_DELAY, cap: 
     if consecutive_failures < FIRST_BACKED_OFF_FAILURE:
         return timedelta(0)
     exponent = min(consecutive_failures - FIRST_BACKED_OFF_FAILURE, 32)
-    return min(base * (2 ** exponent), cap)
+    return min(base * (2**exponent), cap)
 
 
 def update_backoff(session: Session, now: datetime | None = None) -> dict[str, datetime]:

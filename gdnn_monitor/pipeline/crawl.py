@@ -32,6 +32,7 @@ CrawlFunction = Callable[..., Any]
 
 # --- classification of what a crawl stored ---------------------------------------------------------------------------
 
+
 def classify_ids(item_ids: list[int]) -> int:
     """Classify these items when a model is installed (the scheduler's hook too); how many were classified."""
     return classify_with_note(item_ids)[0]
@@ -59,9 +60,15 @@ def classify_with_note(item_ids: list[int]) -> tuple[int, str | None]:
     return len(item_ids), None
 
 
-def run_crawl(source_ids: list[str] | tuple[str, ...] | None = None, since: date | datetime | str | None = None,
-              trigger: str = "cli", progress: Progress | None = None, *, distributed: bool = False,
-              classify: bool = True) -> CrawlSummary:
+def run_crawl(
+    source_ids: list[str] | tuple[str, ...] | None = None,
+    since: date | datetime | str | None = None,
+    trigger: str = "cli",
+    progress: Progress | None = None,
+    *,
+    distributed: bool = False,
+    classify: bool = True,
+) -> CrawlSummary:
     """The engine's crawl (crawlers.engine.run.run_crawl), then classification of the new items it stored."""
     from crawlers.engine import run as engine  # Scrapy and its child process load only when a crawl runs
 
@@ -81,8 +88,14 @@ def classify_new_items(limit: int = CLASSIFY_LIMIT) -> int:
     from store.db import session_scope
 
     with session_scope() as session:
-        ids = list(session.exec(select(Item.id).where(Item.model_version.is_(None), Item.origin == "crawl")
-                                .order_by(Item.id).limit(limit)))
+        ids = list(
+            session.exec(
+                select(Item.id)
+                .where(Item.model_version.is_(None), Item.origin == "crawl")
+                .order_by(Item.id)
+                .limit(limit)
+            )
+        )
     classified = classify_ids(ids)
     if ids:
         log.info("classified %d of %d item(s) left unclassified", classified, len(ids))
@@ -91,6 +104,7 @@ def classify_new_items(limit: int = CLASSIFY_LIMIT) -> int:
 
 # --- the crawl under the lock ----------------------------------------------------------------------------------------
 
+
 def default_crawl() -> CrawlFunction:
     """A classifying crawl, or a distributed one that workers join when PostgreSQL and Redis are configured."""
     from crawlers.engine.distributed import distributed_enabled, run_distributed_crawl
@@ -98,8 +112,9 @@ def default_crawl() -> CrawlFunction:
     return functools.partial(run_distributed_crawl, crawl=run_crawl) if distributed_enabled() else run_crawl
 
 
-def mark_interrupted_runs(session: Session, reason: str, started_after: datetime | None = None,
-                          finished_too: bool = False) -> list[str]:
+def mark_interrupted_runs(
+    session: Session, reason: str, started_after: datetime | None = None, finished_too: bool = False
+) -> list[str]:
     """Close CrawlRun rows still 'running' (their process died): recorded as failed with the reason, never left open.
     With finished_too, runs that closed themselves after a stop request are marked too (they are incomplete).
     Only call this while holding the crawl lock, when no other crawl can be running."""
@@ -124,8 +139,11 @@ def record_crawl_failure(started: datetime, trigger: str, error: str) -> str:
         if closed:
             return closed[0]
         run_id = new_run_id("failed")
-        session.add(CrawlRun(run_id=run_id, trigger=trigger, started_at=started, finished_at=utcnow(),
-                             status=FAILED, error=error))
+        session.add(
+            CrawlRun(
+                run_id=run_id, trigger=trigger, started_at=started, finished_at=utcnow(), status=FAILED, error=error
+            )
+        )
         return run_id
 
 
@@ -150,6 +168,7 @@ def crawl_entry(worker: bool = False, wait_seconds: float = 3600) -> CrawlFuncti
     from store.locks import LockBusy
 
     if worker:
+
         def join(source_ids=None, since=None, trigger=WORKER_TRIGGER, progress=None, **_ignored):
             from gdnn_monitor.core.logs import configure_logging, run_context
 
@@ -157,8 +176,10 @@ def crawl_entry(worker: bool = False, wait_seconds: float = 3600) -> CrawlFuncti
             with run_context(new_run_id("worker")):
                 summary = join_crawl(wait_seconds, progress, crawl=run_crawl)
             if summary is None:
-                raise UserError(f"không có lần thu thập phân tán nào bắt đầu trong {wait_seconds:.0f} s "
-                                "(no distributed crawl started to join)")
+                raise UserError(
+                    f"không có lần thu thập phân tán nào bắt đầu trong {wait_seconds:.0f} s "
+                    "(no distributed crawl started to join)"
+                )
             return summary
 
         return join

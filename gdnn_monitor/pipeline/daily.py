@@ -11,10 +11,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from gdnn_monitor.core.logs import new_run_id, run_context
-from gdnn_monitor.pipeline.crawl import (FAILED, CrawlFunction, classify_new_items, default_crawl,
-                                         mark_interrupted_runs, record_crawl_failure)
-from gdnn_monitor.pipeline.digest import (SCHEDULE_TRIGGER, build_digest, describe_summary,
-                                          last_successful_run_start, send_digest)
+from gdnn_monitor.pipeline.crawl import (
+    FAILED,
+    CrawlFunction,
+    classify_new_items,
+    default_crawl,
+    mark_interrupted_runs,
+    record_crawl_failure,
+)
+from gdnn_monitor.pipeline.digest import (
+    SCHEDULE_TRIGGER,
+    build_digest,
+    describe_summary,
+    last_successful_run_start,
+    send_digest,
+)
 from store.locks import CRAWL_LOCK, LockBusy, hold_lock
 from store.types import utcnow
 
@@ -56,10 +67,13 @@ def refresh_backoff() -> dict[str, datetime]:
     with session_scope() as session:
         backed_off = update_backoff(session)
     for source_id, until in backed_off.items():
-        log.warning("source %s keeps failing: skipped until %s", source_id, until.isoformat(timespec="minutes"),
-                    extra={"source_id": source_id})
+        log.warning(
+            "source %s keeps failing: skipped until %s",
+            source_id,
+            until.isoformat(timespec="minutes"),
+            extra={"source_id": source_id},
+        )
     return backed_off
-
 
 
 def _step(name: str, function: Callable[[], object], default: object) -> object:
@@ -71,8 +85,9 @@ def _step(name: str, function: Callable[[], object], default: object) -> object:
         return default
 
 
-def run_pipeline(trigger: str = SCHEDULE_TRIGGER, crawl: CrawlFunction | None = None,
-                 stopping: threading.Event | None = None) -> PipelineResult:
+def run_pipeline(
+    trigger: str = SCHEDULE_TRIGGER, crawl: CrawlFunction | None = None, stopping: threading.Event | None = None
+) -> PipelineResult:
     """One daily run. A crawl that crashes is recorded as failed and the later steps (health, digest) still run;
     when another crawl holds the lock the run is skipped, never doubled; a stop request ends it after the crawl."""
     from store.db import session_scope
@@ -123,9 +138,13 @@ def _crawl_step(crawl: CrawlFunction, trigger: str, result: PipelineResult) -> d
             return started
         result.crawl_summary = crawl(source_ids=source_ids, trigger=trigger)
         status = getattr(result.crawl_summary, "status", None)
-        log.info("crawl run %s: %s; %s", getattr(result.crawl_summary, "run_id", "?"), status,
-                 describe_summary(result.crawl_summary),
-                 extra={"crawl_run_id": getattr(result.crawl_summary, "run_id", None)})
+        log.info(
+            "crawl run %s: %s; %s",
+            getattr(result.crawl_summary, "run_id", "?"),
+            status,
+            describe_summary(result.crawl_summary),
+            extra={"crawl_run_id": getattr(result.crawl_summary, "run_id", None)},
+        )
         if status == FAILED:
             result.status, result.error = FAILED, _failure_reason(result.crawl_summary)
     except Exception as exc:

@@ -66,16 +66,26 @@ def _count_new(session: Session, since: datetime | None) -> int:
 
 
 def _failing_sources(session: Session) -> list[Source]:
-    return list(session.exec(select(Source).where(Source.enabled, Source.consecutive_failures > 0)
-                             .order_by(Source.consecutive_failures.desc())))
+    return list(
+        session.exec(
+            select(Source)
+            .where(Source.enabled, Source.consecutive_failures > 0)
+            .order_by(Source.consecutive_failures.desc())
+        )
+    )
 
 
 def _local_time(value: datetime | None, settings: Settings) -> str:
     return value.astimezone(settings.tz).strftime("%d/%m/%Y %H:%M") if value else "không rõ thời gian"
 
 
-def build_digest(session: Session, since: datetime | None, run_id: str, result: PipelineResult | None = None,
-                 settings: Settings | None = None) -> Digest:
+def build_digest(
+    session: Session,
+    since: datetime | None,
+    run_id: str,
+    result: PipelineResult | None = None,
+    settings: Settings | None = None,
+) -> Digest:
     """A plain-text Vietnamese e-mail: what the crawl did, the new items awaiting review, sources in trouble."""
     settings = settings or get_settings()
     items, total = awaiting_review(session, since)
@@ -95,8 +105,10 @@ def build_digest(session: Session, since: datetime | None, run_id: str, result: 
         for number, item in enumerate(items, 1):
             score = f"{item.gdnn_score:.2f}".replace(".", ",") if item.gdnn_score is not None else "—"
             lines.append(f"{number}. {item.title}")
-            lines.append(f"   {names.get(item.source_id, item.source_id)} · {_local_time(item.published_at, settings)}"
-                         f" · điểm GDNN {score}")
+            lines.append(
+                f"   {names.get(item.source_id, item.source_id)} · {_local_time(item.published_at, settings)}"
+                f" · điểm GDNN {score}"
+            )
             lines.append(f"   Duyệt: {base}/items/{item.id} · Bài gốc: {item.url}")
         if new_count > len(items):
             lines.append(f"… và {new_count - len(items)} tin khác.")
@@ -107,8 +119,10 @@ def build_digest(session: Session, since: datetime | None, run_id: str, result: 
         lines += ["", "Nguồn đang lỗi:"]
         for source in failing:
             until = f", tạm dừng đến {_local_time(source.backoff_until, settings)}" if source.backoff_until else ""
-            lines.append(f"- {source.name} ({source.id}): lỗi {source.consecutive_failures} lần liên tiếp{until}"
-                         f" — {(source.last_error or '')[:160]}")
+            lines.append(
+                f"- {source.name} ({source.id}): lỗi {source.consecutive_failures} lần liên tiếp{until}"
+                f" — {(source.last_error or '')[:160]}"
+            )
     lines += ["", f"Hàng chờ duyệt: {base}/queue"]
     subject = f"[GDNN] {new_count} tin mới chờ duyệt — {today}"
     return Digest(subject=subject, body="\n".join(lines) + "\n", new_items=new_count, waiting_total=total)
@@ -144,8 +158,10 @@ def send_digest(digest: Digest, settings: Settings | None = None) -> bool:
         smtp.ehlo()
         if settings.smtp_starttls:
             if not smtp.has_extn("starttls"):
-                raise smtplib.SMTPException(f"{settings.smtp_host} does not offer STARTTLS "
-                                            "(set GDNN_SMTP_STARTTLS=false only for a trusted local relay)")
+                raise smtplib.SMTPException(
+                    f"{settings.smtp_host} does not offer STARTTLS "
+                    "(set GDNN_SMTP_STARTTLS=false only for a trusted local relay)"
+                )
             smtp.starttls()
             smtp.ehlo()
         if settings.smtp_user:

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from store.registry import SourceConfig, load_sources
 from gdnn_monitor.core.settings import get_settings
 from store.db import session_scope
 from store.models import Source
+from store.registry import SourceConfig, load_sources
 from store.sources import sync_sources
 from store.types import utcnow
 
@@ -74,9 +74,16 @@ def print_sources_table(show_all: bool = False) -> None:
     for entry in health:
         label, style = STATUS_LABELS[entry.status]
         row = entry.row
-        table.add_row(entry.config.id, entry.config.name, entry.config.kind, entry.config.province or "—",
-                      f"[{style}]{label}[/]", _when(row.last_success_at if row else None),
-                      str(row.consecutive_failures if row else 0), ((row.last_error or "") if row else "")[:80])
+        table.add_row(
+            entry.config.id,
+            entry.config.name,
+            entry.config.kind,
+            entry.config.province or "—",
+            f"[{style}]{label}[/]",
+            _when(row.last_success_at if row else None),
+            str(row.consecutive_failures if row else 0),
+            ((row.last_error or "") if row else "")[:80],
+        )
     console = Console(width=None if Console().is_terminal else 200)
     console.print(table)
     enabled = sum(1 for entry in health if entry.config.enabled)

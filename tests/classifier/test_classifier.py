@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -78,8 +78,9 @@ def test_explanation_phrases_occur_verbatim_in_the_item(shipped_model, examples)
             assert phrase in example["title"] or phrase in example["text"], (phrase, example["id"])
 
 
-@pytest.mark.parametrize("example", [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines() if line],
-                         ids=lambda e: e["id"])
+@pytest.mark.parametrize(
+    "example", [json.loads(line) for line in EXAMPLES.read_text("utf-8").splitlines() if line], ids=lambda e: e["id"]
+)
 def test_clear_cases_from_the_guide_get_the_guides_label(shipped_model, example):
     prediction = shipped_model.predict(_items([example]))[0]
     assert prediction.gdnn == bool(example["gdnn"]), (example["title"], prediction)
@@ -93,19 +94,28 @@ def test_scores_rank_clear_positives_above_clear_negatives(shipped_model, exampl
 
 
 def test_short_social_post_and_missing_text_are_classified(shipped_model):
-    post, headline_only = shipped_model.predict([
-        {"title": "", "text": "Trường Cao đẳng nghề tỉnh thông báo tuyển sinh trung cấp, cao đẳng năm 2026 👉 "
-                              "đăng ký học nghề miễn học phí"},
-        {"title": "Khai giảng lớp đào tạo nghề cho lao động nông thôn", "text": None},
-    ])
+    post, headline_only = shipped_model.predict(
+        [
+            {
+                "title": "",
+                "text": "Trường Cao đẳng nghề tỉnh thông báo tuyển sinh trung cấp, cao đẳng năm 2026 👉 "
+                "đăng ký học nghề miễn học phí",
+            },
+            {"title": "Khai giảng lớp đào tạo nghề cho lao động nông thôn", "text": None},
+        ]
+    )
     assert post.gdnn and headline_only.gdnn
 
 
 def test_a_post_without_headline_is_read_with_its_first_sentence_as_one(shipped_model):
-    text = ("🎉 Trường Cao đẳng Công nghệ và Nông lâm Đông Bắc thông báo tuyển sinh năm 2026: miễn 100% học phí cho "
-            "học sinh tốt nghiệp THCS có hộ khẩu trong tỉnh. Liên hệ phòng Đào tạo để được tư vấn.\nHotline: 0205…")
-    first = ("🎉 Trường Cao đẳng Công nghệ và Nông lâm Đông Bắc thông báo tuyển sinh năm 2026: miễn 100% học phí cho "
-             "học sinh tốt nghiệp THCS có hộ khẩu trong tỉnh.")
+    text = (
+        "🎉 Trường Cao đẳng Công nghệ và Nông lâm Đông Bắc thông báo tuyển sinh năm 2026: miễn 100% học phí cho "
+        "học sinh tốt nghiệp THCS có hộ khẩu trong tỉnh. Liên hệ phòng Đào tạo để được tư vấn.\nHotline: 0205…"
+    )
+    first = (
+        "🎉 Trường Cao đẳng Công nghệ và Nông lâm Đông Bắc thông báo tuyển sinh năm 2026: miễn 100% học phí cho "
+        "học sinh tốt nghiệp THCS có hộ khẩu trong tỉnh."
+    )
     assert first_sentence(text) == first
     untitled, titled = shipped_model.predict([{"title": "", "text": text}, {"title": first, "text": text}])
     assert untitled.gdnn_score == titled.gdnn_score and untitled.gdnn
@@ -126,8 +136,8 @@ def test_load_model_is_cached_and_missing_file_is_a_clear_error(tmp_path):
 
 
 def test_model_path_setting_overrides_the_shipped_model(settings_env, monkeypatch, tmp_path):
-    from gdnn_monitor.core.settings import get_settings
     from classifier.model import default_model_path
+    from gdnn_monitor.core.settings import get_settings
 
     assert default_model_path() == SHIPPED_MODEL
     monkeypatch.setenv("GDNN_MODEL_PATH", str(tmp_path / "other.joblib"))
@@ -137,29 +147,48 @@ def test_model_path_setting_overrides_the_shipped_model(settings_env, monkeypatc
 
 # --- CLI ----------------------------------------------------------------------------------------------------------
 
+
 def test_cli_predict_reports_bad_lines_with_their_number_and_keeps_the_good_ones():
     lines = [
-        json.dumps({"id": "a", "title": "Tuyển sinh trung cấp nghề năm 2026", "text": "Trường trung cấp nghề tuyển "
-                    "sinh 500 chỉ tiêu học nghề."}, ensure_ascii=False),
+        json.dumps(
+            {
+                "id": "a",
+                "title": "Tuyển sinh trung cấp nghề năm 2026",
+                "text": "Trường trung cấp nghề tuyển sinh 500 chỉ tiêu học nghề.",
+            },
+            ensure_ascii=False,
+        ),
         "{not json",
         json.dumps({"id": "c", "title": 42, "text": "x"}),
-        json.dumps({"id": "d", "title": "Giá vàng hôm nay tăng mạnh", "text": "Giá vàng trong nước tăng."},
-                   ensure_ascii=False),
+        json.dumps(
+            {"id": "d", "title": "Giá vàng hôm nay tăng mạnh", "text": "Giá vàng trong nước tăng."}, ensure_ascii=False
+        ),
     ]
-    result = CliRunner().invoke(classifier_group, ["predict", "--model", str(SHIPPED_MODEL)],
-                                input="\n".join(lines) + "\n")
+    result = CliRunner().invoke(
+        classifier_group, ["predict", "--model", str(SHIPPED_MODEL)], input="\n".join(lines) + "\n"
+    )
     assert result.exit_code != 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row["id"] for row in out] == ["a", "d"]
-    assert set(out[0]) == {"id", "gdnn_score", "gdnn", "theme", "zone", "explanation", "activity_group", "tone",
-                           "tone_phrases"}
+    assert set(out[0]) == {
+        "id",
+        "gdnn_score",
+        "gdnn",
+        "theme",
+        "zone",
+        "explanation",
+        "activity_group",
+        "tone",
+        "tone_phrases",
+    }
     assert out[0]["gdnn"] is True and out[1]["gdnn"] is False
     assert "line 2" in result.stderr and "line 3" in result.stderr and "title" in result.stderr
 
 
 def test_cli_predict_exits_zero_when_every_line_is_good():
-    line = json.dumps({"id": 1, "title": "Hội thi tay nghề", "text": "Hội thi kỹ năng nghề cấp tỉnh."},
-                      ensure_ascii=False)
+    line = json.dumps(
+        {"id": 1, "title": "Hội thi tay nghề", "text": "Hội thi kỹ năng nghề cấp tỉnh."}, ensure_ascii=False
+    )
     result = CliRunner().invoke(classifier_group, ["predict", "--model", str(SHIPPED_MODEL)], input=line + "\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["id"] == 1
@@ -178,13 +207,15 @@ def test_cli_evaluate_missing_or_bad_file_is_a_clear_error(tmp_path):
     missing = CliRunner().invoke(cli, ["classifier", "evaluate", "--data", str(tmp_path / "none.jsonl")])
     assert missing.exit_code != 0 and "no such file" in missing.stderr and "Traceback" not in missing.output
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"title": "a", "text": "b", "gdnn": 1}\n{"title": "c", "text": "d", "gdnn": "maybe"}\n',
-                   encoding="utf-8")
+    bad.write_text(
+        '{"title": "a", "text": "b", "gdnn": 1}\n{"title": "c", "text": "d", "gdnn": "maybe"}\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["classifier", "evaluate", "--data", str(bad)])
     assert result.exit_code != 0 and "bad.jsonl:2" in result.stderr and "gdnn" in result.stderr
 
 
 # --- store --------------------------------------------------------------------------------------------------------
+
 
 def _store_items(examples: list[dict]) -> None:
     from store.db import session_scope
@@ -194,9 +225,15 @@ def _store_items(examples: list[dict]) -> None:
         session.add(Source(id="bao-tinh", name="Báo tỉnh", kind="newspaper"))
         session.flush()
         for example in examples:
-            session.add(Item(url=f"https://bao.example.vn/{example['id']}.html", source_id="bao-tinh",
-                             title=example["title"], text=example["text"],
-                             published_at=datetime(2026, 3, 1, tzinfo=timezone.utc)))
+            session.add(
+                Item(
+                    url=f"https://bao.example.vn/{example['id']}.html",
+                    source_id="bao-tinh",
+                    title=example["title"],
+                    text=example["text"],
+                    published_at=datetime(2026, 3, 1, tzinfo=UTC),
+                )
+            )
 
 
 def test_classify_writes_decisions_and_history_and_skips_up_to_date_items(settings_env, examples):
@@ -241,10 +278,12 @@ def test_classify_items_helper_is_what_the_crawler_calls(settings_env, examples)
 
 # --- training -----------------------------------------------------------------------------------------------------
 
+
 def test_train_on_a_tiny_set_writes_a_loadable_model_with_metrics(tmp_path):
     output = tmp_path / "tiny.joblib"
-    result = CliRunner().invoke(classifier_group, ["train", "--data", str(EXAMPLES), "--raw", str(tmp_path / "none"),
-                                                   "-o", str(output)])
+    result = CliRunner().invoke(
+        classifier_group, ["train", "--data", str(EXAMPLES), "--raw", str(tmp_path / "none"), "-o", str(output)]
+    )
     assert result.exit_code == 0, result.output
     model = load_model(output)
     assert model.metrics["n_labelled"] == 24 and len(model.metrics["cv"]) == 2
@@ -266,11 +305,19 @@ def test_train_with_reviews_uses_officers_decisions(settings_env, tmp_path, exam
             item.review = decision
             session.add(item)
             session.flush()
-            session.add(Review(item_id=item.id, user="canbo", decision=decision,
-                               corrected=json.dumps({"theme": "dao_tao"}) if decision == "confirmed" else None))
+            session.add(
+                Review(
+                    item_id=item.id,
+                    user="canbo",
+                    decision=decision,
+                    corrected=json.dumps({"theme": "dao_tao"}) if decision == "confirmed" else None,
+                )
+            )
     output = tmp_path / "reviewed.joblib"
-    result = CliRunner().invoke(classifier_group, ["train", "--with-reviews", "--data", str(EXAMPLES),
-                                                   "--raw", str(tmp_path / "none"), "-o", str(output)])
+    result = CliRunner().invoke(
+        classifier_group,
+        ["train", "--with-reviews", "--data", str(EXAMPLES), "--raw", str(tmp_path / "none"), "-o", str(output)],
+    )
     assert result.exit_code == 0, result.output
     assert "reviews from the database: 3" in result.stderr
     metrics = load_model(output).metrics
@@ -297,6 +344,7 @@ def test_reviews_become_labels_with_the_corrected_theme(settings_env, examples):
 
 # --- quality gate -------------------------------------------------------------------------------------------------
 
+
 def test_shipped_model_cross_validated_quality_is_at_least_the_pinned_minimum(shipped_model):
     """The numbers were measured out-of-fold on dev.jsonl when the shipped model was trained (see MODEL.md)."""
     metrics = shipped_model.metrics
@@ -316,8 +364,10 @@ def test_shipped_model_cross_validated_quality_is_at_least_the_pinned_minimum(sh
         assert zone["reject"]["share_of_positives"] <= 0.01
 
 
-@pytest.mark.skipif(not SHARED_DEV.is_file(), reason=f"{SHARED_DEV} absent: quality was checked when the model was "
-                    "trained (recorded metrics above)")
+@pytest.mark.skipif(
+    not SHARED_DEV.is_file(),
+    reason=f"{SHARED_DEV} absent: quality was checked when the model was trained (recorded metrics above)",
+)
 def test_shipped_model_metrics_count_every_dev_item():
     from classifier.data import read_labelled
 
@@ -329,6 +379,7 @@ def test_shipped_model_metrics_count_every_dev_item():
 
 # --- guide-checked raw-corpus labels --------------------------------------------------------------------------------
 
+
 def _write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
@@ -336,15 +387,29 @@ def _write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 
 def _tiny_raw_dir(root: Path) -> Path:
-    _write_jsonl(root / "tc201805_baomoi_25topics" / "tc201805.jsonl", [
-        {"id": "1", "title": "Trường cao đẳng nghề tuyển sinh", "text": "Trường tuyển 500 học sinh học nghề.",
-         "category": "Giáo dục và Việc làm - Giáo dục"},
-        {"id": "2", "title": "Giá vàng tăng", "text": "Giá vàng hôm nay tăng mạnh.", "category": "Kinh tế"},
-    ])
-    _write_jsonl(root / "vietnews_summarization" / "vietnews_subset.jsonl", [
-        {"id": "train/1.txt.seg", "title": "Làng_nghề gốm mùa Tết", "abstract": "Làng_nghề tất_bật .",
-         "text": "Những người thợ gốm làm việc suốt đêm ."},
-    ])
+    _write_jsonl(
+        root / "tc201805_baomoi_25topics" / "tc201805.jsonl",
+        [
+            {
+                "id": "1",
+                "title": "Trường cao đẳng nghề tuyển sinh",
+                "text": "Trường tuyển 500 học sinh học nghề.",
+                "category": "Giáo dục và Việc làm - Giáo dục",
+            },
+            {"id": "2", "title": "Giá vàng tăng", "text": "Giá vàng hôm nay tăng mạnh.", "category": "Kinh tế"},
+        ],
+    )
+    _write_jsonl(
+        root / "vietnews_summarization" / "vietnews_subset.jsonl",
+        [
+            {
+                "id": "train/1.txt.seg",
+                "title": "Làng_nghề gốm mùa Tết",
+                "abstract": "Làng_nghề tất_bật .",
+                "text": "Những người thợ gốm làm việc suốt đêm .",
+            },
+        ],
+    )
     return root
 
 
@@ -352,12 +417,15 @@ def test_guide_checked_labels_are_joined_to_raw_texts_by_uid_and_absent_corpora_
     from classifier.data import read_guide_checked
 
     raw = _tiny_raw_dir(tmp_path / "raw")
-    labels = _write_jsonl(tmp_path / "labels.jsonl", [
-        {"uid": "tc201805:1", "gdnn": 1, "theme": "tuyen_sinh", "sure": True},
-        {"uid": "vietnews:train/1.txt.seg", "gdnn": 0, "theme": None, "sure": False},
-        {"uid": "baomoi:99", "gdnn": 1, "theme": "co_so", "sure": True},
-        {"uid": "tc201805:404", "gdnn": 0, "theme": None, "sure": True},
-    ])
+    labels = _write_jsonl(
+        tmp_path / "labels.jsonl",
+        [
+            {"uid": "tc201805:1", "gdnn": 1, "theme": "tuyen_sinh", "sure": True},
+            {"uid": "vietnews:train/1.txt.seg", "gdnn": 0, "theme": None, "sure": False},
+            {"uid": "baomoi:99", "gdnn": 1, "theme": "co_so", "sure": True},
+            {"uid": "tc201805:404", "gdnn": 0, "theme": None, "sure": True},
+        ],
+    )
     examples = {e.uid: e for e in read_guide_checked(labels, raw)}
     assert set(examples) == {"tc201805:1", "vietnews:train/1.txt.seg"}
     assert (examples["tc201805:1"].gdnn, examples["tc201805:1"].theme) == (1, "tuyen_sinh")
@@ -370,9 +438,11 @@ def test_guide_checked_labels_are_joined_to_raw_texts_by_uid_and_absent_corpora_
 def test_guide_checked_label_for_a_gdnn_item_without_theme_is_a_clear_error(tmp_path):
     from classifier.data import DataError, read_guide_checked
 
-    labels = _write_jsonl(tmp_path / "labels.jsonl", [{"uid": "tc201805:1", "gdnn": 0, "theme": None},
-                                                      {"uid": "tc201805:2", "gdnn": 1, "theme": None}])
-    with pytest.raises(DataError, match="labels.jsonl:2"):
+    labels = _write_jsonl(
+        tmp_path / "labels.jsonl",
+        [{"uid": "tc201805:1", "gdnn": 0, "theme": None}, {"uid": "tc201805:2", "gdnn": 1, "theme": None}],
+    )
+    with pytest.raises(DataError, match=r"labels\.jsonl:2"):
         read_guide_checked(labels, _tiny_raw_dir(tmp_path / "raw"))
 
 
@@ -380,15 +450,26 @@ def test_guide_checked_items_that_copy_a_labelled_item_are_not_trained_on(tmp_pa
     from classifier.train import GUIDE_CHECKED_WEIGHT, gather_data, sample_weight
 
     raw = _tiny_raw_dir(tmp_path / "raw")
-    dev = _write_jsonl(tmp_path / "dev.jsonl", [
-        {"uid": "dev:1", "title": "Trường Cao đẳng nghề tuyển sinh!", "text": "Bản sao.", "gdnn": 1,
-         "theme": "tuyen_sinh"},
-        {"uid": "dev:2", "title": "Mưa lớn", "text": "Trời mưa.", "gdnn": 0},
-    ])
-    labels = _write_jsonl(tmp_path / "labels.jsonl", [
-        {"uid": "tc201805:1", "gdnn": 1, "theme": "tuyen_sinh", "sure": True},
-        {"uid": "vietnews:train/1.txt.seg", "gdnn": 0, "theme": None, "sure": True},
-    ])
+    dev = _write_jsonl(
+        tmp_path / "dev.jsonl",
+        [
+            {
+                "uid": "dev:1",
+                "title": "Trường Cao đẳng nghề tuyển sinh!",
+                "text": "Bản sao.",
+                "gdnn": 1,
+                "theme": "tuyen_sinh",
+            },
+            {"uid": "dev:2", "title": "Mưa lớn", "text": "Trời mưa.", "gdnn": 0},
+        ],
+    )
+    labels = _write_jsonl(
+        tmp_path / "labels.jsonl",
+        [
+            {"uid": "tc201805:1", "gdnn": 1, "theme": "tuyen_sinh", "sure": True},
+            {"uid": "vietnews:train/1.txt.seg", "gdnn": 0, "theme": None, "sure": True},
+        ],
+    )
     data = gather_data(dev, raw, negatives_per_corpus=0, guide_checked=labels)
     assert [e.uid for e in data.labelled] == ["dev:1", "dev:2"]
     assert [e.uid for e in data.extra] == ["vietnews:train/1.txt.seg"]
@@ -396,7 +477,8 @@ def test_guide_checked_items_that_copy_a_labelled_item_are_not_trained_on(tmp_pa
 
 
 def test_shipped_guide_checked_labels_hold_no_article_text_and_no_dev_item():
-    from classifier.data import GUIDE_CHECKED, THEMES as THEME_NAMES
+    from classifier.data import GUIDE_CHECKED
+    from classifier.data import THEMES as THEME_NAMES
 
     rows = [json.loads(line) for line in GUIDE_CHECKED.read_text("utf-8").splitlines() if line.strip()]
     assert len(rows) >= 600 and len({r["uid"] for r in rows}) == len(rows)

@@ -12,11 +12,15 @@ from classifier.model import SHIPPED_MODEL, GdnnModel, load_model
 
 def test_the_shipped_model_loads_and_predicts_a_gdnn_item():
     model = load_model(SHIPPED_MODEL)
-    [prediction] = model.predict([{
-        "title": "Trường Cao đẳng nghề tỉnh tuyển sinh 1.200 chỉ tiêu đào tạo nghề năm 2026",
-        "text": "Năm 2026, Trường Cao đẳng nghề tuyển sinh trình độ cao đẳng, trung cấp và sơ cấp cho lao động nông "
-                "thôn, bộ đội xuất ngũ; học viên được miễn học phí và hỗ trợ giới thiệu việc làm sau tốt nghiệp.",
-    }])
+    [prediction] = model.predict(
+        [
+            {
+                "title": "Trường Cao đẳng nghề tỉnh tuyển sinh 1.200 chỉ tiêu đào tạo nghề năm 2026",
+                "text": "Năm 2026, Trường Cao đẳng nghề tuyển sinh trình độ cao đẳng, trung cấp và sơ cấp cho lao động "
+                "nông thôn, bộ đội xuất ngũ; học viên được miễn học phí và hỗ trợ giới thiệu việc làm sau tốt nghiệp.",
+            }
+        ]
+    )
     assert isinstance(model, GdnnModel)
     assert prediction.gdnn and prediction.zone in ("accept", "review")
 

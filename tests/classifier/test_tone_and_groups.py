@@ -68,7 +68,9 @@ def test_tone_agrees_with_the_labels_of_the_gdnn_dev_items():
     """classifier/labels/dev_activity_tone.jsonl: tone of the 138 GDNN dev items (MODEL.md says who labelled them)."""
     items = _dev_items()
     labels = _labels()
-    flagged = {row["uid"] for row in labels if detect_tone(items[row["uid"]]["title"], items[row["uid"]]["text"]).negative}
+    flagged = {
+        row["uid"] for row in labels if detect_tone(items[row["uid"]]["title"], items[row["uid"]]["text"]).negative
+    }
     negatives = {row["uid"] for row in labels if row["tone"] == NEGATIVE}
     recall = len(flagged & negatives) / len(negatives)
     precision = len(flagged & negatives) / len(flagged)
@@ -77,21 +79,32 @@ def test_tone_agrees_with_the_labels_of_the_gdnn_dev_items():
 
 def test_a_denial_or_a_rule_being_explained_is_not_bad_news():
     assert detect_tone("Bác bỏ thông tin trường nghề cấp bằng giả", "Sở khẳng định không có sai phạm.").tone == NEUTRAL
-    assert detect_tone("Trường Cao đẳng nghề tuyển sinh 2026",
-                       "Trường tuyển 1.200 chỉ tiêu. " + "Học sinh được hướng dẫn quy chế. " * 30
-                       + "Thí sinh vi phạm quy chế sẽ bị xử lý.").tone == NEUTRAL
+    assert (
+        detect_tone(
+            "Trường Cao đẳng nghề tuyển sinh 2026",
+            "Trường tuyển 1.200 chỉ tiêu. "
+            + "Học sinh được hướng dẫn quy chế. " * 30
+            + "Thí sinh vi phạm quy chế sẽ bị xử lý.",
+        ).tone
+        == NEUTRAL
+    )
 
 
 def test_a_negative_item_the_score_would_accept_goes_to_review(shipped_model):
-    item = {"title": "Hiệu trưởng Trường Cao đẳng nghề bị cảnh cáo vì sai phạm trong tuyển sinh, đào tạo nghề",
-            "text": "Thanh tra tỉnh kết luận Trường Cao đẳng nghề có nhiều sai phạm trong tuyển sinh trình độ cao đẳng, "
-                    "trung cấp và đào tạo nghề cho lao động nông thôn; hiệu trưởng bị kỷ luật cảnh cáo."}
+    item = {
+        "title": "Hiệu trưởng Trường Cao đẳng nghề bị cảnh cáo vì sai phạm trong tuyển sinh, đào tạo nghề",
+        "text": "Thanh tra tỉnh kết luận Trường Cao đẳng nghề có nhiều sai phạm trong tuyển sinh trình độ cao đẳng, "
+        "trung cấp và đào tạo nghề cho lao động nông thôn; hiệu trưởng bị kỷ luật cảnh cáo.",
+    }
     [prediction] = shipped_model.predict([item])
     assert prediction.gdnn_score >= shipped_model.thresholds.accept_from, "the example must score in the accept range"
     assert prediction.zone == "review" and prediction.tone == NEGATIVE
     assert {"cảnh cáo", "sai phạm"} <= {phrase.lower() for phrase in prediction.tone_phrases}
-    neutral = dict(item, title="Trường Cao đẳng nghề tuyển sinh trình độ cao đẳng, trung cấp, đào tạo nghề",
-                   text="Trường tuyển sinh trình độ cao đẳng, trung cấp và đào tạo nghề cho lao động nông thôn.")
+    neutral = dict(
+        item,
+        title="Trường Cao đẳng nghề tuyển sinh trình độ cao đẳng, trung cấp, đào tạo nghề",
+        text="Trường tuyển sinh trình độ cao đẳng, trung cấp và đào tạo nghề cho lao động nông thôn.",
+    )
     [plain] = shipped_model.predict([neutral])
     assert plain.tone == NEUTRAL and plain.tone_phrases == []
 
@@ -102,6 +115,7 @@ def test_a_rejected_item_has_no_tone(shipped_model):
 
 
 # --- activity groups ------------------------------------------------------------------------------------------------
+
 
 def test_the_activity_named_in_the_headline_wins_and_the_channel_decides_otherwise():
     assert infer_activity_group("Khai mạc Hội giảng nhà giáo GDNN tỉnh", "", "bao") == 8
@@ -121,8 +135,10 @@ def test_a_term_deep_in_the_body_does_not_name_the_activity():
 def test_activity_groups_agree_with_the_labels_of_the_gdnn_dev_items():
     items = _dev_items()
     labels = _labels()
-    right = sum(infer_activity_group(items[row["uid"]]["title"], items[row["uid"]]["text"], "bao")
-                == row["activity_group"] for row in labels)
+    right = sum(
+        infer_activity_group(items[row["uid"]]["title"], items[row["uid"]]["text"], "bao") == row["activity_group"]
+        for row in labels
+    )
     assert right / len(labels) >= 0.9
 
 
@@ -136,10 +152,16 @@ def test_classifying_stored_items_records_tone_phrases_and_the_channels_activity
     with session_scope() as session:
         session.add(Source(id="truong-cd", name="Trường CĐ", kind="school"))
         session.flush()
-        session.add(Item(url="https://truong.example.vn/1.html", source_id="truong-cd", channel="trang_truong",
-                         title="Hiệu trưởng Trường Cao đẳng nghề bị cảnh cáo vì sai phạm trong tuyển sinh",
-                         text="Thanh tra tỉnh kết luận Trường Cao đẳng nghề có sai phạm trong tuyển sinh trình độ cao "
-                              "đẳng, trung cấp và đào tạo nghề; hiệu trưởng bị kỷ luật cảnh cáo."))
+        session.add(
+            Item(
+                url="https://truong.example.vn/1.html",
+                source_id="truong-cd",
+                channel="trang_truong",
+                title="Hiệu trưởng Trường Cao đẳng nghề bị cảnh cáo vì sai phạm trong tuyển sinh",
+                text="Thanh tra tỉnh kết luận Trường Cao đẳng nghề có sai phạm trong tuyển sinh trình độ cao "
+                "đẳng, trung cấp và đào tạo nghề; hiệu trưởng bị kỷ luật cảnh cáo.",
+            )
+        )
     with session_scope() as session:
         classify_items(session, session.exec(select(Item)).all(), shipped_model)
     with session_scope() as session:

@@ -21,8 +21,14 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     """Run the installed console entry point in a child process, as a user or a script would."""
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, text=True,
-                          input=stdin, env=os.environ.copy(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=os.environ.copy(),
+        timeout=120,
+    )
 
 
 def all_command_paths() -> list[list[str]]:
@@ -90,14 +96,34 @@ def _seed_items() -> None:
     with session_scope() as session:
         session.add(Source(id="bao-mau", name="Báo Mẫu", kind="newspaper"))
         session.flush()
-        session.add(Item(url="http://127.0.0.2/tuyen-sinh-1.html", source_id="bao-mau",
-                         title="Tuyển sinh trung cấp nghề", text="Nội dung", published_at=datetime(2024, 5, 31, 23, 30,
-                                                                                                  tzinfo=HCM),
-                         gdnn_score=0.97, gdnn=True, theme="tuyen_sinh", zone="accept", story_id="s1",
-                         explanation=json.dumps(["tuyển sinh trung cấp"], ensure_ascii=False)))
-        session.add(Item(url="http://127.0.0.2/bong-da-2.html", source_id="bao-mau", title="Bóng đá",
-                         published_at=datetime(2024, 6, 1, 0, 30, tzinfo=HCM), gdnn_score=0.02, gdnn=False,
-                         zone="reject", review="rejected", story_id="s2"))
+        session.add(
+            Item(
+                url="http://127.0.0.2/tuyen-sinh-1.html",
+                source_id="bao-mau",
+                title="Tuyển sinh trung cấp nghề",
+                text="Nội dung",
+                published_at=datetime(2024, 5, 31, 23, 30, tzinfo=HCM),
+                gdnn_score=0.97,
+                gdnn=True,
+                theme="tuyen_sinh",
+                zone="accept",
+                story_id="s1",
+                explanation=json.dumps(["tuyển sinh trung cấp"], ensure_ascii=False),
+            )
+        )
+        session.add(
+            Item(
+                url="http://127.0.0.2/bong-da-2.html",
+                source_id="bao-mau",
+                title="Bóng đá",
+                published_at=datetime(2024, 6, 1, 0, 30, tzinfo=HCM),
+                gdnn_score=0.02,
+                gdnn=False,
+                zone="reject",
+                review="rejected",
+                story_id="s2",
+            )
+        )
 
 
 def test_items_jsonl_has_the_documented_fields(settings_env):
@@ -107,8 +133,20 @@ def test_items_jsonl_has_the_documented_fields(settings_env):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["title"] for r in rows] == ["Tuyển sinh trung cấp nghề", "Bóng đá"]
     first = rows[0]
-    for key in ("url", "source", "title", "published", "genre", "gdnn", "gdnn_score", "theme", "review", "counted",
-                "story", "text"):
+    for key in (
+        "url",
+        "source",
+        "title",
+        "published",
+        "genre",
+        "gdnn",
+        "gdnn_score",
+        "theme",
+        "review",
+        "counted",
+        "story",
+        "text",
+    ):
         assert key in first
     assert first["published"] == "2024-05-31T23:30:00+07:00"
     assert first["source"] == "bao-mau" and first["gdnn"] is True and first["counted"] is True

@@ -16,8 +16,14 @@ import pytest
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, text=True,
-                          input=stdin, env=os.environ.copy(), timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=os.environ.copy(),
+        timeout=180,
+    )
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess, code: int, *fragments: str) -> None:
@@ -28,8 +34,7 @@ def assert_clean_failure(result: subprocess.CompletedProcess, code: int, *fragme
 
 
 @pytest.mark.parametrize("command", [["classify"], ["classifier", "predict"]])
-def test_a_missing_model_file_is_a_configuration_error_saying_what_to_do(settings_env, monkeypatch, tmp_path,
-                                                                         command):
+def test_a_missing_model_file_is_a_configuration_error_saying_what_to_do(settings_env, monkeypatch, tmp_path, command):
     missing = tmp_path / "khong-co.joblib"
     monkeypatch.setenv("GDNN_MODEL_PATH", str(missing))
     stdin = json.dumps({"id": 1, "title": "Tuyển sinh trung cấp", "text": "..."}) + "\n"
@@ -39,8 +44,10 @@ def test_a_missing_model_file_is_a_configuration_error_saying_what_to_do(setting
 
 def test_a_typo_in_the_sources_file_stops_the_crawl_before_any_request(settings_env, tmp_path, monkeypatch):
     sources = tmp_path / "sources.yaml"
-    sources.write_text("sources:\n  - id: bao-mau\n    name: Báo Mẫu\n    kind: newspapr\n"
-                       "    homepage: http://127.0.0.2:9/\n", encoding="utf-8")
+    sources.write_text(
+        "sources:\n  - id: bao-mau\n    name: Báo Mẫu\n    kind: newspapr\n    homepage: http://127.0.0.2:9/\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
     result = run_cli("crawl")
     assert_clean_failure(result, 4, "sources.yaml", "entry 1 (id 'bao-mau')", "field kind", "'newspapr'")
@@ -56,8 +63,10 @@ def test_an_unknown_source_id_suggests_the_closest(settings_env):
     assert_clean_failure(result, 4, "bao-lang-sonn", "did you mean 'bao-lang-son'")
 
 
-@pytest.mark.parametrize("command", [["sources", "list"], ["report", "--year", "2026"], ["users", "list"],
-                                     ["targets", "list"], ["items"], ["crawl"]])
+@pytest.mark.parametrize(
+    "command",
+    [["sources", "list"], ["report", "--year", "2026"], ["users", "list"], ["targets", "list"], ["items"], ["crawl"]],
+)
 def test_a_bad_setting_is_a_configuration_error_in_every_command(settings_env, monkeypatch, command):
     monkeypatch.setenv("GDNN_LOG_FORMAT", "jsonl")
     result = run_cli(*command)

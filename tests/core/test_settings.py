@@ -43,9 +43,16 @@ def test_dotenv_file_in_the_working_directory_is_read(settings_env, monkeypatch,
     assert settings.redis_url is None
 
 
-@pytest.mark.parametrize("name,value", [("GDNN_DOWNLOAD_DELAY", "-1"), ("GDNN_DOWNLOAD_DELAY", "nhanh"),
-                                        ("GDNN_TIMEZONE", "Asia/Hanoi_City"), ("GDNN_COUNT_SYNDICATED", "sometimes"),
-                                        ("GDNN_LOG_FORMAT", "jsonl")])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("GDNN_DOWNLOAD_DELAY", "-1"),
+        ("GDNN_DOWNLOAD_DELAY", "nhanh"),
+        ("GDNN_TIMEZONE", "Asia/Hanoi_City"),
+        ("GDNN_COUNT_SYNDICATED", "sometimes"),
+        ("GDNN_LOG_FORMAT", "jsonl"),
+    ],
+)
 def test_bad_values_are_refused_naming_the_setting(settings_env, monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError) as error:
@@ -62,7 +69,6 @@ def test_sqlite_file_and_its_folder_are_created_on_first_use(settings_env, monke
 
 
 def test_every_setting_is_documented_in_the_readme():
-    from pathlib import Path
 
     from gdnn_monitor.core.settings import Settings
 

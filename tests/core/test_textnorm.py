@@ -7,11 +7,23 @@ import pytest
 from gdnn_monitor.core.textnorm import normalize_inline, normalize_text, search_index, search_words
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("Thanh Hoá", "Thanh Hóa"), ("hoà nhập", "hòa nhập"), ("khoẻ", "khỏe"), ("thuỷ sản", "thủy sản"),
-    ("HOÀ BÌNH", "HÒA BÌNH"), ("Thuỵ", "Thụy"), ("xoá mù", "xóa mù"),
-    ("quý", "quý"), ("quả", "quả"), ("hoàng", "hoàng"), ("khuyến", "khuyến"), ("Hòa", "Hòa"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Thanh Hoá", "Thanh Hóa"),
+        ("hoà nhập", "hòa nhập"),
+        ("khoẻ", "khỏe"),
+        ("thuỷ sản", "thủy sản"),
+        ("HOÀ BÌNH", "HÒA BÌNH"),
+        ("Thuỵ", "Thụy"),
+        ("xoá mù", "xóa mù"),
+        ("quý", "quý"),
+        ("quả", "quả"),
+        ("hoàng", "hoàng"),
+        ("khuyến", "khuyến"),
+        ("Hòa", "Hòa"),
+    ],
+)
 def test_tone_marks_follow_the_classic_convention(raw, expected):
     assert normalize_text(raw) == expected
 
@@ -33,7 +45,8 @@ def test_empty_input_is_an_empty_string():
 
 def test_search_index_holds_the_words_with_and_without_tone_marks():
     assert search_index("Trường CĐ Nghề Lạng Sơn: tuyển sinh!") == (
-        "trường cđ nghề lạng sơn tuyển sinh | truong cd nghe lang son tuyen sinh")
+        "trường cđ nghề lạng sơn tuyển sinh | truong cd nghe lang son tuyen sinh"
+    )
     assert search_index(unicodedata.normalize("NFD", "Hoà Bình")) == "hòa bình | hoa binh"
     assert search_index(None) == " | "
     marked, bare = search_index("Đào tạo nghề " * 500).split(" | ")

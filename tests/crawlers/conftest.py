@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from gdnn_monitor.core.settings import Settings, get_settings
+from gdnn_monitor.demo.farm.sites import GraphApi
 from store.db import reset_engines
 from tests.crawlers.farm.build import Farm, start_farm
-from gdnn_monitor.demo.farm.sites import GraphApi
 
 
 @pytest.fixture(scope="module")

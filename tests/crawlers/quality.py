@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from gdnn_monitor.core.textnorm import normalize_text
+from gdnn_monitor.demo.farm.sites import Expected
 from store.models import Item
 from tests.crawlers.farm.corpus import TZ
-from gdnn_monitor.demo.farm.sites import Expected
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -50,9 +50,11 @@ class Quality:
     wrong_titles: list[tuple[str, str]]
 
     def line(self) -> str:
-        return (f"recall {self.recall:.3f} ({self.found}/{self.expected}), duplicates {len(self.duplicates)}, "
-                f"non-articles {len(self.unexpected)}, title exact {self.title_exact:.3f}, "
-                f"body F1 mean {self.mean_body_f1:.3f}, date exact {self.date_exact:.3f}")
+        return (
+            f"recall {self.recall:.3f} ({self.found}/{self.expected}), duplicates {len(self.duplicates)}, "
+            f"non-articles {len(self.unexpected)}, title exact {self.title_exact:.3f}, "
+            f"body F1 mean {self.mean_body_f1:.3f}, date exact {self.date_exact:.3f}"
+        )
 
 
 def compare(items: list[Item], expected: list[Expected], f1_floor: float = 0.95) -> Quality:
@@ -67,11 +69,15 @@ def compare(items: list[Item], expected: list[Expected], f1_floor: float = 0.95)
     found = len({e.url for _item, e in matched})
     count = max(len(matched), 1)
     return Quality(
-        expected=len(truth), found=found, recall=found / max(len(truth), 1),
+        expected=len(truth),
+        found=found,
+        recall=found / max(len(truth), 1),
         duplicates=[url for url, n in placed.items() if n > 1],
         unexpected=sorted(item.url for item in items if item.url not in owner),
         title_exact=1 - len(wrong_titles) / count,
         mean_body_f1=sum(f for _, f in f1s) / count,
         bodies_below=[(url, round(f, 3)) for url, f in f1s if f < f1_floor],
-        date_exact=1 - len(wrong_dates) / count, wrong_dates=wrong_dates, wrong_titles=wrong_titles,
+        date_exact=1 - len(wrong_dates) / count,
+        wrong_dates=wrong_dates,
+        wrong_titles=wrong_titles,
     )

@@ -20,8 +20,12 @@ from tests.crawlers.farm.corpus import TZ
 
 def gdnn(*args: str) -> subprocess.CompletedProcess:
     """The real command line, in a non-terminal (log-friendly) mode."""
-    return subprocess.run([sys.executable, "-c", "from gdnn_monitor.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", "from gdnn_monitor.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture

@@ -3,21 +3,21 @@ story; unrelated articles and old articles do not. Runs on SQLite and PostgreSQL
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete
 
-from crawlers.identity.dedup import assign_story_id, containment, content_fingerprint, hamming
 from crawlers.extract.extraction import extract_article
+from crawlers.identity.dedup import assign_story_id, containment, content_fingerprint, hamming
 from store.db import session_scope
 from store.models import Item, Source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-WHEN = datetime(2020, 3, 24, 8, 15, tzinfo=timezone.utc)
+WHEN = datetime(2020, 3, 24, 8, 15, tzinfo=UTC)
 
 
 def fixture_article(name: str, url: str):
@@ -28,7 +28,9 @@ def fixture_article(name: str, url: str):
 def articles():
     return {
         "paper": fixture_article("provincial_paper_baolangson", "https://baolangson.vn/a-5012345.html"),
-        "repost": fixture_article("portal_gdnn_repost", "https://gdnn.gov.vn/AIAdmin/News/View/tabid/66/newsid/1/Default.aspx"),
+        "repost": fixture_article(
+            "portal_gdnn_repost", "https://gdnn.gov.vn/AIAdmin/News/View/tabid/66/newsid/1/Default.aspx"
+        ),
         "college": fixture_article("wordpress_college", "https://cdbinhthuan.edu.vn/kho-dat/"),
         "national": fixture_article("national_paper_jsonld", "https://giaoducthoidai.vn/a-post1.html"),
         "old_paper": fixture_article("aspnet_paper_baobinhthuan", "https://baobinhthuan.com.vn/a-98765.html"),
@@ -60,25 +62,45 @@ def test_fingerprint_is_stable_and_ignores_case_and_spacing():
 
 
 def test_portal_repost_with_source_line_and_intro_joins_the_papers_story(session, articles):
-    paper = store(session, "src-paper", "https://baolangson.vn/a-5012345.html", articles["paper"].title,
-                  articles["paper"].text)
-    repost = store(session, "src-portal", "https://gdnn.gov.vn/n/1", articles["repost"].title, articles["repost"].text,
-                   WHEN + timedelta(days=1))
+    paper = store(
+        session, "src-paper", "https://baolangson.vn/a-5012345.html", articles["paper"].title, articles["paper"].text
+    )
+    repost = store(
+        session,
+        "src-portal",
+        "https://gdnn.gov.vn/n/1",
+        articles["repost"].title,
+        articles["repost"].text,
+        WHEN + timedelta(days=1),
+    )
     assert repost.story_id == paper.story_id
     assert repost.content_hash != paper.content_hash
 
 
 def test_unrelated_articles_get_their_own_stories(session, articles):
-    stories = {store(session, "src-paper", f"https://x.vn/{name}", article.title, article.text).story_id
-               for name, article in articles.items() if name in ("paper", "college", "national")}
+    stories = {
+        store(session, "src-paper", f"https://x.vn/{name}", article.title, article.text).story_id
+        for name, article in articles.items()
+        if name in ("paper", "college", "national")
+    }
     assert len(stories) == 3
 
 
 def test_same_report_laid_out_differently_by_two_papers_is_one_story(session, articles):
-    national = store(session, "src-paper", "https://giaoducthoidai.vn/a-post1.html", articles["national"].title,
-                     articles["national"].text)
-    old_paper = store(session, "src-portal", "https://baobinhthuan.com.vn/a-98765.html", articles["old_paper"].title,
-                      articles["old_paper"].text)
+    national = store(
+        session,
+        "src-paper",
+        "https://giaoducthoidai.vn/a-post1.html",
+        articles["national"].title,
+        articles["national"].text,
+    )
+    old_paper = store(
+        session,
+        "src-portal",
+        "https://baobinhthuan.com.vn/a-98765.html",
+        articles["old_paper"].title,
+        articles["old_paper"].text,
+    )
     assert old_paper.story_id == national.story_id
 
 
@@ -92,8 +114,9 @@ def test_exact_copy_on_another_site_shares_the_story(session, articles):
 def test_same_title_short_text_with_a_source_line_shares_the_story(session):
     text = "Sáng 24/3, Sở Lao động tỉnh Lạng Sơn khai mạc Hội giảng nhà giáo giáo dục nghề nghiệp năm 2020."
     first = store(session, "src-paper", "https://a.vn/1", "Khai mạc Hội giảng nhà giáo GDNN", text)
-    second = store(session, "src-portal", "https://b.vn/1", "Khai mạc Hội giảng nhà giáo GDNN",
-                   text + "\nNguồn: Báo Lạng Sơn")
+    second = store(
+        session, "src-portal", "https://b.vn/1", "Khai mạc Hội giảng nhà giáo GDNN", text + "\nNguồn: Báo Lạng Sơn"
+    )
     assert second.story_id == first.story_id
 
 
@@ -104,9 +127,17 @@ def test_same_title_but_different_text_is_a_different_story(session, articles):
 
 
 def test_a_repost_outside_the_thirty_day_window_starts_a_new_story(session, articles):
-    paper = store(session, "src-paper", "https://baolangson.vn/a-1.html", articles["paper"].title, articles["paper"].text)
-    late = store(session, "src-portal", "https://gdnn.gov.vn/n/2", articles["repost"].title, articles["repost"].text,
-                 WHEN + timedelta(days=90))
+    paper = store(
+        session, "src-paper", "https://baolangson.vn/a-1.html", articles["paper"].title, articles["paper"].text
+    )
+    late = store(
+        session,
+        "src-portal",
+        "https://gdnn.gov.vn/n/2",
+        articles["repost"].title,
+        articles["repost"].text,
+        WHEN + timedelta(days=90),
+    )
     assert late.story_id != paper.story_id
 
 

@@ -16,8 +16,13 @@ from tests.crawlers.quality import compare
 def test_a_homepage_only_source_reaches_articles_through_its_sections_and_feed(farm, tmp_path, monkeypatch):
     isolated_env(monkeypatch, tmp_path, None)
     site = farm.site("farm-bao-tinh")
-    entry = {"id": site.source_id, "name": site.name, "kind": "newspaper", "homepage": site.url("/"),
-             "listings": [site.url("/")]}
+    entry = {
+        "id": site.source_id,
+        "name": site.name,
+        "kind": "newspaper",
+        "homepage": site.url("/"),
+        "listings": [site.url("/")],
+    }
     sources = tmp_path / "homepage-only.yaml"
     sources.write_text(yaml.safe_dump({"sources": [entry]}, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
@@ -40,8 +45,9 @@ def test_a_source_page_budget_caps_what_is_fetched(farm, tmp_path, monkeypatch):
     isolated_env(monkeypatch, tmp_path, None)
     site = farm.site("farm-cao-dang")
     sources = tmp_path / "budget.yaml"
-    sources.write_text(yaml.safe_dump({"sources": [{**site.source_entry(), "max_pages": 4}]}, allow_unicode=True),
-                       encoding="utf-8")
+    sources.write_text(
+        yaml.safe_dump({"sources": [{**site.source_entry(), "max_pages": 4}]}, allow_unicode=True), encoding="utf-8"
+    )
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
     from gdnn_monitor.core.settings import get_settings
 

@@ -42,8 +42,13 @@ def redis_prefix():
 def distributed_env(settings_env, postgres_url, redis_prefix, tmp_path, monkeypatch):
     farm = Farm(host="127.0.0.41", articles=150, article_delay=0.2).start()
     sources = write_sources(tmp_path, farm.source_yaml(listing_depth=20, with_sitemap=True, with_feed=True))
-    for key, value in {"DATABASE_URL": postgres_url, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": redis_prefix,
-                       "SOURCES": str(sources), "CONCURRENT_REQUESTS": "2"}.items():
+    for key, value in {
+        "DATABASE_URL": postgres_url,
+        "REDIS_URL": REDIS_URL,
+        "REDIS_PREFIX": redis_prefix,
+        "SOURCES": str(sources),
+        "CONCURRENT_REQUESTS": "2",
+    }.items():
         monkeypatch.setenv(f"GDNN_{key}", value)
     get_settings.cache_clear()
     reset_engines()
@@ -53,8 +58,13 @@ def distributed_env(settings_env, postgres_url, redis_prefix, tmp_path, monkeypa
 
 
 def _cli(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    return subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
 
 
 def test_two_workers_store_every_article_exactly_once(distributed_env):
@@ -102,8 +112,9 @@ class _Signals:
 
 
 def test_the_crawl_ends_when_the_queue_is_empty_and_live_workers_are_idle_ignoring_dead_ones(redis_prefix):
-    import redis
     from types import SimpleNamespace
+
+    import redis
 
     from crawlers.engine.distributed import Frontier, WorkerCoordination
 

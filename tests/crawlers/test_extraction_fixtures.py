@@ -8,19 +8,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.extract.extraction import extract_article
 from crawlers.extract.evaluation import load_fixtures, same_minute, token_f1
+from crawlers.extract.extraction import extract_article
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
-DANTRI_HOMEPAGE = Path(__file__).resolve().parents[3] / "shared/data/raw/fixtures/html_dantri/dantri_homepage_2019-06.html"
+DANTRI_HOMEPAGE = (
+    Path(__file__).resolve().parents[3] / "shared/data/raw/fixtures/html_dantri/dantri_homepage_2019-06.html"
+)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MIN_TOKEN_F1 = 0.95
 FIXTURE_LIST = load_fixtures(FIXTURES)
 
 
 def _extract(fixture):
-    return extract_article(fixture.html, fixture.fetched_url, headers_charset=fixture.expected.get("headers_charset"),
-                           tz=TZ)
+    return extract_article(
+        fixture.html, fixture.fetched_url, headers_charset=fixture.expected.get("headers_charset"), tz=TZ
+    )
 
 
 def test_every_stored_page_has_an_expectation_file():
@@ -52,8 +55,16 @@ def test_stored_page_extracts_as_expected(fixture):
 def test_body_keeps_no_furniture_from_the_provincial_paper():
     fixture = next(f for f in FIXTURE_LIST if f.name == "provincial_paper_baolangson")
     text = _extract(fixture).text
-    for furniture in ("Tin liên quan", "Ý kiến bạn đọc", "Rất mong các em", "Giấy phép", "Đọc nhiều", "Lượt xem",
-                      "Thứ Ba, 24/03/2020", "Trang chủ"):
+    for furniture in (
+        "Tin liên quan",
+        "Ý kiến bạn đọc",
+        "Rất mong các em",
+        "Giấy phép",
+        "Đọc nhiều",
+        "Lượt xem",
+        "Thứ Ba, 24/03/2020",
+        "Trang chủ",
+    ):
         assert furniture not in text
     assert text.startswith("Tổng cục phó Dạy nghề Dương Đức Lân")
 
@@ -63,9 +74,12 @@ def test_pipeline_reaches_the_crawl_acceptance_on_the_fixtures():
     good = 0
     for fixture in articles:
         article = _extract(fixture)
-        good += bool(article and article.title == fixture.expected["title"]
-                     and token_f1(article.text, fixture.expected["text"]) >= MIN_TOKEN_F1
-                     and same_minute(article.published_at, fixture.expected["published_at"]))
+        good += bool(
+            article
+            and article.title == fixture.expected["title"]
+            and token_f1(article.text, fixture.expected["text"]) >= MIN_TOKEN_F1
+            and same_minute(article.published_at, fixture.expected["published_at"])
+        )
     assert good / len(articles) >= 0.98
 
 

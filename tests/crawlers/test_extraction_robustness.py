@@ -13,14 +13,30 @@ from crawlers.extract.pagedecode import decode_html
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 BODY = "".join(
     f"<p>Trường Cao đẳng nghề tỉnh Lạng Sơn tổ chức lễ khai giảng năm học mới, đợt {n}, cho hơn {n * 300} học sinh, "
-    f"sinh viên các trình độ cao đẳng, trung cấp và sơ cấp nghề.</p>" for n in range(1, 5))
-ARTICLE = (f"<html><head><meta charset='utf-8'><title>Khai giảng năm học mới tại trường nghề - Báo Lạng Sơn</title>"
-           f"</head><body><h1>Khai giảng năm học mới tại trường nghề</h1><div class='date'>05/09/2023 08:00</div>"
-           f"<div class='content'>{BODY}</div></body></html>")
+    f"sinh viên các trình độ cao đẳng, trung cấp và sơ cấp nghề.</p>"
+    for n in range(1, 5)
+)
+ARTICLE = (
+    f"<html><head><meta charset='utf-8'><title>Khai giảng năm học mới tại trường nghề - Báo Lạng Sơn</title>"
+    f"</head><body><h1>Khai giảng năm học mới tại trường nghề</h1><div class='date'>05/09/2023 08:00</div>"
+    f"<div class='content'>{BODY}</div></body></html>"
+)
 
 
-@pytest.mark.parametrize("page", [b"", "", "   ", b"\x00\x01\x02", "<html>", "<<<>>>", b"\xff\xfe\xfa garbage",
-                                  "<html><body><div><p>" * 3000, "<?xml version='1.0'?><rss></rss>"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"",
+        "",
+        "   ",
+        b"\x00\x01\x02",
+        "<html>",
+        "<<<>>>",
+        b"\xff\xfe\xfa garbage",
+        "<html><body><div><p>" * 3000,
+        "<?xml version='1.0'?><rss></rss>",
+    ],
+)
 def test_broken_pages_give_none_without_raising(page):
     assert extract_article(page, "https://x.vn/a-1.html", tz=TZ) is None
 

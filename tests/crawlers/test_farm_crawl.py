@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlmodel import select
 
-from gdnn_monitor.pipeline.crawl import run_crawl  # the product's crawl: the engine, then classification
 from crawlers.identity.urls import is_print_view
 from gdnn_monitor.core.errors import EXIT_FAILURE
+from gdnn_monitor.pipeline.crawl import run_crawl  # the product's crawl: the engine, then classification
 from store.db import session_scope
 from store.models import CrawlRun, CrawlRunSource, FeedState, Item, Source
 from tests.crawlers.quality import compare
@@ -37,7 +37,7 @@ def second_run(first_run, farm):
 
 
 def test_crawl_collects_every_served_article_once_with_right_title_body_and_time(first_run, farm):
-    summary, items, _hits = first_run
+    _summary, items, _hits = first_run
     quality = compare(items, farm.expected())
     print("farm crawl quality:", quality.line())
     assert quality.recall >= 0.99, [e.url for e in farm.expected() if e.url not in {i.url for i in items}]
@@ -146,6 +146,9 @@ def test_a_second_crawl_asks_for_the_feed_conditionally_and_does_not_refetch_sto
     assert feed_hits and feed_hits[0].headers.get("if-none-match") == site.etag
     with session_scope() as session:
         assert session.get(FeedState, site.url("/rss/home.rss")).etag == site.etag
-    refetched = [hit.path for hit in hits["farm-cao-dang"]
-                 if hit.path not in ("/robots.txt", "/") and not hit.path.startswith("/page/")]
+    refetched = [
+        hit.path
+        for hit in hits["farm-cao-dang"]
+        if hit.path not in ("/robots.txt", "/") and not hit.path.startswith("/page/")
+    ]
     assert refetched == []

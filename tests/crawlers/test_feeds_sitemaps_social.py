@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -51,14 +51,19 @@ def test_a_google_news_sitemap_gives_publication_date_and_title():
     sitemap = parse_sitemap(NEWS_SITEMAP.encode(), ICT)
     assert not sitemap.is_index
     first, second = sitemap.entries
-    assert (first.url, first.title, first.lastmod) == ("https://bao.vn/tuyen-sinh-nghe-1234.html", "Tuyển sinh nghề",
-                                                       datetime(2024, 6, 2, 8, 15, tzinfo=ICT))
-    assert second.lastmod == datetime(2024, 5, 1, 1, 0, tzinfo=timezone.utc) and second.title is None
+    assert (first.url, first.title, first.lastmod) == (
+        "https://bao.vn/tuyen-sinh-nghe-1234.html",
+        "Tuyển sinh nghề",
+        datetime(2024, 6, 2, 8, 15, tzinfo=ICT),
+    )
+    assert second.lastmod == datetime(2024, 5, 1, 1, 0, tzinfo=UTC) and second.title is None
 
 
 def test_a_gzipped_sitemap_index_is_read():
-    index = ('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
-             '<loc>https://bao.vn/sitemap-2024-06.xml</loc><lastmod>2024-06-30</lastmod></sitemap></sitemapindex>')
+    index = (
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
+        '<loc>https://bao.vn/sitemap-2024-06.xml</loc><lastmod>2024-06-30</lastmod></sitemap></sitemapindex>'
+    )
     sitemap = parse_sitemap(sitemap_body(gzip.compress(index.encode()), 10_000), ICT)
     assert sitemap.is_index and sitemap.entries[0].lastmod == datetime(2024, 6, 30, tzinfo=ICT)
 
@@ -71,12 +76,18 @@ def test_garbage_is_an_empty_sitemap_not_an_exception():
 
 GRAPH_PAGE = {
     "data": [
-        {"id": "1020_501", "message": "Ngày hội tư vấn tuyển sinh - hướng nghiệp 2024\nHơn 2.000 học sinh tham dự.",
-         "created_time": "2024-03-24T01:15:00+0000", "permalink_url": "https://www.facebook.com/1020/posts/501"},
+        {
+            "id": "1020_501",
+            "message": "Ngày hội tư vấn tuyển sinh - hướng nghiệp 2024\nHơn 2.000 học sinh tham dự.",
+            "created_time": "2024-03-24T01:15:00+0000",
+            "permalink_url": "https://www.facebook.com/1020/posts/501",
+        },
         {"id": "1020_502", "created_time": "2024-03-23T01:15:00+0000"},
     ],
-    "paging": {"cursors": {"before": "QVFI", "after": "QVFJ"},
-               "next": "https://graph.facebook.com/v19.0/1020/posts?access_token=SECRET&limit=50&after=QVFJ"},
+    "paging": {
+        "cursors": {"before": "QVFI", "after": "QVFJ"},
+        "next": "https://graph.facebook.com/v19.0/1020/posts?access_token=SECRET&limit=50&after=QVFJ",
+    },
 }
 
 
@@ -91,27 +102,34 @@ def test_graph_posts_become_items_and_the_next_page_url_drops_the_token():
 
 def test_a_graph_error_object_is_raised_with_its_message():
     body = json.dumps({"error": {"message": "Error validating access token", "code": 190}}).encode()
-    with pytest.raises(GraphError, match="190.*validating access token"):
+    with pytest.raises(GraphError, match=r"190.*validating access token"):
         parse_graph_posts(body, "1020")
 
 
 def test_a_youtube_feed_entry_is_a_video_at_its_watch_url():
-    feed = ('<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" '
-            'xmlns="http://www.w3.org/2005/Atom"><entry><id>yt:video:abc123</id><yt:videoId>abc123</yt:videoId>'
-            '<title>Hội giảng nhà giáo GDNN</title><link rel="alternate" href="https://www.youtube.com/watch?v=abc123"/>'
-            '<published>2024-04-01T03:00:00+00:00</published><media:group><media:description>Phóng sự về hội giảng.'
-            '</media:description></media:group></entry></feed>')
+    feed = (
+        '<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" '
+        'xmlns="http://www.w3.org/2005/Atom"><entry><id>yt:video:abc123</id><yt:videoId>abc123</yt:videoId>'
+        '<title>Hội giảng nhà giáo GDNN</title><link rel="alternate" href="https://www.youtube.com/watch?v=abc123"/>'
+        '<published>2024-04-01T03:00:00+00:00</published><media:group><media:description>Phóng sự về hội giảng.'
+        '</media:description></media:group></entry></feed>'
+    )
     [entry] = parse_feed(feed.encode(), "https://www.youtube.com/feeds/videos.xml?channel_id=UC1").entries
     video = youtube_video(entry, "Kênh trường")
-    assert (video.url, video.genre, video.text) == ("https://www.youtube.com/watch?v=abc123", "video",
-                                                    "Phóng sự về hội giảng.")
+    assert (video.url, video.genre, video.text) == (
+        "https://www.youtube.com/watch?v=abc123",
+        "video",
+        "Phóng sự về hội giảng.",
+    )
 
 
 def test_sitemap_entries_are_taken_newest_first_so_a_page_budget_goes_to_current_articles():
-    index = ('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-             '<sitemap><loc>https://bao.vn/sitemap-2014-01.xml</loc><lastmod>2014-01-31</lastmod></sitemap>'
-             '<sitemap><loc>https://bao.vn/sitemap-misc.xml</loc></sitemap>'
-             '<sitemap><loc>https://bao.vn/sitemap-2024-06.xml</loc><lastmod>2024-06-30</lastmod></sitemap>'
-             '</sitemapindex>')
+    index = (
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        '<sitemap><loc>https://bao.vn/sitemap-2014-01.xml</loc><lastmod>2014-01-31</lastmod></sitemap>'
+        '<sitemap><loc>https://bao.vn/sitemap-misc.xml</loc></sitemap>'
+        '<sitemap><loc>https://bao.vn/sitemap-2024-06.xml</loc><lastmod>2024-06-30</lastmod></sitemap>'
+        '</sitemapindex>'
+    )
     order = [e.url.rsplit("-", 1)[-1] for e in newest_first(parse_sitemap(index.encode(), ICT).entries)]
     assert order == ["06.xml", "01.xml", "misc.xml"]

@@ -67,8 +67,9 @@ def test_sections_tags_search_print_and_static_pages_are_not_articles(url):
 
 
 def test_a_source_pattern_overrides_the_heuristic():
-    source = SourceConfig(id="tv", name="TV", kind="tv", homepage="https://langsontv.vn/",
-                          article_pattern=r"/news/\d+/\d+/[a-z0-9-]+$")
+    source = SourceConfig(
+        id="tv", name="TV", kind="tv", homepage="https://langsontv.vn/", article_pattern=r"/news/\d+/\d+/[a-z0-9-]+$"
+    )
     assert is_article_url("https://langsontv.vn/news/472/4789/ngay-hoi", source)
     assert not is_article_url("https://langsontv.vn/truong-cao-dang-nghe-tuyen-sinh-nam-2024-5012345.html", source)
 
@@ -88,29 +89,61 @@ LISTING = """<html><body>
 def test_listing_links_are_canonical_on_site_and_print_views_map_to_their_article():
     source = SourceConfig(id="bao", name="Báo", kind="newspaper", homepage="https://bao.vn/")
     links = article_links(LISTING, "https://bao.vn/tin/?page=2", source, {"bao.vn"})
-    assert links == ["https://bao.vn/tin/bai-mot-ve-dao-tao-nghe-cho-thanh-nien-1001.html",
-                     "https://bao.vn/tin/bai-hai-ve-ngay-hoi-tuyen-sinh-1004.html"]
+    assert links == [
+        "https://bao.vn/tin/bai-mot-ve-dao-tao-nghe-cho-thanh-nien-1001.html",
+        "https://bao.vn/tin/bai-hai-ve-ngay-hoi-tuyen-sinh-1004.html",
+    ]
 
 
 def test_numbered_pagers_and_next_links_of_the_same_listing_are_followed_forward_only():
     pages = pagination_links(LISTING, "https://bao.vn/tin/?page=2", {"bao.vn"})
-    assert sorted((p.url, p.page) for p in pages) == [("https://bao.vn/tin/?page=3", 3), ("https://bao.vn/tin/?page=4", 4)]
+    assert sorted((p.url, p.page) for p in pages) == [
+        ("https://bao.vn/tin/?page=3", 3),
+        ("https://bao.vn/tin/?page=4", 4),
+    ]
 
 
-@pytest.mark.parametrize("html, base, expected", [
-    ('<a class="next page-numbers" href="/page/2/">Xem thêm</a>', "https://truong.edu.vn/", "https://truong.edu.vn/page/2/"),
-    ('<a href="danhsach.aspx?catID=5&amp;page=2">Trang sau</a>', "https://cong.gov.vn/Pages/danhsach.aspx?catID=5",
-     "https://cong.gov.vn/Pages/danhsach.aspx?catID=5&page=2"),
-    ('<link rel="next" href="https://bao.vn/xa-hoi/trang-2.html">', "https://bao.vn/xa-hoi.html",
-     "https://bao.vn/xa-hoi/trang-2.html"),
-    ('<a href="/news/472/trang-2">2</a><a href="/news/472/trang-3">3</a>', "https://tv.vn/news/472/",
-     "https://tv.vn/news/472/trang-2"),
-    ('<a href="/giao-duc/trang-2.html">2</a>', "https://bao.vn/giao-duc/", "https://bao.vn/giao-duc/trang-2.html"),
-    ('<a href="/giao-duc-khuyen-hoc/trang-2.htm">2</a>', "https://dantri.com.vn/giao-duc-khuyen-hoc.htm",
-     "https://dantri.com.vn/giao-duc-khuyen-hoc/trang-2.htm"),
-    ('<a href="/xa-hoi-p2.html">Trang tiếp theo »</a>', "https://bao.vn/xa-hoi.html", "https://bao.vn/xa-hoi-p2.html"),
-    ('<a href="/ajax/tin-moi?page=2">Xem thêm tin</a>', "https://bao.vn/tin-moi/", "https://bao.vn/ajax/tin-moi?page=2"),
-])
+@pytest.mark.parametrize(
+    "html, base, expected",
+    [
+        (
+            '<a class="next page-numbers" href="/page/2/">Xem thêm</a>',
+            "https://truong.edu.vn/",
+            "https://truong.edu.vn/page/2/",
+        ),
+        (
+            '<a href="danhsach.aspx?catID=5&amp;page=2">Trang sau</a>',
+            "https://cong.gov.vn/Pages/danhsach.aspx?catID=5",
+            "https://cong.gov.vn/Pages/danhsach.aspx?catID=5&page=2",
+        ),
+        (
+            '<link rel="next" href="https://bao.vn/xa-hoi/trang-2.html">',
+            "https://bao.vn/xa-hoi.html",
+            "https://bao.vn/xa-hoi/trang-2.html",
+        ),
+        (
+            '<a href="/news/472/trang-2">2</a><a href="/news/472/trang-3">3</a>',
+            "https://tv.vn/news/472/",
+            "https://tv.vn/news/472/trang-2",
+        ),
+        ('<a href="/giao-duc/trang-2.html">2</a>', "https://bao.vn/giao-duc/", "https://bao.vn/giao-duc/trang-2.html"),
+        (
+            '<a href="/giao-duc-khuyen-hoc/trang-2.htm">2</a>',
+            "https://dantri.com.vn/giao-duc-khuyen-hoc.htm",
+            "https://dantri.com.vn/giao-duc-khuyen-hoc/trang-2.htm",
+        ),
+        (
+            '<a href="/xa-hoi-p2.html">Trang tiếp theo »</a>',
+            "https://bao.vn/xa-hoi.html",
+            "https://bao.vn/xa-hoi-p2.html",
+        ),
+        (
+            '<a href="/ajax/tin-moi?page=2">Xem thêm tin</a>',
+            "https://bao.vn/tin-moi/",
+            "https://bao.vn/ajax/tin-moi?page=2",
+        ),
+    ],
+)
 def test_pagination_styles_of_vietnamese_cmss(html, base, expected):
     assert expected in [p.url for p in pagination_links(html, base, {base.split("/")[2]})]
 
@@ -135,6 +168,8 @@ def test_real_dan_tri_homepage_yields_its_articles_and_no_section_pages():
 
 
 def test_a_last_page_link_and_headlines_are_not_next_links():
-    html = ('<a href="/tin/?page=9">Cuối</a><a href="/tin/xem-them-ve-chinh-sach-hoc-nghe-moi-cho-lao-dong-12345.html">'
-            'Xem thêm về chính sách học nghề mới cho lao động nông thôn năm nay</a>')
+    html = (
+        '<a href="/tin/?page=9">Cuối</a><a href="/tin/xem-them-ve-chinh-sach-hoc-nghe-moi-cho-lao-dong-12345.html">'
+        'Xem thêm về chính sách học nghề mới cho lao động nông thôn năm nay</a>'
+    )
     assert pagination_links(html, "https://bao.vn/tin/", {"bao.vn"}) == []

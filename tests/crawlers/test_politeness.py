@@ -3,6 +3,7 @@ requests to one host; pages over the size limit or slower than the timeout are e
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 
 import pytest
@@ -10,10 +11,10 @@ import yaml
 
 from crawlers.engine.middlewares import backoff_delay
 from crawlers.engine.run import run_crawl
-from tests.crawlers.conftest import isolated_env
-from tests.crawlers.farm.corpus import load_articles
 from gdnn_monitor.demo.farm.server import Reply, SiteServer
 from gdnn_monitor.demo.farm.sites import Site, page, paragraphs_html
+from tests.crawlers.conftest import isolated_env
+from tests.crawlers.farm.corpus import load_articles
 
 
 class TinySite(Site):
@@ -27,8 +28,13 @@ class TinySite(Site):
         return f"/tin/{article.slug}-{100 + article.key}.html"
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.source_id, "kind": "newspaper", "listings": [self.url("/tin/")],
-                **self.extra}
+        return {
+            "id": self.source_id,
+            "name": self.source_id,
+            "kind": "newspaper",
+            "listings": [self.url("/tin/")],
+            **self.extra,
+        }
 
     def route(self, path: str, query: dict, headers) -> Reply:
         if path == "/robots.txt":
@@ -44,15 +50,17 @@ class TinySite(Site):
             return Reply(200, page("Chậm", "", "<h1>Bài chậm</h1>"), delay=2.5)
         for article in self.articles:
             if path == self.path_of(article):
-                body = f"<article><h1>{escape(article.title)}</h1><p class='sapo'>{escape(article.sapo)}</p>" \
-                       f"<div class='content'>{paragraphs_html(article)}</div></article>"
+                body = (
+                    f"<article><h1>{escape(article.title)}</h1><p class='sapo'>{escape(article.sapo)}</p>"
+                    f"<div class='content'>{paragraphs_html(article)}</div></article>"
+                )
                 return Reply(200, page(article.title, "", body))
         return Reply(404, "không có", "text/plain")
 
 
 def gaps(site: Site) -> list[float]:
     times = [hit.at for hit in site.hits if hit.path != "/robots.txt"]
-    return [later - earlier for earlier, later in zip(times, times[1:])]
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
 
 
 @pytest.fixture
@@ -61,11 +69,14 @@ def tiny_sites(tmp_path, monkeypatch):
     own_delay = TinySite("127.0.0.12", "farm-own-delay", "User-agent: *\nDisallow:\n", {"download_delay": 0.4})
     servers = [SiteServer(site, site.ip).start() for site in (delayed, own_delay)]
     # a small global delay switches AutoThrottle on: it must never undercut Crawl-delay or a source's own delay
-    isolated_env(monkeypatch, tmp_path, None, GDNN_PAGE_TIMEOUT="1", GDNN_MAX_PAGE_BYTES="100000",
-                 GDNN_DOWNLOAD_DELAY="0.05")
+    isolated_env(
+        monkeypatch, tmp_path, None, GDNN_PAGE_TIMEOUT="1", GDNN_MAX_PAGE_BYTES="100000", GDNN_DOWNLOAD_DELAY="0.05"
+    )
     sources = tmp_path / "tiny.yaml"
-    sources.write_text(yaml.safe_dump({"sources": [delayed.source_entry(), own_delay.source_entry()]},
-                                      allow_unicode=True), encoding="utf-8")
+    sources.write_text(
+        yaml.safe_dump({"sources": [delayed.source_entry(), own_delay.source_entry()]}, allow_unicode=True),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("GDNN_SOURCES", str(sources))
     from gdnn_monitor.core.settings import get_settings
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from gdnn_monitor.demo.farm.sites import WebFormsPortal
 from crawlers.discovery.links import PostBack, postback_next_page
 from crawlers.engine.run import run_crawl
+from gdnn_monitor.demo.farm.sites import WebFormsPortal
 from store.db import session_scope
 from store.models import Item
 from tests.crawlers.conftest import isolated_env

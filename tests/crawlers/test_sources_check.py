@@ -76,16 +76,31 @@ def test_each_way_in_is_checked_and_explained(settings_env, farm, tmp_path):
 def test_the_command_prints_a_table_and_fails_when_a_named_source_is_not_usable(settings_env, farm, tmp_path):
     path, _ = _registry(farm, tmp_path)
     env = os.environ | {"GDNN_SOURCES": str(path), "COLUMNS": "200"}
-    good = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "sources", "check", "tot"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    good = subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", "sources", "check", "tot"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert good.returncode == 0, good.stderr
     assert "1/1 nguồn dùng được." in good.stdout and "✓ được" in good.stdout
 
-    bad = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "sources", "check", "tot", "hong"],
-                         capture_output=True, text=True, env=env, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", "sources", "check", "tot", "hong"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert bad.returncode == 1
     assert "1/2 nguồn dùng được. Cần xem lại: hong." in bad.stdout and "✗ lỗi" in bad.stdout
 
-    unknown = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "sources", "check", "hongg"],
-                             capture_output=True, text=True, env=env, timeout=120)
+    unknown = subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", "sources", "check", "hongg"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert unknown.returncode == 4 and "did you mean 'hong'" in unknown.stderr

@@ -15,8 +15,16 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ACCOUNT = re.compile(r"Tài khoản duyệt tin mẫu: (\S+) / mật khẩu: (\S+)")
 START_LIMIT_SECONDS = 120
 
@@ -28,8 +36,13 @@ def free_port() -> int:
 
 
 def start_demo(port: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "demo", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())
+    return subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", "demo", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ.copy(),
+    )
 
 
 def wait_for_account(process: subprocess.Popen) -> tuple[str, str, list[str]]:
@@ -54,10 +67,13 @@ def assert_serving_now(port: int) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists() and shutil.which("chromium") is None,
-                    reason="Debian's chromium is not installed; `make test` installs it")
+@pytest.mark.skipif(
+    not CHROMIUM.exists() and shutil.which("chromium") is None,
+    reason="Debian's chromium is not installed; `make test` installs it",
+)
 def test_demo_shows_a_filled_dashboard_and_queue_in_the_browser_and_leaves_the_real_database_alone(
-        settings_env, screenshots: Path):
+    settings_env, screenshots: Path
+):
     from playwright.sync_api import sync_playwright
 
     real_database = Path(settings_env.database_url.removeprefix("sqlite:///"))
@@ -73,11 +89,13 @@ def test_demo_shows_a_filled_dashboard_and_queue_in_the_browser_and_leaves_the_r
         assert len(crawled) == 3 and all(int(re.search(r"(\d+) tin mới", line).group(1)) > 0 for line in crawled)
         base = f"http://127.0.0.1:{port}"
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM if CHROMIUM.exists()
-                                                                     else shutil.which("chromium")), args=ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")), args=ARGS
+            )
             context = browser.new_context(base_url=base, viewport={"width": 1366, "height": 900}, locale="vi-VN")
-            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                          else route.abort())
+            context.route(
+                "**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort()
+            )
             page = context.new_page()
             page.set_default_timeout(15_000)
             page.goto("/login?next=/")
@@ -117,8 +135,13 @@ def test_demo_refuses_a_busy_port_before_doing_anything(settings_env):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "demo", "--port", str(port)],
-                                capture_output=True, text=True, timeout=60, env=os.environ.copy())
+        result = subprocess.run(
+            [sys.executable, "-m", "gdnn_monitor.cli", "demo", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=os.environ.copy(),
+        )
     assert result.returncode == 7
     assert f"Cổng {port}" in result.stderr and "Traceback" not in result.stderr
     assert not (settings_env.data_dir / "demo").exists()

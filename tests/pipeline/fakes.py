@@ -13,7 +13,8 @@ from store.types import utcnow
 
 
 class RecordingCrawl:
-    """Stands in for gdnn_monitor.pipeline.crawl.run_crawl: opens a CrawlRun, stores the given items, closes the run (or dies)."""
+    """Stands in for gdnn_monitor.pipeline.crawl.run_crawl: opens a CrawlRun, stores the given items, closes the run
+    (or dies)."""
 
     def __init__(self, items=(), fail_with: Exception | None = None, open_run_first: bool = True) -> None:
         self.items, self.fail_with, self.open_run_first = list(items), fail_with, open_run_first

@@ -102,7 +102,7 @@ class Farm:
     def article_requests(self) -> Counter:
         return Counter({path: count for path, count in self.requests.items() if path.startswith("/tin-tuc/")})
 
-    def start(self) -> "Farm":
+    def start(self) -> Farm:
         self.thread.start()
         return self
 
@@ -110,17 +110,27 @@ class Farm:
         self.server.shutdown()
         self.server.server_close()
 
-    def __enter__(self) -> "Farm":
+    def __enter__(self) -> Farm:
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def source_yaml(self, source_id: str = "bao-nong-trai", with_feed: bool = False, with_sitemap: bool = False,
-                    listing_depth: int | None = None) -> str:
-        lines = [f"  - id: {source_id}", "    name: Báo Nông Trại", "    kind: newspaper",
-                 f"    homepage: {self.base}/", f"    listings: [{self.base}/tin-tuc]",
-                 f"    max_pages: {self.articles + self.pages + 10}"]
+    def source_yaml(
+        self,
+        source_id: str = "bao-nong-trai",
+        with_feed: bool = False,
+        with_sitemap: bool = False,
+        listing_depth: int | None = None,
+    ) -> str:
+        lines = [
+            f"  - id: {source_id}",
+            "    name: Báo Nông Trại",
+            "    kind: newspaper",
+            f"    homepage: {self.base}/",
+            f"    listings: [{self.base}/tin-tuc]",
+            f"    max_pages: {self.articles + self.pages + 10}",
+        ]
         if with_feed:
             lines.append(f"    feeds: [{self.base}/rss.xml]")
         if with_sitemap:
@@ -141,7 +151,11 @@ class Farm:
             page = int((parse_qs(parts.query).get("page") or ["1"])[0])
             return self._listing(page)
         if path == "/gioi-thieu":
-            return 200, "text/html; charset=utf-8", self._layout("Giới thiệu", "<p>Báo Nông Trại là báo thử nghiệm.</p>")
+            return (
+                200,
+                "text/html; charset=utf-8",
+                self._layout("Giới thiệu", "<p>Báo Nông Trại là báo thử nghiệm.</p>"),
+            )
         if path == "/rss.xml":
             return 200, "application/rss+xml; charset=utf-8", self._rss()
         if path == "/sitemap.xml":
@@ -155,43 +169,61 @@ class Farm:
         return 404, "text/html; charset=utf-8", "<html><body><h1>Không tìm thấy trang</h1></body></html>"
 
     def _layout(self, title: str, main: str) -> str:
-        menu = "".join(f'<li><a href="/{slug}">{name}</a></li>' for slug, name in
-                       (("tin-tuc", "Tin tức"), ("giao-duc", "Giáo dục"), ("tim-kiem?q=nghe", "Tìm kiếm")))
-        return (f"<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>"
-                f"<body><header><nav><ul>{menu}</ul></nav></header><main>{main}</main>"
-                "<footer><p>Báo Nông Trại — Cơ quan thử nghiệm. Địa chỉ: 1 Đường Thử, Lạng Sơn.</p></footer>"
-                "</body></html>")
+        menu = "".join(
+            f'<li><a href="/{slug}">{name}</a></li>'
+            for slug, name in (("tin-tuc", "Tin tức"), ("giao-duc", "Giáo dục"), ("tim-kiem?q=nghe", "Tìm kiếm"))
+        )
+        return (
+            f"<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>"
+            f"<body><header><nav><ul>{menu}</ul></nav></header><main>{main}</main>"
+            "<footer><p>Báo Nông Trại — Cơ quan thử nghiệm. Địa chỉ: 1 Đường Thử, Lạng Sơn.</p></footer>"
+            "</body></html>"
+        )
 
     def _listing(self, page: int) -> tuple[int, str, str]:
         if page < 1 or page > self.pages:
             return 404, "text/html; charset=utf-8", "<html><body>Hết trang</body></html>"
         first = (page - 1) * PER_PAGE + 1
         numbers = range(first, min(first + PER_PAGE, self.articles + 1))
-        items = "".join(f'<article class="story"><h3><a href="{article_path(n)}">{escape(article_title(n))}</a></h3>'
-                        f"<p>{escape(article_body(n)[0][:120])}</p></article>" for n in numbers)
+        items = "".join(
+            f'<article class="story"><h3><a href="{article_path(n)}">{escape(article_title(n))}</a></h3>'
+            f"<p>{escape(article_body(n)[0][:120])}</p></article>"
+            for n in numbers
+        )
         pager = f'<a class="next" href="/tin-tuc?page={page + 1}">Trang sau</a>' if page < self.pages else ""
-        return 200, "text/html; charset=utf-8", self._layout(f"Tin tức - trang {page}",
-                                                             f'<section class="list">{items}</section>{pager}')
+        return (
+            200,
+            "text/html; charset=utf-8",
+            self._layout(f"Tin tức - trang {page}", f'<section class="list">{items}</section>{pager}'),
+        )
 
     def _article(self, number: int) -> str:
         when = article_time(number)
         body = "".join(f"<p>{escape(p)}</p>" for p in article_body(number))
-        main = (f'<article><h1 class="title">{escape(article_title(number))}</h1>'
-                f'<div class="meta">Thứ Sáu, <time datetime="{when.isoformat()}">{when:%d/%m/%Y %H:%M}</time></div>'
-                f'<div class="content">{body}</div></article>')
+        main = (
+            f'<article><h1 class="title">{escape(article_title(number))}</h1>'
+            f'<div class="meta">Thứ Sáu, <time datetime="{when.isoformat()}">{when:%d/%m/%Y %H:%M}</time></div>'
+            f'<div class="content">{body}</div></article>'
+        )
         return self._layout(article_title(number), main)
 
     def _rss(self) -> str:
         items = "".join(
             f"<item><title>{escape(article_title(n))}</title><link>{self.base}{article_path(n)}</link>"
             f"<pubDate>{article_time(n).strftime('%a, %d %b %Y %H:%M:%S +0700')}</pubDate></item>"
-            for n in range(1, min(self.articles, 20) + 1))
-        return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Báo Nông Trại</title>'
-                f"<link>{self.base}/</link>{items}</channel></rss>")
+            for n in range(1, min(self.articles, 20) + 1)
+        )
+        return (
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Báo Nông Trại</title>'
+            f"<link>{self.base}/</link>{items}</channel></rss>"
+        )
 
     def _sitemap(self) -> str:
-        urls = "".join(f"<url><loc>{self.base}{article_path(n)}</loc>"
-                       f"<lastmod>{article_time(n).isoformat()}</lastmod></url>"
-                       for n in range(1, self.articles + 1))
-        return ('<?xml version="1.0" encoding="UTF-8"?>'
-                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>')
+        urls = "".join(
+            f"<url><loc>{self.base}{article_path(n)}</loc><lastmod>{article_time(n).isoformat()}</lastmod></url>"
+            for n in range(1, self.articles + 1)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+        )

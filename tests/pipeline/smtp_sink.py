@@ -64,7 +64,7 @@ class SmtpSink(socketserver.ThreadingTCPServer):
     def port(self) -> int:
         return self.server_address[1]
 
-    def __enter__(self) -> "SmtpSink":
+    def __enter__(self) -> SmtpSink:
         self.thread.start()
         return self
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from gdnn_monitor.pipeline.backoff import MAX_DELAY, backoff_delay, due_source_ids, update_backoff
@@ -12,10 +13,16 @@ from store.types import utcnow
 
 
 def test_the_wait_doubles_with_each_failure_and_is_capped():
-    waits = [backoff_delay(n) for n in range(0, 12)]
-    assert waits[:6] == [timedelta(0), timedelta(0), timedelta(hours=1), timedelta(hours=2), timedelta(hours=4),
-                         timedelta(hours=8)]
-    assert all(later >= earlier for earlier, later in zip(waits, waits[1:]))
+    waits = [backoff_delay(n) for n in range(12)]
+    assert waits[:6] == [
+        timedelta(0),
+        timedelta(0),
+        timedelta(hours=1),
+        timedelta(hours=2),
+        timedelta(hours=4),
+        timedelta(hours=8),
+    ]
+    assert all(later >= earlier for earlier, later in itertools.pairwise(waits))
     assert waits[-1] == MAX_DELAY == timedelta(days=7)
     assert backoff_delay(10_000) == MAX_DELAY
 
@@ -25,10 +32,14 @@ def test_backoff_until_follows_the_failures_and_clears_after_a_success(db_env):
     with session_scope() as session:
         session.add(Source(id="chet", name="Trang chết", kind="school", consecutive_failures=5, last_failure_at=now))
         session.add(Source(id="tot", name="Trang tốt", kind="school", consecutive_failures=0))
-        session.add(Source(id="cu", name="Lỗi cũ", kind="school", consecutive_failures=2,
-                           last_failure_at=now - timedelta(hours=2)))
-        session.add(Source(id="mot-lan", name="Lỗi một lần", kind="school", consecutive_failures=1,
-                           last_failure_at=now))
+        session.add(
+            Source(
+                id="cu", name="Lỗi cũ", kind="school", consecutive_failures=2, last_failure_at=now - timedelta(hours=2)
+            )
+        )
+        session.add(
+            Source(id="mot-lan", name="Lỗi một lần", kind="school", consecutive_failures=1, last_failure_at=now)
+        )
         session.flush()
         backed_off = update_backoff(session, now)
         assert backed_off == {"chet": now + timedelta(hours=8)}
@@ -48,8 +59,9 @@ def test_a_backed_off_source_is_flagged_down_for_the_dashboard(db_env):
 
     config = SourceConfig(id="chet", name="Trang chết", kind="school", homepage="http://127.0.0.9/")
     now = utcnow()
-    row = Source(id="chet", name="Trang chết", kind="school", consecutive_failures=1, last_crawl_at=now,
-                 last_failure_at=now)
+    row = Source(
+        id="chet", name="Trang chết", kind="school", consecutive_failures=1, last_crawl_at=now, last_failure_at=now
+    )
     with session_scope() as session:
         session.add(row)
         session.flush()

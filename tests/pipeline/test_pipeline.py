@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from gdnn_monitor.pipeline import daily
 from gdnn_monitor.core.settings import get_settings
+from gdnn_monitor.pipeline import daily
 from store.db import session_scope
 from store.locks import current_holder, release, try_acquire
 from store.models import CrawlRun, Item, Source
@@ -75,17 +75,33 @@ def test_only_enabled_sources_out_of_back_off_are_crawled(pipeline_env):
 
 
 def _item(url: str, title: str, **values) -> dict:
-    defaults = {"url": url, "title": title, "source_id": "bao-mau", "zone": "review", "gdnn_score": 0.6,
-                "published_at": aware(2026, 11, 22, 1, 15), "model_version": "test-fixture"}
+    defaults = {
+        "url": url,
+        "title": title,
+        "source_id": "bao-mau",
+        "zone": "review",
+        "gdnn_score": 0.6,
+        "published_at": aware(2026, 11, 22, 1, 15),
+        "model_version": "test-fixture",
+    }
     return defaults | values
 
 
 def test_the_digest_email_lists_the_new_items_awaiting_review_in_vietnamese(pipeline_env, monkeypatch):
     daily.sources_to_crawl()
     with session_scope() as session:
-        session.add(Item(**_item("http://127.0.0.2/cu-1.html", "Tin cũ chờ duyệt", fetched_at=utcnow() - timedelta(days=3))))
-        session.add(CrawlRun(run_id="yesterday", trigger="schedule", status="ok",
-                             started_at=utcnow() - timedelta(days=1), finished_at=utcnow() - timedelta(days=1)))
+        session.add(
+            Item(**_item("http://127.0.0.2/cu-1.html", "Tin cũ chờ duyệt", fetched_at=utcnow() - timedelta(days=3)))
+        )
+        session.add(
+            CrawlRun(
+                run_id="yesterday",
+                trigger="schedule",
+                status="ok",
+                started_at=utcnow() - timedelta(days=1),
+                finished_at=utcnow() - timedelta(days=1),
+            )
+        )
     new_items = [
         _item("http://127.0.0.2/a-1.html", "Lạng Sơn tuyển sinh 2.000 học viên học nghề", gdnn_score=0.71),
         _item("http://127.0.0.2/a-2.html", "Trường Cao đẳng nghề khai giảng khóa mới", gdnn_score=0.55),
@@ -94,8 +110,13 @@ def test_the_digest_email_lists_the_new_items_awaiting_review_in_vietnamese(pipe
         _item("http://127.0.0.2/a-5.html", "Hội thi tay nghề đã được duyệt", review="confirmed"),
     ]
     with SmtpSink() as sink:
-        for key, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port), "SMTP_TO": "a@so.gov.vn, b@so.gov.vn",
-                           "SMTP_FROM": "gdnn@so.gov.vn", "SMTP_STARTTLS": "false"}.items():
+        for key, value in {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(sink.port),
+            "SMTP_TO": "a@so.gov.vn, b@so.gov.vn",
+            "SMTP_FROM": "gdnn@so.gov.vn",
+            "SMTP_STARTTLS": "false",
+        }.items():
             monkeypatch.setenv(f"GDNN_{key}", value)
         get_settings.cache_clear()
         result = daily.run_pipeline(crawl=RecordingCrawl(new_items))
@@ -126,8 +147,13 @@ def test_without_smtp_the_digest_is_written_to_the_log(pipeline_env, caplog):
 
 def test_smtp_requiring_starttls_never_sends_the_password_in_clear(pipeline_env, monkeypatch):
     with SmtpSink() as sink:
-        for key, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port), "SMTP_TO": "a@so.gov.vn",
-                           "SMTP_USER": "u", "SMTP_PASSWORD": "secret"}.items():
+        for key, value in {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(sink.port),
+            "SMTP_TO": "a@so.gov.vn",
+            "SMTP_USER": "u",
+            "SMTP_PASSWORD": "secret",
+        }.items():
             monkeypatch.setenv(f"GDNN_{key}", value)
         get_settings.cache_clear()
         result = daily.run_pipeline(crawl=RecordingCrawl())
@@ -141,9 +167,14 @@ def test_items_left_unclassified_are_classified_by_the_pipeline(pipeline_env):
         pytest.skip("no classifier model installed")
     daily.sources_to_crawl()
     with session_scope() as session:
-        session.add(Item(url="http://127.0.0.2/c-1.html", source_id="bao-mau",
-                         title="Trường Cao đẳng nghề Lạng Sơn tuyển sinh 1.200 chỉ tiêu đào tạo nghề",
-                         text="Năm 2026, Trường Cao đẳng nghề tuyển sinh trình độ cao đẳng, trung cấp và sơ cấp nghề."))
+        session.add(
+            Item(
+                url="http://127.0.0.2/c-1.html",
+                source_id="bao-mau",
+                title="Trường Cao đẳng nghề Lạng Sơn tuyển sinh 1.200 chỉ tiêu đào tạo nghề",
+                text="Năm 2026, Trường Cao đẳng nghề tuyển sinh trình độ cao đẳng, trung cấp và sơ cấp nghề.",
+            )
+        )
     result = daily.run_pipeline(crawl=RecordingCrawl())
     with session_scope() as session:
         item = session.exec(select(Item)).one()

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -76,8 +75,11 @@ def test_a_crawl_killed_half_way_loses_nothing_and_the_next_run_completes_it(slo
     after = stored_urls()
     assert len(after) == len(set(after)) == farm.articles
     assert set(after) == farm.article_urls()
-    rerequested = [url for url in before_rerun
-                   if farm.article_requests()[url.removeprefix(farm.base)] > requests_before[url.removeprefix(farm.base)]]
+    rerequested = [
+        url
+        for url in before_rerun
+        if farm.article_requests()[url.removeprefix(farm.base)] > requests_before[url.removeprefix(farm.base)]
+    ]
     assert rerequested == [], "articles stored before the kill are not fetched again"
     with session_scope() as session:
         runs = list(session.exec(select(CrawlRun).order_by(CrawlRun.id)))
@@ -148,8 +150,9 @@ class WebAppUser(threading.Thread):
 
         with httpx.Client(base_url=self.base, timeout=60) as client:
             token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-            client.post("/login", data={"username": "can-bo", "password": "mat-khau-123", "csrf_token": token,
-                                        "next": "/queue"})
+            client.post(
+                "/login", data={"username": "can-bo", "password": "mat-khau-123", "csrf_token": token, "next": "/queue"}
+            )
             while not self.stop.is_set():
                 for path in ("/queue", "/"):
                     response = client.get(path, follow_redirects=False)
@@ -166,8 +169,12 @@ def _serve_web_app() -> tuple[subprocess.Popen, str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
+    )
 
     def answers() -> bool:
         try:
@@ -187,17 +194,27 @@ def test_restarting_the_scheduler_while_the_web_app_is_used_keeps_sqlite_healthy
     web, base = _serve_web_app()
     officer = WebAppUser(base)
     officer.start()
-    writer = subprocess.Popen([sys.executable, "-c", WEB_LIKE_WRITER, "40"], stdout=subprocess.PIPE, text=True,
-                              env=os.environ.copy())
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WEB_LIKE_WRITER, "40"], stdout=subprocess.PIPE, text=True, env=os.environ.copy()
+    )
     try:
-        first = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "schedule", "--once"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+        first = subprocess.Popen(
+            [sys.executable, "-m", "gdnn_monitor.cli", "schedule", "--once"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=os.environ.copy(),
+        )
         assert wait_until(lambda: len(stored_urls()) >= 10, timeout=60)
         for pid in [first.pid, *_children_of(first.pid)]:
             os.kill(pid, signal.SIGKILL)  # a crash or `systemctl kill`: the hardest stop
         first.wait(30)
-        again = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", "schedule", "--once"],
-                               capture_output=True, text=True, env=os.environ.copy(), timeout=180)
+        again = subprocess.run(
+            [sys.executable, "-m", "gdnn_monitor.cli", "schedule", "--once"],
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+            timeout=180,
+        )
         assert again.returncode == 0, again.stderr
         out, _ = writer.communicate(timeout=90)
     finally:
@@ -221,13 +238,23 @@ def test_restarting_the_scheduler_while_the_web_app_is_used_keeps_sqlite_healthy
 
 def test_a_second_crawl_is_refused_while_one_runs_in_another_process(slow_farm_env):
     get_engine()
-    first = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "crawl"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    first = subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", "crawl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
     try:
         assert wait_until(lambda: len(stored_urls()) >= 3, timeout=60)
         for command in (["crawl"], ["schedule", "--once"]):
-            second = subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *command], capture_output=True,
-                                    text=True, env=os.environ.copy(), timeout=120)
+            second = subprocess.run(
+                [sys.executable, "-m", "gdnn_monitor.cli", *command],
+                capture_output=True,
+                text=True,
+                env=os.environ.copy(),
+                timeout=120,
+            )
             assert second.returncode == 1, second.stderr
             assert "một lần thu thập khác đang chạy (another crawl is running)" in second.stderr
         out, err = first.communicate(timeout=180)

@@ -48,9 +48,8 @@ def test_two_processes_never_hold_the_lock_at_once(database_url):
     try:
         assert ready.wait(60)
         assert result.empty()
-        with pytest.raises(LockBusy) as busy:
-            with hold_lock("crawl", url=database_url):
-                pass
+        with pytest.raises(LockBusy) as busy, hold_lock("crawl", url=database_url):
+            pass
         assert ":" in busy.value.holder
         # the heartbeat keeps the child's 2 s lock alive past its ttl
         time.sleep(2.5)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from store.registry import SourcesFileError, load_sources
 from gdnn_monitor.core.settings import SHIPPED_SOURCES
+from store.registry import SourcesFileError, load_sources
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 
@@ -61,7 +61,7 @@ def test_broken_yaml_names_the_line():
 
 
 def test_missing_file_says_which_setting_to_change(tmp_path):
-    with pytest.raises(SourcesFileError, match="sources file not found .*GDNN_SOURCES"):
+    with pytest.raises(SourcesFileError, match=r"sources file not found .*GDNN_SOURCES"):
         load_sources(tmp_path / "nope.yaml")
 
 
@@ -80,8 +80,10 @@ def test_unknown_source_id_suggests_the_closest():
 
 def test_social_sources_need_their_channel_or_page_id(tmp_path):
     path = tmp_path / "social.yaml"
-    path.write_text("sources:\n  - id: yt\n    name: Kênh\n    kind: youtube\n"
-                    "  - id: fb\n    name: Trang\n    kind: facebook\n", encoding="utf-8")
+    path.write_text(
+        "sources:\n  - id: yt\n    name: Kênh\n    kind: youtube\n  - id: fb\n    name: Trang\n    kind: facebook\n",
+        encoding="utf-8",
+    )
     with pytest.raises(SourcesFileError) as error:
         load_sources(path)
     assert "youtube_channel_id" in str(error.value)
@@ -93,6 +95,8 @@ def test_names_are_normalised_to_nfc_with_classic_tone_marks(tmp_path):
 
     path = tmp_path / "nfd.yaml"
     name = unicodedata.normalize("NFD", "Báo Thanh Hoá")
-    path.write_text(f"sources:\n  - id: a\n    name: {name}\n    kind: newspaper\n    homepage: http://127.0.0.2/\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"sources:\n  - id: a\n    name: {name}\n    kind: newspaper\n    homepage: http://127.0.0.2/\n",
+        encoding="utf-8",
+    )
     assert load_sources(path).sources[0].name == "Báo Thanh Hóa"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import select
 
@@ -11,12 +11,19 @@ from store.db import session_scope
 from store.items import known_urls, upsert_item
 from store.models import Item, Source
 
-WHEN = datetime(2024, 3, 24, 1, 15, tzinfo=timezone.utc)
+WHEN = datetime(2024, 3, 24, 1, 15, tzinfo=UTC)
 
 
 def values(**overrides):
-    base = {"url": "https://bao.vn/tuyen-sinh-nghe-1234.html", "source_id": "bao", "title": "Tuyển sinh nghề",
-            "text": "Nội dung bài.", "content_hash": "h1", "simhash": "0f", "channel": "bao"}
+    base = {
+        "url": "https://bao.vn/tuyen-sinh-nghe-1234.html",
+        "source_id": "bao",
+        "title": "Tuyển sinh nghề",
+        "text": "Nội dung bài.",
+        "content_hash": "h1",
+        "simhash": "0f",
+        "channel": "bao",
+    }
     return {**base, **overrides}
 
 

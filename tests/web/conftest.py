@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-
 from web_helpers import FIXTURES, seed_accounts, seed_items
 
 

@@ -10,21 +10,32 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from web_helpers import PASSWORDS
 
 from store.db import session_scope
 from store.manual import ManualEntry, create_manual_entry
 from store.models import Item
 from store.reports import set_target
-from web_helpers import PASSWORDS
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists() and shutil.which("chromium") is None,
-                                 reason="Debian's chromium is not installed (/usr/bin/chromium); `make test` "
-                                        "installs it")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and shutil.which("chromium") is None,
+        reason="Debian's chromium is not installed (/usr/bin/chromium); `make test` installs it",
+    ),
+]
 
 
 @pytest.fixture
@@ -32,12 +43,15 @@ def page(live_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM if CHROMIUM.exists() else
-                                                                 shutil.which("chromium")), args=ARGS)
-        context = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900},
-                                      locale="vi-VN", accept_downloads=True)
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(live_server)
-                      else route.abort())
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")), args=ARGS
+        )
+        context = browser.new_context(
+            base_url=live_server, viewport={"width": 1366, "height": 900}, locale="vi-VN", accept_downloads=True
+        )
+        context.route(
+            "**/*", lambda route: route.continue_() if route.request.url.startswith(live_server) else route.abort()
+        )
         tab = context.new_page()
         tab.set_default_timeout(15_000)
         yield tab
@@ -129,8 +143,9 @@ def test_manual_entry_from_the_form(page, web_env):
     page.fill("#m-title", "Tờ rơi “Chọn nghề - chọn trường” phát cho học sinh lớp 9")
     page.fill("#m-day", "2024-05-20")
     page.fill("#m-quantity", "1000")
-    page.set_input_files("#m-file", files=[{"name": "tờ-rơi.pdf", "mimeType": "application/pdf",
-                                            "buffer": b"%PDF-1.4 to roi"}])
+    page.set_input_files(
+        "#m-file", files=[{"name": "tờ-rơi.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 to roi"}]
+    )
     page.click("#m-save")
     page.wait_for_url("**/manual")
     assert "Đã lưu mục nhập tay" in page.locator(".flash").inner_text()
@@ -139,8 +154,7 @@ def test_manual_entry_from_the_form(page, web_env):
         from sqlmodel import select
 
         item = session.exec(select(Item).where(Item.origin == "manual")).one()
-    assert (item.quantity, item.genre, item.review, item.attachment is not None) == (1000, "product", "confirmed",
-                                                                                     True)
+    assert (item.quantity, item.genre, item.review, item.attachment is not None) == (1000, "product", "confirmed", True)
 
 
 def test_dashboard_shows_targets_charts_and_failing_sources(page, web_env, screenshots: Path):
@@ -148,10 +162,24 @@ def test_dashboard_shows_targets_charts_and_failing_sources(page, web_env, scree
         set_target(session, 2024, "tin_bai", 50)
         set_target(session, 2024, "san_pham", 1000)
         set_target(session, 2024, "su_kien", 12)
-        create_manual_entry(session, "admin1", ManualEntry("Áp phích Ngày Kỹ năng lao động Việt Nam",
-                                                          date(2024, 10, 4), "an_pham", "product", quantity=400))
-        create_manual_entry(session, "admin1", ManualEntry("Ngày hội tư vấn tuyển sinh - hướng nghiệp 2024",
-                                                          date(2024, 3, 16), "su_kien", "event", theme="tuyen_sinh"))
+        create_manual_entry(
+            session,
+            "admin1",
+            ManualEntry(
+                "Áp phích Ngày Kỹ năng lao động Việt Nam", date(2024, 10, 4), "an_pham", "product", quantity=400
+            ),
+        )
+        create_manual_entry(
+            session,
+            "admin1",
+            ManualEntry(
+                "Ngày hội tư vấn tuyển sinh - hướng nghiệp 2024",
+                date(2024, 3, 16),
+                "su_kien",
+                "event",
+                theme="tuyen_sinh",
+            ),
+        )
     log_in(page, "admin", "/?year=2024")
     assert page.locator(".kpi[data-metric=tin_bai] .done").inner_text() == "3"
     assert page.locator(".kpi[data-metric=san_pham] .done").inner_text() == "400"

@@ -10,17 +10,23 @@ from contextlib import contextmanager
 
 from click.testing import CliRunner
 from sqlmodel import select
+from web_helpers import PASSWORDS, csrf_of
 
 from gdnn_monitor.cli import cli
 from store.db import session_scope
 from store.models import KpiTarget, User
 from store.users import verify_login
-from web_helpers import PASSWORDS, csrf_of
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, text=True,
-                          input=stdin, env=os.environ.copy(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=os.environ.copy(),
+        timeout=120,
+    )
 
 
 def test_users_add_with_a_password_creates_a_working_account(settings_env):
@@ -35,8 +41,9 @@ def test_users_add_with_a_password_creates_a_working_account(settings_env):
 
 def test_users_add_prompts_twice_with_hidden_input_on_a_terminal(settings_env, monkeypatch):
     monkeypatch.setattr("web.cli._interactive", lambda: True)
-    result = CliRunner().invoke(cli, ["users", "add", "minh", "--role", "admin"],
-                                input="mat-khau-1\nmat-khau-2\nmat-khau-1\nmat-khau-1\n")
+    result = CliRunner().invoke(
+        cli, ["users", "add", "minh", "--role", "admin"], input="mat-khau-1\nmat-khau-2\nmat-khau-1\nmat-khau-1\n"
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count("Mật khẩu (password)") == 2 and "mat-khau-1" not in result.output
     with session_scope() as session:
@@ -88,8 +95,12 @@ def test_serve_starts_the_app_and_answers(settings_env):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -116,8 +127,12 @@ def _served(extra_env: dict[str, str]):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ | extra_env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ | extra_env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -139,8 +154,9 @@ def _login_from(base: str, address: str, password: str) -> int:
 
     with httpx.Client(base_url=base, headers={"X-Forwarded-For": address}) as browser:
         token = csrf_of(browser.get("/login").text)
-        return browser.post("/login", data={"username": "reviewer1", "password": password, "csrf_token": token},
-                            follow_redirects=False).status_code
+        return browser.post(
+            "/login", data={"username": "reviewer1", "password": password, "csrf_token": token}, follow_redirects=False
+        ).status_code
 
 
 def test_behind_a_trusted_proxy_the_login_lock_is_per_client_address(web_env):

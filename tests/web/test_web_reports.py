@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from web_helpers import login
 
 from gdnn_monitor.core.dates import month_bounds, year_bounds
 from gdnn_monitor.core.settings import get_settings
@@ -19,12 +20,16 @@ from store.db import session_scope
 from store.manual import ManualEntry, create_manual_entry
 from store.reports import counted_rows, period_summary, set_target, summarise
 from web.report_files import Period, build_report, render_report
-from web_helpers import login
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdnn_monitor.cli", *args], capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
 
 
 def _may(rule: str):
@@ -39,10 +44,10 @@ def test_counted_items_follow_the_counting_rule(web_env):
     assert summary.total.placements == 2 and summary.total.counted == 2
 
 
-@pytest.mark.parametrize("rule, counted, stories", [("distinct_outlets", 3, 2), ("every_placement", 4, 2),
-                                                    ("unique_stories", 2, 2)])
+@pytest.mark.parametrize(
+    "rule, counted, stories", [("distinct_outlets", 3, 2), ("every_placement", 4, 2), ("unique_stories", 2, 2)]
+)
 def test_syndicated_copies_count_according_to_the_setting(web_env, rule, counted, stories):
-    from sqlmodel import select
 
     from store.models import Item
     from store.reviews import Decision, decide
@@ -51,9 +56,17 @@ def test_syndicated_copies_count_according_to_the_setting(web_env, rule, counted
         decide(session, web_env["uncertain"], "reviewer1", Decision("confirmed"))
         # a second copy of the same story on the same outlet as the original (a re-post)
         original = session.get(Item, web_env["uncertain"])
-        session.add(Item(url="http://127.0.0.1:9/bao/repost", source_id=original.source_id, title=original.title,
-                         published_at=original.published_at, story_id=original.story_id, zone="accept",
-                         gdnn_score=0.9))
+        session.add(
+            Item(
+                url="http://127.0.0.1:9/bao/repost",
+                source_id=original.source_id,
+                title=original.title,
+                published_at=original.published_at,
+                story_id=original.story_id,
+                zone="accept",
+                gdnn_score=0.9,
+            )
+        )
     summary = _may(rule)
     assert summary.total.placements == 4
     assert summary.total.counted == counted and summary.total.unique_stories == stories
@@ -65,8 +78,11 @@ def test_dashboard_summary_equals_the_report_summary(web_env):
     tz = get_settings().tz
     with session_scope() as session:
         decide(session, web_env["uncertain"], "reviewer1", Decision("confirmed"))
-        create_manual_entry(session, "reviewer1", ManualEntry("Tờ rơi tuyển sinh", date(2024, 5, 2), "an_pham",
-                                                             "product", quantity=1000))
+        create_manual_entry(
+            session,
+            "reviewer1",
+            ManualEntry("Tờ rơi tuyển sinh", date(2024, 5, 2), "an_pham", "product", quantity=1000),
+        )
         for rule in ("distinct_outlets", "every_placement", "unique_stories"):
             lean = period_summary(session, *year_bounds(2024, tz), rule, tz)
             full = summarise(counted_rows(session, *year_bounds(2024, tz), rule), rule, tz)
@@ -80,8 +96,11 @@ def test_dashboard_shows_progress_toward_the_targets(client, web_env):
     with session_scope() as session:
         set_target(session, 2024, "tin_bai", 50)
         set_target(session, 2024, "san_pham", 1000)
-        create_manual_entry(session, "reviewer1", ManualEntry("Áp phích Ngày Kỹ năng lao động", date(2024, 10, 4),
-                                                             "an_pham", "product", quantity=250))
+        create_manual_entry(
+            session,
+            "reviewer1",
+            ManualEntry("Áp phích Ngày Kỹ năng lao động", date(2024, 10, 4), "an_pham", "product", quantity=250),
+        )
     login(client, "viewer")
     page = client.get("/?year=2024").text
     assert 'data-metric="tin_bai"' in page and '<span class="done">3</span> / 50' in page
@@ -124,8 +143,9 @@ def test_xlsx_report_has_a_summary_and_every_counted_item_in_vietnamese(web_env)
 def test_report_cells_never_become_formulas(web_env):
     settings = get_settings()
     with session_scope() as session:
-        create_manual_entry(session, "reviewer1", ManualEntry("=HYPERLINK(\"http://x\",\"bấm\")", date(2024, 5, 9),
-                                                             "bao", "print"))
+        create_manual_entry(
+            session, "reviewer1", ManualEntry("=HYPERLINK(\"http://x\",\"bấm\")", date(2024, 5, 9), "bao", "print")
+        )
         data = build_report(session, Period(2024, 5), settings.count_syndicated, settings.tz)
     book = _xlsx(render_report(data, "xlsx", settings.tz))
     cells = [row[2] for row in book["Danh sách"].iter_rows(values_only=True)]
@@ -156,8 +176,12 @@ def _run_cli_with_stderr_on_a_terminal(*args: str) -> tuple[int, str]:
     import pty
 
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "gdnn_monitor.cli", *args], stdout=subprocess.DEVNULL,
-                               stderr=follower, env=os.environ.copy())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gdnn_monitor.cli", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=os.environ.copy(),
+    )
     os.close(follower)
     chunks = []
     while True:
@@ -212,8 +236,9 @@ def test_counting_reviews_and_queue_work_the_same_on_sqlite_and_postgresql(web_d
         decide(session, web_db_env["uncertain"], "reviewer1", Decision("confirmed", theme="co_so"))
         decide(session, web_db_env["june"], "reviewer1", Decision("rejected"))
         undo_last(session, web_db_env["june"], "reviewer1")
-        create_manual_entry(session, "reviewer1", ManualEntry("Tờ rơi", date(2024, 5, 2), "an_pham", "product",
-                                                             quantity=300))
+        create_manual_entry(
+            session, "reviewer1", ManualEntry("Tờ rơi", date(2024, 5, 2), "an_pham", "product", quantity=300)
+        )
     with session_scope() as session:
         for rule in ("distinct_outlets", "every_placement", "unique_stories"):
             lean = period_summary(session, *year_bounds(2024, tz), rule, tz)

@@ -6,7 +6,9 @@ import re
 import unicodedata
 from urllib.parse import urlencode
 
+import pytest
 from sqlmodel import select
+from web_helpers import login
 
 from gdnn_monitor.core.settings import get_settings
 from store.counting import is_counted
@@ -14,9 +16,6 @@ from store.db import session_scope
 from store.models import Item, Review
 from store.reviews import Decision, ReviewError, decide, history, undo_last
 from web.queue import QueueFilter, queue_page
-from web_helpers import login
-
-import pytest
 
 
 def _queue_ids(client, query: str = "") -> list[int]:
@@ -28,8 +27,9 @@ def test_queue_puts_the_review_zone_first_most_uncertain_first(client, web_env):
     login(client, "reviewer")
     ids = _queue_ids(client)
     # review zone by |score - 0.5|: 0.52, 0.47, 0.60; then the accept zone: 0.81, 0.93, 0.97; then the reject zone
-    assert ids == [web_env[key] for key in ("uncertain", "script", "uncertain2", "copy", "auto", "june",
-                                            "false-friend")]
+    assert ids == [
+        web_env[key] for key in ("uncertain", "script", "uncertain2", "copy", "auto", "june", "false-friend")
+    ]
 
 
 def test_queue_filters_by_source_kind_month_theme_and_status(client, web_env):
@@ -45,8 +45,13 @@ def test_queue_filters_by_source_kind_month_theme_and_status(client, web_env):
 def test_queue_search_finds_title_words_in_any_order_with_or_without_diacritics(client, web_env):
     login(client, "reviewer")
     both_copies = {web_env["uncertain"], web_env["copy"]}  # "Tư vấn tuyển sinh - hướng nghiệp … huyện Cao Lộc"
-    for query in ("cao lộc hướng nghiệp", "CAO LỘC HƯỚNG NGHIỆP", "cao loc huong nghiep", "Hướng nghiệp, Cao Lộc!",
-                  unicodedata.normalize("NFD", "cao lộc hướng nghiệp")):
+    for query in (
+        "cao lộc hướng nghiệp",
+        "CAO LỘC HƯỚNG NGHIỆP",
+        "cao loc huong nghiep",
+        "Hướng nghiệp, Cao Lộc!",
+        unicodedata.normalize("NFD", "cao lộc hướng nghiệp"),
+    ):
         assert set(_queue_ids(client, "?status=all&" + urlencode({"q": query}))) == both_copies, query
     assert set(_queue_ids(client, "?status=all&q=tuyen+sinh")) == both_copies | {web_env["uncertain2"]}
     # typed with tone marks a word matches only itself; typed without, every marked form of it
@@ -60,8 +65,15 @@ def test_queue_search_finds_title_words_in_any_order_with_or_without_diacritics(
 def test_a_search_keeps_the_other_filters_and_a_new_item_is_found_at_once(client, web_env):
     login(client, "reviewer")
     with session_scope() as session:
-        session.add(Item(url="http://127.0.0.1:9/moi.html", source_id="bao-tinh", zone="review", gdnn_score=0.55,
-                         title="Khai giảng lớp sơ cấp nghề hàn điện cho lao động nông thôn"))
+        session.add(
+            Item(
+                url="http://127.0.0.1:9/moi.html",
+                source_id="bao-tinh",
+                zone="review",
+                gdnn_score=0.55,
+                title="Khai giảng lớp sơ cấp nghề hàn điện cho lao động nông thôn",
+            )
+        )
     with session_scope() as session:
         new_id = session.exec(select(Item.id).where(Item.url == "http://127.0.0.1:9/moi.html")).one()
     assert _queue_ids(client, "?q=han+dien") == [new_id]
@@ -72,8 +84,15 @@ def test_a_search_keeps_the_other_filters_and_a_new_item_is_found_at_once(client
 def test_queue_pages_hold_fifty_items(web_env):
     with session_scope() as session:
         for index in range(120):
-            session.add(Item(url=f"http://127.0.0.1:9/extra/{index}", source_id="bao-tinh", title=f"Tin {index}",
-                             zone="review", gdnn_score=0.5 + index / 1000))
+            session.add(
+                Item(
+                    url=f"http://127.0.0.1:9/extra/{index}",
+                    source_id="bao-tinh",
+                    title=f"Tin {index}",
+                    zone="review",
+                    gdnn_score=0.5 + index / 1000,
+                )
+            )
     with session_scope() as session:
         first, total = queue_page(session, QueueFilter(status="uncertain"), get_settings().tz)
         third, _ = queue_page(session, QueueFilter(status="uncertain", page=3), get_settings().tz)
@@ -84,9 +103,17 @@ def test_queue_pages_hold_fifty_items(web_env):
 def test_confirm_from_the_item_page_counts_it_and_records_who_and_when(client, web_env):
     token = login(client, "reviewer")
     item_id = web_env["uncertain"]
-    response = client.post(f"/items/{item_id}/decision", data={"decision": "confirmed", "note": "đúng chủ đề",
-                                                               "theme": "tuyen_sinh", "genre": "article",
-                                                               "csrf_token": token}, follow_redirects=False)
+    response = client.post(
+        f"/items/{item_id}/decision",
+        data={
+            "decision": "confirmed",
+            "note": "đúng chủ đề",
+            "theme": "tuyen_sinh",
+            "genre": "article",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     with session_scope() as session:
         item = session.get(Item, item_id)
@@ -103,8 +130,7 @@ def test_confirm_from_the_item_page_counts_it_and_records_who_and_when(client, w
 def test_undo_restores_the_state_before_the_decision_and_is_audited(client, web_env):
     token = login(client, "reviewer")
     item_id = web_env["auto"]
-    client.post(f"/items/{item_id}/decision", data={"decision": "rejected", "genre": "broadcast",
-                                                    "csrf_token": token})
+    client.post(f"/items/{item_id}/decision", data={"decision": "rejected", "genre": "broadcast", "csrf_token": token})
     with session_scope() as session:
         item = session.get(Item, item_id)
         assert item.review == "rejected" and item.genre == "broadcast" and not is_counted(item)
@@ -133,8 +159,12 @@ def test_correcting_theme_and_genre_keeps_the_verdict(web_env):
         assert (item.review, item.theme, item.genre, item.reviewed_by) == ("confirmed", "co_so", "photo", "admin1")
         undo_last(session, web_env["uncertain"], "admin1")
         item = session.get(Item, web_env["uncertain"])
-        assert (item.review, item.theme, item.genre, item.reviewed_by) == ("confirmed", "tuyen_sinh", "article",
-                                                                            "reviewer1")
+        assert (item.review, item.theme, item.genre, item.reviewed_by) == (
+            "confirmed",
+            "tuyen_sinh",
+            "article",
+            "reviewer1",
+        )
 
 
 def test_undo_works_like_a_stack_and_stops_when_nothing_is_left(web_env):
@@ -152,8 +182,9 @@ def test_undo_works_like_a_stack_and_stops_when_nothing_is_left(web_env):
 
 def test_a_bad_decision_is_refused_with_a_message_and_changes_nothing(client, web_env):
     token = login(client, "reviewer")
-    response = client.post(f"/items/{web_env['uncertain']}/decision",
-                           data={"decision": "corrected", "csrf_token": token})
+    response = client.post(
+        f"/items/{web_env['uncertain']}/decision", data={"decision": "corrected", "csrf_token": token}
+    )
     assert "Không có gì để sửa" in response.text
     with session_scope() as session:
         assert session.exec(select(Review)).all() == []
@@ -174,11 +205,20 @@ def test_item_page_shows_copies_highlights_score_and_a_safe_link(client, web_env
 def _add_negative_item(web_env) -> int:
     """A review-zone item the classifier flagged as bad news about a vocational school."""
     with session_scope() as session:
-        item = Item(url="http://127.0.0.1:9/bao-tinh/canh-cao.html", source_id="bao-tinh",
-                    title="Cảnh cáo hiệu trưởng Trường Cao đẳng nghề vì sai phạm tài chính",
-                    text="Thanh tra tỉnh kết luận nhiều sai phạm; hiệu trưởng bị kỷ luật cảnh cáo.",
-                    gdnn_score=0.97, gdnn=True, zone="review", theme="co_so", model_version="test",
-                    explanation='["Trường Cao đẳng nghề"]', tone="negative", tone_phrases='["Cảnh cáo", "sai phạm"]')
+        item = Item(
+            url="http://127.0.0.1:9/bao-tinh/canh-cao.html",
+            source_id="bao-tinh",
+            title="Cảnh cáo hiệu trưởng Trường Cao đẳng nghề vì sai phạm tài chính",
+            text="Thanh tra tỉnh kết luận nhiều sai phạm; hiệu trưởng bị kỷ luật cảnh cáo.",
+            gdnn_score=0.97,
+            gdnn=True,
+            zone="review",
+            theme="co_so",
+            model_version="test",
+            explanation='["Trường Cao đẳng nghề"]',
+            tone="negative",
+            tone_phrases='["Cảnh cáo", "sai phạm"]',
+        )
         session.add(item)
         session.flush()
         return item.id
@@ -188,8 +228,8 @@ def test_negative_items_carry_a_badge_in_the_queue_and_have_their_own_filter(cli
     negative = _add_negative_item(web_env)
     login(client, "reviewer")
     page = client.get("/queue").text
-    row = page[page.index(f'data-href="/items/{negative}'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index(f'data-href="/items/{negative}') :]
+    row = row[: row.index("</tr>")]
     assert '<span class="badge negative"' in row and "Tiêu cực" in row and "Cảnh cáo, sai phạm" in row
     assert page.count('class="badge negative"') == 1  # only the flagged item
     assert "Tin tiêu cực" in page and "Chỉ tin tiêu cực" in page

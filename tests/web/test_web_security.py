@@ -6,10 +6,10 @@ import re
 
 import pytest
 from sqlmodel import select
+from web_helpers import PASSWORDS, csrf_of, login
 
 from store.db import session_scope
 from store.models import Item, KpiTarget, Review, User
-from web_helpers import PASSWORDS, csrf_of, login
 
 
 def _app_routes():
@@ -23,8 +23,11 @@ def _app_routes():
 
 
 def _concrete(path: str, item_id: int) -> str:
-    return re.sub(r"\{[^}]+\}", lambda m: "viewer1" if "username" in m.group(0) else
-                  ("x.pdf" if "name" in m.group(0) else str(item_id)), path)
+    return re.sub(
+        r"\{[^}]+\}",
+        lambda m: "viewer1" if "username" in m.group(0) else ("x.pdf" if "name" in m.group(0) else str(item_id)),
+        path,
+    )
 
 
 def test_every_page_and_action_redirects_to_login_without_a_session(client, web_env):
@@ -47,8 +50,11 @@ def test_every_page_and_action_redirects_to_login_without_a_session(client, web_
 
 def test_a_post_with_the_session_token_but_no_login_changes_nothing(client, web_env):
     token = csrf_of(client.get("/login").text)
-    response = client.post(f"/items/{web_env['uncertain']}/decision",
-                           data={"decision": "confirmed", "csrf_token": token}, follow_redirects=False)
+    response = client.post(
+        f"/items/{web_env['uncertain']}/decision",
+        data={"decision": "confirmed", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
     with session_scope() as session:
         assert session.get(Item, web_env["uncertain"]).review is None
@@ -60,12 +66,18 @@ def test_every_form_action_refuses_a_post_without_the_csrf_token(client, web_env
         if "POST" not in route.methods:
             continue
         path = _concrete(route.path, web_env["uncertain"])
-        response = client.post(path, data={"decision": "confirmed", "year": "2024", "metric": "tin_bai",
-                                           "target": "5"}, follow_redirects=False)
+        response = client.post(
+            path,
+            data={"decision": "confirmed", "year": "2024", "metric": "tin_bai", "target": "5"},
+            follow_redirects=False,
+        )
         assert response.status_code == 403, (path, response.status_code)
         assert "CSRF" in response.text
-    wrong = client.post(f"/items/{web_env['uncertain']}/decision",
-                        data={"decision": "confirmed", "csrf_token": "forged"}, follow_redirects=False)
+    wrong = client.post(
+        f"/items/{web_env['uncertain']}/decision",
+        data={"decision": "confirmed", "csrf_token": "forged"},
+        follow_redirects=False,
+    )
     assert wrong.status_code == 403
     with session_scope() as session:
         assert session.get(Item, web_env["uncertain"]).review is None
@@ -77,11 +89,13 @@ def test_a_viewer_can_read_but_cannot_review_enter_or_administer(client, web_env
     assert client.get("/queue").status_code == 200
     page = client.get(f"/items/{web_env['uncertain']}")
     assert page.status_code == 200 and 'id="decision-form"' not in page.text
-    for path, data in [(f"/items/{web_env['uncertain']}/decision", {"decision": "confirmed"}),
-                       (f"/items/{web_env['uncertain']}/undo", {}),
-                       ("/manual", {"title": "Bài báo in", "day": "2024-05-02", "channel": "bao", "genre": "print"}),
-                       ("/admin/targets", {"year": "2024", "metric": "tin_bai", "target": "50"}),
-                       ("/admin/users", {"username": "intruder", "role": "admin", "password": "12345678x"})]:
+    for path, data in [
+        (f"/items/{web_env['uncertain']}/decision", {"decision": "confirmed"}),
+        (f"/items/{web_env['uncertain']}/undo", {}),
+        ("/manual", {"title": "Bài báo in", "day": "2024-05-02", "channel": "bao", "genre": "print"}),
+        ("/admin/targets", {"year": "2024", "metric": "tin_bai", "target": "50"}),
+        ("/admin/users", {"username": "intruder", "role": "admin", "password": "12345678x"}),
+    ]:
         response = client.post(path, data={**data, "csrf_token": token}, follow_redirects=False)
         assert response.status_code == 403, path
     assert client.get("/admin/users").status_code == 403
@@ -94,8 +108,11 @@ def test_a_viewer_can_read_but_cannot_review_enter_or_administer(client, web_env
 def test_a_reviewer_cannot_reach_the_admin_pages(client, web_env):
     token = login(client, "reviewer")
     assert client.get("/admin/targets").status_code == 403
-    response = client.post("/admin/targets", data={"year": "2024", "metric": "tin_bai", "target": "50",
-                                                   "csrf_token": token}, follow_redirects=False)
+    response = client.post(
+        "/admin/targets",
+        data={"year": "2024", "metric": "tin_bai", "target": "50", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert response.status_code == 403
 
 
@@ -116,8 +133,11 @@ def test_article_text_with_script_is_shown_as_text(client, web_env):
 def test_highlighting_escapes_before_marking():
     from web.templating import highlight
 
-    html = str(highlight("Học nghề <b>miễn phí</b> & tuyển sinh trung cấp\n\nĐoạn hai", ["học nghề", "<b>", "amp",
-                                                                                          "trung cấp"]))
+    html = str(
+        highlight(
+            "Học nghề <b>miễn phí</b> & tuyển sinh trung cấp\n\nĐoạn hai", ["học nghề", "<b>", "amp", "trung cấp"]
+        )
+    )
     assert "<mark>Học nghề</mark>" in html and "<mark>trung cấp</mark>" in html
     assert "<b>" not in html and "&lt;<mark>" not in html
     assert "&amp;" in html and "<mark>amp</mark>" not in html
@@ -132,15 +152,17 @@ def test_wrong_password_and_disabled_account_cannot_log_in(client, web_env):
     assert wrong.status_code == 401 and "Sai tên đăng nhập" in wrong.text
     with session_scope() as session:
         set_active(session, "reviewer1", False)
-    refused = client.post("/login", data={"username": "reviewer1", "password": PASSWORDS["reviewer"],
-                                          "csrf_token": token})
+    refused = client.post(
+        "/login", data={"username": "reviewer1", "password": PASSWORDS["reviewer"], "csrf_token": token}
+    )
     assert refused.status_code == 401
 
 
 def _try_login(client, username: str, password: str):
     token = csrf_of(client.get("/login").text)
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                       follow_redirects=False)
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}, follow_redirects=False
+    )
 
 
 def test_repeated_wrong_passwords_lock_that_account_for_a_while_but_not_others(client, web_env):
@@ -190,8 +212,11 @@ def test_a_deactivated_user_is_logged_out_at_the_next_request(client, web_env):
 @pytest.mark.parametrize("target", ["//evil.example/x", "http://evil.example/", "/\\evil.example"])
 def test_login_never_redirects_off_site(client, web_env, target):
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"username": "admin1", "password": PASSWORDS["admin"], "csrf_token": token,
-                                           "next": target}, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": "admin1", "password": PASSWORDS["admin"], "csrf_token": token, "next": target},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/"
 
 

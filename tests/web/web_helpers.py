@@ -7,9 +7,9 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from store.registry import load_sources
 from store.db import session_scope
 from store.models import Item, Source
+from store.registry import load_sources
 from store.sources import sync_sources
 from store.types import utcnow
 from store.users import create_user
@@ -30,12 +30,21 @@ def seed_items(path: Path = FIXTURES / "items.json") -> dict[str, int]:
     with session_scope() as session:
         sync_sources(session, load_sources())
         for index, entry in enumerate(json.loads(path.read_text(encoding="utf-8"))):
-            item = Item(url=entry.get("url") or f"http://127.0.0.1:9/{entry['source']}/{index}-{entry['key']}.html",
-                        source_id=entry["source"], title=entry["title"], text=entry["text"],
-                        published_at=datetime.fromisoformat(entry["published"]), genre=entry["genre"],
-                        gdnn_score=entry["score"], gdnn=entry["score"] >= 0.5, zone=entry["zone"],
-                        theme=entry["theme"], explanation=json.dumps(entry["explanation"], ensure_ascii=False),
-                        story_id=entry.get("story"), model_version="test")
+            item = Item(
+                url=entry.get("url") or f"http://127.0.0.1:9/{entry['source']}/{index}-{entry['key']}.html",
+                source_id=entry["source"],
+                title=entry["title"],
+                text=entry["text"],
+                published_at=datetime.fromisoformat(entry["published"]),
+                genre=entry["genre"],
+                gdnn_score=entry["score"],
+                gdnn=entry["score"] >= 0.5,
+                zone=entry["zone"],
+                theme=entry["theme"],
+                explanation=json.dumps(entry["explanation"], ensure_ascii=False),
+                story_id=entry.get("story"),
+                model_version="test",
+            )
             session.add(item)
             session.flush()
             ids[entry["key"]] = item.id
@@ -59,8 +68,10 @@ def csrf_of(html: str) -> str:
 def login(test_client, role: str) -> str:
     """Log in as the fixture account of this role; returns the CSRF token of the new session."""
     page = test_client.get("/login")
-    response = test_client.post("/login", data={"username": f"{role}1", "password": PASSWORDS[role],
-                                                "csrf_token": csrf_of(page.text), "next": "/queue"},
-                                follow_redirects=False)
+    response = test_client.post(
+        "/login",
+        data={"username": f"{role}1", "password": PASSWORDS[role], "csrf_token": csrf_of(page.text), "next": "/queue"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     return csrf_of(test_client.get("/queue").text)

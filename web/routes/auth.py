@@ -23,15 +23,25 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-def login(request: Request, session: DB, username: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
+def login(
+    request: Request,
+    session: DB,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     from store.users import verify_login
 
     throttle: LoginThrottle = request.app.state.login_throttle
     key = throttle.key(request.client.host if request.client else None, username)
     if (wait := throttle.seconds_locked(key)) > 0:
-        return _login_page(request, next, f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {math.ceil(wait / 60)} phút. "
-                                          "Quên mật khẩu thì nhờ quản trị viên đặt lại.", 429)
+        return _login_page(
+            request,
+            next,
+            f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {math.ceil(wait / 60)} phút. "
+            "Quên mật khẩu thì nhờ quản trị viên đặt lại.",
+            429,
+        )
     user = verify_login(session, username, password)
     if user is None:
         throttle.failed(key)
@@ -43,9 +53,9 @@ def login(request: Request, session: DB, username: Annotated[str, Form()] = "",
 
 
 def _login_page(request: Request, next: str, error: str | None = None, status: int = 200) -> Response:
-    return request.app.state.templates.TemplateResponse(request, "login.html", {"next": safe_next(next),
-                                                                                 "error": error},
-                                                        status_code=status)
+    return request.app.state.templates.TemplateResponse(
+        request, "login.html", {"next": safe_next(next), "error": error}, status_code=status
+    )
 
 
 @router.post("/logout", name="logout")

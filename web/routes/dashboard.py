@@ -12,15 +12,16 @@ from sqlmodel import select
 
 from gdnn_monitor.core.dates import year_bounds
 from gdnn_monitor.core.settings import get_settings
+from gdnn_monitor.core.vocabulary import CHANNELS, GENRES, NO_THEME, THEMES
 from store.models import Item
-from store.reports import CHANNEL_LABELS, GENRE_LABELS, NO_THEME, THEME_LABELS, period_summary, progress
+from store.reports import period_summary, progress
 from web.charts import bar_chart, column_chart
 from web.deps import DB, AnyUser
 
 router = APIRouter()
 HEALTH_TTL = 60.0
 STATUS_ORDER = {"down": 0, "failing": 1, "new": 2, "ok": 3, "off": 4}
-_health_cache: dict[str, tuple[float, object]] = {}
+_health_cache: dict[str, tuple[float, list]] = {}
 
 
 def _source_health() -> tuple[list, str | None]:
@@ -53,18 +54,30 @@ def dashboard(request: Request, session: DB, user: AnyUser, year: int | None = N
     tz = settings.tz
     year = year if year and 2000 <= year <= 2100 else datetime.now(tz).year
     summary = period_summary(session, *year_bounds(year, tz), settings.count_syndicated, tz)
-    pending = session.exec(select(func.count()).select_from(Item).where(Item.review.is_(None),
-                                                                        Item.zone == "review")).one()
+    pending = session.exec(
+        select(func.count()).select_from(Item).where(Item.review.is_(None), Item.zone == "review")
+    ).one()
     health, health_error = _source_health()
     health = sorted(health, key=lambda entry: STATUS_ORDER.get(entry.status, 9))
     charts = {
-        "month": column_chart([(f"T{m}", summary.by_month[m].units if m in summary.by_month else 0)
-                               for m in range(1, 13)], f"Số mục được tính theo tháng năm {year}"),
-        "channel": bar_chart(_labelled(summary.by_channel, CHANNEL_LABELS), "Theo kênh"),
-        "genre": bar_chart(_labelled(summary.by_genre, GENRE_LABELS), "Theo thể loại"),
-        "theme": bar_chart(_labelled(summary.by_theme, THEME_LABELS, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
+        "month": column_chart(
+            [(f"T{m}", summary.by_month[m].units if m in summary.by_month else 0) for m in range(1, 13)],
+            f"Số mục được tính theo tháng năm {year}",
+        ),
+        "channel": bar_chart(_labelled(summary.by_channel, CHANNELS), "Theo kênh"),
+        "genre": bar_chart(_labelled(summary.by_genre, GENRES), "Theo thể loại"),
+        "theme": bar_chart(_labelled(summary.by_theme, THEMES, {NO_THEME: "Chưa rõ chủ đề"}), "Theo chủ đề"),
     }
-    return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
-        "year": year, "summary": summary, "progress": progress(session, year, summary), "charts": charts,
-        "pending": pending, "health": health, "health_error": health_error,
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "dashboard.html",
+        {
+            "year": year,
+            "summary": summary,
+            "progress": progress(session, year, summary),
+            "charts": charts,
+            "pending": pending,
+            "health": health,
+            "health_error": health_error,
+        },
+    )

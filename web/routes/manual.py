@@ -11,17 +11,18 @@ from sqlmodel import select
 
 from gdnn_monitor.core.errors import UserError
 from gdnn_monitor.core.settings import get_settings
-from store.manual import (MANUAL_CHANNEL_LABELS, MANUAL_SOURCE_ID, Attachment, ManualEntry, attachment_path,
-                          create_manual_entry)
-from store.models import GENRES, Item
-from store.reports import THEME_LABELS
+from gdnn_monitor.core.vocabulary import GENRES, MANUAL_CHANNELS, THEMES
+from store.db import session_scope
+from store.manual import MANUAL_SOURCE_ID, Attachment, ManualEntry, attachment_path, create_manual_entry
+from store.models import Item
 from web.deps import DB, AnyUser, Reviewer
 from web.templating import flash
+from web.user_errors import on_user_error_show
 
 router = APIRouter()
 # What the officer picks first; each preset fills in channel and genre (the form still lets them change both).
 PRESETS = {
-    "print": ("Bài trên báo in", "bao", "print"),
+    "print": (GENRES["print"], "bao", "print"),
     "broadcast": ("Chương trình phát thanh / truyền hình", "phat_thanh_truyen_hinh", "broadcast"),
     "post": ("Bài đăng Facebook / Zalo", "mang_xa_hoi", "post"),
     "event": ("Sự kiện (ngày hội tư vấn, hội thi…)", "su_kien", "event"),
@@ -30,15 +31,31 @@ PRESETS = {
 
 
 def _recent(session) -> list[Item]:
-    query = (select(Item).where(Item.source_id == MANUAL_SOURCE_ID).order_by(Item.id.desc()).limit(30))
+    query = select(Item).where(Item.source_id == MANUAL_SOURCE_ID).order_by(Item.id.desc()).limit(30)
     return list(session.exec(query))
 
 
 def _render(request: Request, session, values: dict, error: str | None = None, status: int = 200) -> Response:
-    return request.app.state.templates.TemplateResponse(request, "manual.html", {
-        "presets": PRESETS, "channels": MANUAL_CHANNEL_LABELS, "genres": GENRES, "themes": THEME_LABELS,
-        "values": values, "error": error, "recent": _recent(session),
-    }, status_code=status)
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "manual.html",
+        {
+            "presets": PRESETS,
+            "channels": MANUAL_CHANNELS,
+            "genres": GENRES,
+            "themes": THEMES,
+            "values": values,
+            "error": error,
+            "recent": _recent(session),
+        },
+        status_code=status,
+    )
+
+
+def _render_fresh(request: Request, values: dict, error: str, status: int) -> Response:
+    """The form again after a refused entry, read in a session of its own (the request's one was rolled back)."""
+    with session_scope() as session:
+        return _render(request, session, values, error=error, status=status)
 
 
 @router.get("/manual", name="manual")
@@ -48,23 +65,43 @@ def manual_form(request: Request, session: DB, user: AnyUser) -> Response:
 
 
 @router.post("/manual")
-def manual_create(request: Request, session: DB, user: Reviewer, title: Annotated[str, Form()] = "",
-                  day: Annotated[str, Form()] = "", channel: Annotated[str, Form()] = "",
-                  genre: Annotated[str, Form()] = "", quantity: Annotated[str, Form()] = "1",
-                  link: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
-                  theme: Annotated[str, Form()] = "",
-                  attachment: Annotated[UploadFile | None, File()] = None) -> Response:
-    values = {"title": title, "day": day, "channel": channel, "genre": genre, "quantity": quantity, "link": link,
-              "note": note, "theme": theme}
-    try:
-        entry = ManualEntry(title=title, day=_parse_day(day), channel=channel, genre=genre,
-                            quantity=_parse_quantity(quantity), link=link or None, note=note or None,
-                            theme=theme if theme in THEME_LABELS else None)
-        upload = Attachment(attachment.filename, attachment.file) if attachment and attachment.filename else None
-        item = create_manual_entry(session, user.username, entry, upload)
-    except UserError as exc:
-        session.rollback()
-        return _render(request, session, values, error=str(exc), status=400)
+def manual_create(
+    request: Request,
+    session: DB,
+    user: Reviewer,
+    title: Annotated[str, Form()] = "",
+    day: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
+    genre: Annotated[str, Form()] = "",
+    quantity: Annotated[str, Form()] = "1",
+    link: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    theme: Annotated[str, Form()] = "",
+    attachment: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    values = {
+        "title": title,
+        "day": day,
+        "channel": channel,
+        "genre": genre,
+        "quantity": quantity,
+        "link": link,
+        "note": note,
+        "theme": theme,
+    }
+    on_user_error_show(request, lambda message: _render_fresh(request, values, error=message, status=400))
+    entry = ManualEntry(
+        title=title,
+        day=_parse_day(day),
+        channel=channel,
+        genre=genre,
+        quantity=_parse_quantity(quantity),
+        link=link or None,
+        note=note or None,
+        theme=theme if theme in THEMES else None,
+    )
+    upload = Attachment(attachment.filename, attachment.file) if attachment and attachment.filename else None
+    item = create_manual_entry(session, user.username, entry, upload)
     session.commit()
     flash(request, f"Đã lưu mục nhập tay số {item.id}: {item.title}", undo_item=item.id)
     return RedirectResponse("/manual", status_code=303)

@@ -7,14 +7,12 @@ from fastapi.responses import Response
 from sqlmodel import select
 
 from gdnn_monitor.core.settings import get_settings
-from store.models import SOURCE_KINDS, Source
-from store.reports import THEME_LABELS
+from gdnn_monitor.core.vocabulary import KINDS, THEMES
+from store.models import Source
 from web.deps import DB, AnyUser
 from web.queue import PAGE_SIZE, STATUSES, TONES, QueueFilter, queue_page
 
 router = APIRouter()
-KIND_LABELS = {"newspaper": "Báo", "tv": "Đài PT-TH", "school": "Trường", "government": "Cơ quan nhà nước",
-               "portal": "Cổng thông tin", "youtube": "YouTube", "facebook": "Facebook", "manual": "Nhập tay"}
 
 
 @router.get("/queue", name="queue")
@@ -23,8 +21,20 @@ def queue(request: Request, session: DB, user: AnyUser) -> Response:
     rows, total = queue_page(session, chosen, get_settings().tz)
     sources = list(session.exec(select(Source.id, Source.name).order_by(Source.name)))
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return request.app.state.templates.TemplateResponse(request, "queue.html", {
-        "rows": rows, "total": total, "chosen": chosen, "pages": pages, "sources": sources,
-        "source_names": dict(sources), "statuses": STATUSES, "kinds": {k: KIND_LABELS.get(k, k) for k in SOURCE_KINDS},
-        "themes": THEME_LABELS, "tones": TONES, "filter_query": request.url.query,
-    })
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "queue.html",
+        {
+            "rows": rows,
+            "total": total,
+            "chosen": chosen,
+            "pages": pages,
+            "sources": sources,
+            "source_names": dict(sources),
+            "statuses": STATUSES,
+            "kinds": {kind: entry.label for kind, entry in KINDS.items()},
+            "themes": THEMES,
+            "tones": TONES,
+            "filter_query": request.url.query,
+        },
+    )

@@ -82,7 +82,7 @@ class SiteServer:
         site.base = f"http://{ip}:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, name=f"farm-{ip}", daemon=True)
 
-    def start(self) -> "SiteServer":
+    def start(self) -> SiteServer:
         self.thread.start()
         return self
 

@@ -43,15 +43,19 @@ class Expected:
 
 def furniture_top(site_name: str, sections: list[tuple[str, str]]) -> str:
     menu = "".join(f'<li><a href="{href}">{escape(label)}</a></li>' for href, label in sections)
-    return (f'<header class="site-header"><div class="logo"><a href="/">{escape(site_name)}</a></div>'
-            f'<nav class="main-menu"><ul>{menu}<li><a href="/lien-he">Liên hệ</a></li></ul></nav>'
-            f'<form class="search" action="/tim-kiem"><input name="q"></form></header>')
+    return (
+        f'<header class="site-header"><div class="logo"><a href="/">{escape(site_name)}</a></div>'
+        f'<nav class="main-menu"><ul>{menu}<li><a href="/lien-he">Liên hệ</a></li></ul></nav>'
+        f'<form class="search" action="/tim-kiem"><input name="q"></form></header>'
+    )
 
 
 def furniture_bottom(site_name: str) -> str:
-    return (f'<footer class="footer"><p>© {escape(site_name)}. Giấy phép số 123/GP-BTTTT. '
-            f'Địa chỉ: số 1 đường Trần Hưng Đạo. Điện thoại: 0205 3812 345.</p>'
-            f'<p><a href="/gioi-thieu">Giới thiệu</a> | <a href="/lien-he">Liên hệ quảng cáo</a></p></footer>')
+    return (
+        f'<footer class="footer"><p>© {escape(site_name)}. Giấy phép số 123/GP-BTTTT. '
+        f'Địa chỉ: số 1 đường Trần Hưng Đạo. Điện thoại: 0205 3812 345.</p>'
+        f'<p><a href="/gioi-thieu">Giới thiệu</a> | <a href="/lien-he">Liên hệ quảng cáo</a></p></footer>'
+    )
 
 
 def sidebar(title: str, links: list[tuple[str, str]]) -> str:
@@ -60,14 +64,18 @@ def sidebar(title: str, links: list[tuple[str, str]]) -> str:
 
 
 def comments_block() -> str:
-    return ('<div class="comments"><h4>Bình luận</h4><div class="comment"><b>Bạn đọc Minh</b>'
-            '<p>Bài viết rất hay, cảm ơn tòa soạn đã đưa tin kịp thời.</p></div>'
-            '<form class="comment-form"><textarea name="c"></textarea><button>Gửi bình luận</button></form></div>')
+    return (
+        '<div class="comments"><h4>Bình luận</h4><div class="comment"><b>Bạn đọc Minh</b>'
+        '<p>Bài viết rất hay, cảm ơn tòa soạn đã đưa tin kịp thời.</p></div>'
+        '<form class="comment-form"><textarea name="c"></textarea><button>Gửi bình luận</button></form></div>'
+    )
 
 
 def page(title: str, head: str, body: str, lang: str = "vi") -> str:
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>{head}'
-            f'</head><body>{body}</body></html>')
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>{head}'
+        f'</head><body>{body}</body></html>'
+    )
 
 
 def paragraphs_html(article: FarmArticle, nfd: bool = False) -> str:
@@ -144,13 +152,20 @@ class ProvincialPaper(Site):
         return self.SECTIONS[index % 2][0]
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": self.kind, "homepage": self.url("/"),
-                "feeds": [self.url("/rss/home.rss")],
-                "listings": [self.url(f"/{slug}/") for slug, _ in self.SECTIONS]}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": self.kind,
+            "homepage": self.url("/"),
+            "feeds": [self.url("/rss/home.rss")],
+            "listings": [self.url(f"/{slug}/") for slug, _ in self.SECTIONS],
+        }
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
-                for a in self.articles]
+        return [
+            Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
+            for a in self.articles
+        ]
 
     def listing_link(self, article: FarmArticle) -> str:
         index = article.key
@@ -196,8 +211,11 @@ class ProvincialPaper(Site):
         """Menu of sections, a few headlines, and the feed announced in <head>."""
         teasers = "".join(f'<h3><a href="{self.path_of(a)}">{escape(a.title)}</a></h3>' for a in self.articles[:3])
         head = '<link rel="alternate" type="application/rss+xml" title="Trang chủ" href="/rss/home.rss">'
-        body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
-                f'<main class="home">{teasers}</main>' + furniture_bottom(self.name))
+        body = (
+            furniture_top(self.name, [(f"/{s}/", label) for s, label in self.SECTIONS])
+            + f'<main class="home">{teasers}</main>'
+            + furniture_bottom(self.name)
+        )
         return Reply(200, page(self.name, head, body))
 
     def feed(self, headers) -> Reply:
@@ -208,35 +226,49 @@ class ProvincialPaper(Site):
             # the raw '&' below is the classic malformed feed: feedparser must still read the entries
             link = self.url(self.path_of(article)) + "?utm_source=rss&utm_medium=feed"
             pub = article.published.strftime("%a, %d %b %Y %H:%M:%S +0700")
-            items.append(f"<item><title>{escape(article.title)}</title><link>{link}</link>"
-                         f"<description>{escape(article.sapo)}</description><pubDate>{pub}</pubDate></item>")
-        body = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Báo Tỉnh - Trang chủ'
-                f'</title><link>{self.url("/")}</link>{"".join(items)}</channel></rss>')
-        return Reply(200, body, "application/rss+xml; charset=utf-8", {"ETag": self.etag,
-                                                                          "Last-Modified": "Thu, 20 Jun 2024 10:00:00 GMT"})
+            items.append(
+                f"<item><title>{escape(article.title)}</title><link>{link}</link>"
+                f"<description>{escape(article.sapo)}</description><pubDate>{pub}</pubDate></item>"
+            )
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Báo Tỉnh - Trang chủ'
+            f'</title><link>{self.url("/")}</link>{"".join(items)}</channel></rss>'
+        )
+        return Reply(
+            200,
+            body,
+            "application/rss+xml; charset=utf-8",
+            {"ETag": self.etag, "Last-Modified": "Thu, 20 Jun 2024 10:00:00 GMT"},
+        )
 
     def section(self, slug: str, label: str, number: int) -> Reply:
         members = [a for a in self.articles if self.section_of(a.key) == slug]
         pages = (len(members) + self.PER_PAGE - 1) // self.PER_PAGE
-        chunk = members[(number - 1) * self.PER_PAGE: number * self.PER_PAGE]
+        chunk = members[(number - 1) * self.PER_PAGE : number * self.PER_PAGE]
         if not chunk:
             return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
         teasers = "".join(
             f'<div class="story"><h3 class="story__title"><a href="{self.listing_link(a)}">{escape(a.title)}</a></h3>'
-            f'<p class="story__summary">{escape(a.sapo[:120])}</p></div>' for a in chunk)
+            f'<p class="story__summary">{escape(a.sapo[:120])}</p></div>'
+            for a in chunk
+        )
         trap = f'<a href="/noi-bo/{chunk[0].slug}-{9000 + chunk[0].key}.html">Tài liệu nội bộ</a>'
         others = [a for a in self.articles if self.section_of(a.key) != slug][:3]
         most_read = sidebar("Đọc nhiều", [(self.path_of(a), a.title) for a in others])
         if slug == "xa-hoi" and number == 1:  # a giao-duc article also filed here, under another URL
             alias = [a for a in self.articles if self.section_of(a.key) == "giao-duc"][-1]
-            teasers += (f'<div class="story"><h3><a href="/xa-hoi/{alias.slug}-{self.article_id(alias)}.html">'
-                        f'{escape(alias.title)}</a></h3></div>')
+            teasers += (
+                f'<div class="story"><h3><a href="/xa-hoi/{alias.slug}-{self.article_id(alias)}.html">'
+                f'{escape(alias.title)}</a></h3></div>'
+            )
         pager = "".join(f'<a href="/{slug}/?page={n}">{n}</a> ' for n in range(1, pages + 1) if n != number)
         if number < pages:
             pager += f'<a class="next" href="/{slug}/?page={number + 1}">Trang sau</a>'
-        body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
-                f'<main><h1 class="cate-title">{escape(label)}</h1><div class="list-news">{teasers}</div>'
-                f'<div class="pagination">{pager}</div>{trap}</main>' + most_read + furniture_bottom(self.name))
+        body = (
+            furniture_top(self.name, [(f"/{s}/", label) for s, label in self.SECTIONS])
+            + f'<main><h1 class="cate-title">{escape(label)}</h1><div class="list-news">{teasers}</div>'
+            f'<div class="pagination">{pager}</div>{trap}</main>' + most_read + furniture_bottom(self.name)
+        )
         return Reply(200, page(f"{label} - {self.name}", "", body))
 
     def article_page(self, article: FarmArticle, printing: bool = False) -> str:
@@ -244,17 +276,21 @@ class ProvincialPaper(Site):
         date_line = f"{WEEKDAYS[when.weekday()]}, {when:%d/%m/%Y %H:%M}"
         related = [(self.path_of(a), a.title) for a in self.articles if a.key != article.key][:4]
         canonical = self.url(self.path_of(article))
-        head = (f'<link rel="canonical" href="{canonical}"><meta property="og:title" content="{escape(article.title)}">'
-                f'<meta property="og:description" content="{escape(article.sapo)}">')
-        body = (furniture_top(self.name, [(f"/{s}/", l) for s, l in self.SECTIONS]) +
-                f'<div class="breadcrumb"><a href="/">Trang chủ</a> / <a href="/giao-duc/">Giáo dục</a></div>'
-                f'<article class="detail"><h1 class="detail-title">{escape(article.title)}</h1>'
-                f'<div class="detail-time">{date_line}</div>'
-                f'<div class="detail-sapo sapo">{escape(article.sapo)}</div>'
-                f'<div class="detail-content">{paragraphs_html(article)}'
-                f'<p class="author"><strong>{escape(article.author)}</strong></p></div>'
-                f'<div class="detail-tools"><a href="/print/{self.article_id(article)}.html">In bài</a></div>'
-                f'</article>' + sidebar("Tin liên quan", related) + comments_block() + furniture_bottom(self.name))
+        head = (
+            f'<link rel="canonical" href="{canonical}"><meta property="og:title" content="{escape(article.title)}">'
+            f'<meta property="og:description" content="{escape(article.sapo)}">'
+        )
+        body = (
+            furniture_top(self.name, [(f"/{s}/", label) for s, label in self.SECTIONS])
+            + f'<div class="breadcrumb"><a href="/">Trang chủ</a> / <a href="/giao-duc/">Giáo dục</a></div>'
+            f'<article class="detail"><h1 class="detail-title">{escape(article.title)}</h1>'
+            f'<div class="detail-time">{date_line}</div>'
+            f'<div class="detail-sapo sapo">{escape(article.sapo)}</div>'
+            f'<div class="detail-content">{paragraphs_html(article)}'
+            f'<p class="author"><strong>{escape(article.author)}</strong></p></div>'
+            f'<div class="detail-tools"><a href="/print/{self.article_id(article)}.html">In bài</a></div>'
+            f'</article>' + sidebar("Tin liên quan", related) + comments_block() + furniture_bottom(self.name)
+        )
         return page(article.title, head, body)
 
 
@@ -282,16 +318,23 @@ class OldStylePaper(Site):
         return f"/in-bai/{5000 + article.key}.html" if article is self.articles[2] else self.path_of(article)
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": self.kind, "homepage": self.url("/"),
-                "sitemaps": [self.url("/sitemap.xml")]}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": self.kind,
+            "homepage": self.url("/"),
+            "sitemaps": [self.url("/sitemap.xml")],
+        }
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
-                for a in self.articles]
+        return [
+            Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
+            for a in self.articles
+        ]
 
     def months(self) -> dict[str, list[FarmArticle]]:
         groups: dict[str, list[FarmArticle]] = {}
-        for article in self.articles[self.NEWS_SIZE:]:
+        for article in self.articles[self.NEWS_SIZE :]:
             groups.setdefault(f"{article.published:%Y-%m}", []).append(article)
         return groups
 
@@ -303,29 +346,45 @@ class OldStylePaper(Site):
             entries = [f"<sitemap><loc>{self.url('/sitemaps/news.xml')}</loc></sitemap>"]
             for index, month in enumerate(self.months()):
                 suffix = ".xml.gz" if index == 0 else ".xml"
-                entries.append(f"<sitemap><loc>{self.url(f'/sitemaps/{month}{suffix}')}</loc>"
-                               f"<lastmod>{month}-28</lastmod></sitemap>")
-            return Reply(200, '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/'
-                              f'schemas/sitemap/0.9">{"".join(entries)}</sitemapindex>', xml)
+                entries.append(
+                    f"<sitemap><loc>{self.url(f'/sitemaps/{month}{suffix}')}</loc>"
+                    f"<lastmod>{month}-28</lastmod></sitemap>"
+                )
+            return Reply(
+                200,
+                '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/'
+                f'schemas/sitemap/0.9">{"".join(entries)}</sitemapindex>',
+                xml,
+            )
         if path == "/sitemaps/news.xml":
             urls = "".join(
                 f"<url><loc>{self.url(self.news_loc(a))}</loc><news:news><news:publication><news:name>Báo Cũ"
                 f"</news:name><news:language>vi</news:language></news:publication><news:publication_date>"
                 f"{a.published.isoformat()}</news:publication_date><news:title>{escape(a.title)}</news:title>"
-                f"</news:news></url>" for a in self.articles[: self.NEWS_SIZE])
-            return Reply(200, '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
-                              'sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
-                              f'{urls}</urlset>', xml)
+                f"</news:news></url>"
+                for a in self.articles[: self.NEWS_SIZE]
+            )
+            return Reply(
+                200,
+                '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                'sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+                f'{urls}</urlset>',
+                xml,
+            )
         if path.startswith("/sitemaps/"):
             month = path.removeprefix("/sitemaps/").split(".")[0]
             members = self.months().get(month)
             if members is None:
                 return Reply(404, "not found", "text/plain")
-            urls = "".join(f"<url><loc>{self.url(self.path_of(a))}</loc><lastmod>{a.published.isoformat()}</lastmod>"
-                           f"</url>" for a in members)
+            urls = "".join(
+                f"<url><loc>{self.url(self.path_of(a))}</loc><lastmod>{a.published.isoformat()}</lastmod></url>"
+                for a in members
+            )
             urls += f"<url><loc>{self.url('/thoi-su/')}</loc><lastmod>{month}-28</lastmod></url>"
-            document = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
-                        f'sitemap/0.9">{urls}</urlset>')
+            document = (
+                '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                f'sitemap/0.9">{urls}</urlset>'
+            )
             if path.endswith(".gz"):
                 return Reply(200, gzipped(document), "application/x-gzip")
             return Reply(200, document, xml)
@@ -347,10 +406,12 @@ class OldStylePaper(Site):
 
     def print_page(self, article: FarmArticle) -> str:
         when = article.published
-        return (f'<html><head><meta charset="utf-8"><title>{escape(article.title)}</title>'
-                f'<link rel="canonical" href="{self.url(self.path_of(article))}"></head><body onload="window.print()">'
-                f'<h1>{escape(article.title)}</h1><p>{when:%d/%m/%Y} | {when:%H:%M} GMT+7</p>'
-                f'<p><b>{escape(article.sapo)}</b></p>{paragraphs_html(article)}</body></html>')
+        return (
+            f'<html><head><meta charset="utf-8"><title>{escape(article.title)}</title>'
+            f'<link rel="canonical" href="{self.url(self.path_of(article))}"></head><body onload="window.print()">'
+            f'<h1>{escape(article.title)}</h1><p>{when:%d/%m/%Y} | {when:%H:%M} GMT+7</p>'
+            f'<p><b>{escape(article.sapo)}</b></p>{paragraphs_html(article)}</body></html>'
+        )
 
     def article_page(self, article: FarmArticle) -> str:
         """Table layout of the 2000s, unclosed tags, and (for some articles) decomposed Unicode."""
@@ -358,23 +419,31 @@ class OldStylePaper(Site):
         title = unicodedata.normalize("NFD", article.title) if nfd else article.title
         sapo = unicodedata.normalize("NFD", article.sapo) if nfd else article.sapo
         when = article.published
-        paragraphs = "".join(f"<p>{escape(unicodedata.normalize('NFD', p) if nfd else p)}"
-                             for p in article.paragraphs)  # <p> never closed
-        related = "".join(f'<tr><td><a href="{self.path_of(a)}">{escape(a.title)}</a></td></tr>'
-                          for a in self.articles if a.key != article.key)
-        body = (f'<table width="100%" class="main"><tr><td class="menu" width="20%">'
-                f'<a href="/">Trang chủ</a><br><a href="/thoi-su/">Thời sự</a><br><a href="/search">Tìm kiếm</a>'
-                f'</td><td class="content">'
-                f'<div class="title"><h1>{escape(title)}</h1></div>'
-                f'<span class="time">{when:%d/%m/%Y} | {when:%H:%M} GMT+7</span>'
-                f'<div class="sapo"><b>{escape(sapo)}</b></div>'
-                f'<div id="content" class="news-content">{paragraphs}'
-                f'<p align="right"><b>{escape(article.author)}</b></div></td>'
-                f'<td class="right" width="25%"><div class="other-news"><b>Các tin khác</b>'
-                f'<table>{related[:3000]}</table></div></td></tr></table></td>'
-                f'<div class="footer">Báo Cũ — Cơ quan ngôn luận. Ghi rõ nguồn khi phát hành lại.')
-        return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
-                f'<title>{escape(title)}</title></head><body>{body}</body></html>')
+        paragraphs = "".join(
+            f"<p>{escape(unicodedata.normalize('NFD', p) if nfd else p)}" for p in article.paragraphs
+        )  # <p> never closed
+        related = "".join(
+            f'<tr><td><a href="{self.path_of(a)}">{escape(a.title)}</a></td></tr>'
+            for a in self.articles
+            if a.key != article.key
+        )
+        body = (
+            f'<table width="100%" class="main"><tr><td class="menu" width="20%">'
+            f'<a href="/">Trang chủ</a><br><a href="/thoi-su/">Thời sự</a><br><a href="/search">Tìm kiếm</a>'
+            f'</td><td class="content">'
+            f'<div class="title"><h1>{escape(title)}</h1></div>'
+            f'<span class="time">{when:%d/%m/%Y} | {when:%H:%M} GMT+7</span>'
+            f'<div class="sapo"><b>{escape(sapo)}</b></div>'
+            f'<div id="content" class="news-content">{paragraphs}'
+            f'<p align="right"><b>{escape(article.author)}</b></div></td>'
+            f'<td class="right" width="25%"><div class="other-news"><b>Các tin khác</b>'
+            f'<table>{related[:3000]}</table></div></td></tr></table></td>'
+            f'<div class="footer">Báo Cũ — Cơ quan ngôn luận. Ghi rõ nguồn khi phát hành lại.'
+        )
+        return (
+            f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+            f'<title>{escape(title)}</title></head><body>{body}</body></html>'
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -398,14 +467,29 @@ class TvStation(Site):
         return f"/{kind}/{7000 + article.key}/{article.slug}"
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": self.kind, "homepage": self.url("/"),
-                "listings": [self.url("/news/472/"), self.url("/video/12/")],
-                "article_pattern": r"^https?://[^/]+/(?:news|video)/\d+/\d+/[a-z0-9-]+/?$"}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": self.kind,
+            "homepage": self.url("/"),
+            "listings": [self.url("/news/472/"), self.url("/video/12/")],
+            "article_pattern": r"^https?://[^/]+/(?:news|video)/\d+/\d+/[a-z0-9-]+/?$",
+        }
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, self.url(self.path_of(a)), a.title, self.body_of(a), a.published, True,
-                         "video" if self.is_video(a) else "article", (self.url(self.path_of(a) + "/"),))
-                for a in self.articles]
+        return [
+            Expected(
+                self.source_id,
+                self.url(self.path_of(a)),
+                a.title,
+                self.body_of(a),
+                a.published,
+                True,
+                "video" if self.is_video(a) else "article",
+                (self.url(self.path_of(a) + "/"),),
+            )
+            for a in self.articles
+        ]
 
     def body_of(self, article: FarmArticle) -> str:
         return article.sapo if self.is_video(article) else article.body
@@ -427,41 +511,62 @@ class TvStation(Site):
     def listing(self, prefix: str, label: str, video: bool, number: int) -> Reply:
         members = [a for a in self.articles if self.is_video(a) == video]
         pages = (len(members) + self.PER_PAGE - 1) // self.PER_PAGE
-        chunk = members[(number - 1) * self.PER_PAGE: number * self.PER_PAGE]
+        chunk = members[(number - 1) * self.PER_PAGE : number * self.PER_PAGE]
         if not chunk:
             return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
-        cards = "".join(f'<div class="card"><a class="thumb" href="{self.path_of(a)}"><img src="/img/{a.key}.jpg">'
-                        f'</a><h4><a href="{self.path_of(a)}">{escape(a.title)}</a></h4></div>' for a in chunk)
+        cards = "".join(
+            f'<div class="card"><a class="thumb" href="{self.path_of(a)}"><img src="/img/{a.key}.jpg">'
+            f'</a><h4><a href="{self.path_of(a)}">{escape(a.title)}</a></h4></div>'
+            for a in chunk
+        )
         if number == 1 and not video:  # the same story linked again with a trailing slash
             cards += f'<div class="hot"><a href="{self.path_of(chunk[0])}/">{escape(chunk[0].title)}</a></div>'
 
-        numbers = "".join(f'<li><a href="{prefix}trang-{n}">{n}</a></li>' if n != number else
-                          f'<li class="active"><span>{n}</span></li>' for n in range(1, pages + 1))
-        body = (furniture_top(self.name, [("/news/472/", "Tin tức"), ("/video/12/", "Video")]) +
-                f'<h1>{label}</h1><div class="grid">{cards}</div><ul class="pager">{numbers}</ul>'
-                + furniture_bottom(self.name))
+        numbers = "".join(
+            f'<li><a href="{prefix}trang-{n}">{n}</a></li>'
+            if n != number
+            else f'<li class="active"><span>{n}</span></li>'
+            for n in range(1, pages + 1)
+        )
+        body = (
+            furniture_top(self.name, [("/news/472/", "Tin tức"), ("/video/12/", "Video")])
+            + f'<h1>{label}</h1><div class="grid">{cards}</div><ul class="pager">{numbers}</ul>'
+            + furniture_bottom(self.name)
+        )
         return Reply(200, page(label, "", body))
 
     def article_page(self, article: FarmArticle) -> str:
         video = self.is_video(article)
         iso = article.published.isoformat()
-        ld = {"@context": "https://schema.org", "@type": "VideoObject" if video else "NewsArticle",
-              "headline": article.title, "name": article.title, "datePublished": iso, "uploadDate": iso,
-              "author": {"@type": "Person", "name": article.author}}
-        head = (f'<meta property="og:type" content="{"video.other" if video else "article"}">'
-                f'<meta property="article:published_time" content="{iso}">'
-                f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>')
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "VideoObject" if video else "NewsArticle",
+            "headline": article.title,
+            "name": article.title,
+            "datePublished": iso,
+            "uploadDate": iso,
+            "author": {"@type": "Person", "name": article.author},
+        }
+        head = (
+            f'<meta property="og:type" content="{"video.other" if video else "article"}">'
+            f'<meta property="article:published_time" content="{iso}">'
+            f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+        )
         if video:
-            content = (f'<div class="video-player"><iframe src="https://www.youtube.com/embed/farm{article.key}" '
-                       f'allowfullscreen></iframe></div><div class="video-desc"><p>{escape(article.sapo)}</p></div>')
+            content = (
+                f'<div class="video-player"><iframe src="https://www.youtube.com/embed/farm{article.key}" '
+                f'allowfullscreen></iframe></div><div class="video-desc"><p>{escape(article.sapo)}</p></div>'
+            )
         else:
-            content = (f'<p class="lead">{escape(article.sapo)}</p>'
-                       f'<div class="content">{paragraphs_html(article)}</div>')
+            content = f'<p class="lead">{escape(article.sapo)}</p><div class="content">{paragraphs_html(article)}</div>'
         others = [(self.path_of(a), a.title) for a in self.articles if a.key != article.key][:5]
-        body = (furniture_top(self.name, [("/news/472/", "Tin tức"), ("/video/12/", "Video")]) +
-                f'<div class="post"><h1 class="post-title">{escape(article.title)}</h1>'
-                f'<time datetime="{iso}">{article.published:%H:%M %d/%m/%Y}</time>{content}</div>'
-                + sidebar("Video khác" if video else "Tin khác", others) + furniture_bottom(self.name))
+        body = (
+            furniture_top(self.name, [("/news/472/", "Tin tức"), ("/video/12/", "Video")])
+            + f'<div class="post"><h1 class="post-title">{escape(article.title)}</h1>'
+            f'<time datetime="{iso}">{article.published:%H:%M %d/%m/%Y}</time>{content}</div>'
+            + sidebar("Video khác" if video else "Tin khác", others)
+            + furniture_bottom(self.name)
+        )
         return page(article.title, head, body)
 
 
@@ -482,12 +587,19 @@ class WordPressCollege(Site):
         return f"/{article.published:%Y/%m}/{article.slug}/"
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": self.kind, "homepage": self.url("/"),
-                "listings": [self.url("/")]}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": self.kind,
+            "homepage": self.url("/"),
+            "listings": [self.url("/")],
+        }
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
-                for a in self.articles]
+        return [
+            Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
+            for a in self.articles
+        ]
 
     def route(self, path: str, query: dict[str, str], headers) -> Reply:
         if path == "/robots.txt":
@@ -506,7 +618,7 @@ class WordPressCollege(Site):
 
     def listing(self, number: int) -> Reply:
         pages = (len(self.articles) + self.PER_PAGE - 1) // self.PER_PAGE
-        chunk = self.articles[(number - 1) * self.PER_PAGE: number * self.PER_PAGE]
+        chunk = self.articles[(number - 1) * self.PER_PAGE : number * self.PER_PAGE]
         if not chunk:
             return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
         posts = "".join(
@@ -514,30 +626,37 @@ class WordPressCollege(Site):
             f'{escape(a.title)}</a></h2><div class="entry-summary"><p>{escape(a.sapo[:150])}</p></div>'
             f'<a class="more-link" href="{self.path_of(a)}">Đọc tiếp</a> '
             f'<a href="/category/tin-tuc/" rel="category tag">Tin tức</a> <a href="/tag/tuyen-sinh/">tuyển sinh</a>'
-            f'</article>' for a in chunk)
+            f'</article>'
+            for a in chunk
+        )
         nav = ""
         if number < pages:
             nav += f'<a class="next page-numbers" href="/page/{number + 1}/">Xem thêm</a>'
-        nav += "".join(f'<a class="page-numbers" href="/page/{n}/">{n}</a>' for n in range(1, min(pages, 3) + 1)
-                       if n != number)
-        body = (f'<div id="page"><header id="masthead"><a href="/">{escape(self.name)}</a>'
-                f'<form action="/"><input name="s" value=""></form></header><main id="main">{posts}'
-                f'<nav class="navigation pagination">{nav}</nav></main>'
-                f'<aside id="secondary"><section class="widget"><a href="/?s=tuyen+sinh">Tìm tuyển sinh</a></section>'
-                f'</aside><footer id="colophon">Trường Cao đẳng — Đào tạo nghề chất lượng cao.</footer></div>')
+        nav += "".join(
+            f'<a class="page-numbers" href="/page/{n}/">{n}</a>' for n in range(1, min(pages, 3) + 1) if n != number
+        )
+        body = (
+            f'<div id="page"><header id="masthead"><a href="/">{escape(self.name)}</a>'
+            f'<form action="/"><input name="s" value=""></form></header><main id="main">{posts}'
+            f'<nav class="navigation pagination">{nav}</nav></main>'
+            f'<aside id="secondary"><section class="widget"><a href="/?s=tuyen+sinh">Tìm tuyển sinh</a></section>'
+            f'</aside><footer id="colophon">Trường Cao đẳng — Đào tạo nghề chất lượng cao.</footer></div>'
+        )
         return Reply(200, page(self.name, "", body))
 
     def post(self, article: FarmArticle) -> str:
         iso = article.published.isoformat()
-        body = (f'<div id="page"><header id="masthead"><a href="/">{escape(self.name)}</a></header>'
-                f'<main id="main"><article class="post type-post"><header class="entry-header">'
-                f'<h1 class="entry-title">{escape(article.title)}</h1><div class="entry-meta">Ngày đăng: '
-                f'<time class="entry-date published" datetime="{iso}">{article.published:%d/%m/%Y}</time>'
-                f' bởi <span class="author vcard">{escape(article.author)}</span></div></header>'
-                f'<div class="entry-content"><p><strong>{escape(article.sapo)}</strong></p>{paragraphs_html(article)}'
-                f'</div><footer class="entry-footer"><a href="/category/tin-tuc/">Tin tức</a></footer></article>'
-                f'<div id="comments" class="comments-area"><h3>Để lại bình luận</h3></div></main>'
-                f'<footer id="colophon">Trường Cao đẳng — Đào tạo nghề chất lượng cao.</footer></div>')
+        body = (
+            f'<div id="page"><header id="masthead"><a href="/">{escape(self.name)}</a></header>'
+            f'<main id="main"><article class="post type-post"><header class="entry-header">'
+            f'<h1 class="entry-title">{escape(article.title)}</h1><div class="entry-meta">Ngày đăng: '
+            f'<time class="entry-date published" datetime="{iso}">{article.published:%d/%m/%Y}</time>'
+            f' bởi <span class="author vcard">{escape(article.author)}</span></div></header>'
+            f'<div class="entry-content"><p><strong>{escape(article.sapo)}</strong></p>{paragraphs_html(article)}'
+            f'</div><footer class="entry-footer"><a href="/category/tin-tuc/">Tin tức</a></footer></article>'
+            f'<div id="comments" class="comments-area"><h3>Để lại bình luận</h3></div></main>'
+            f'<footer id="colophon">Trường Cao đẳng — Đào tạo nghề chất lượng cao.</footer></div>'
+        )
         return page(article.title, f'<link rel="canonical" href="{self.url(self.path_of(article))}">', body)
 
 
@@ -562,15 +681,22 @@ class GovPortal(Site):
         return article.key % 4 != 0
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": self.kind, "homepage": self.url("/"),
-                "listings": [self.url("/Pages/tintuc/danhsach.aspx?catID=5")]}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": self.kind,
+            "homepage": self.url("/"),
+            "listings": [self.url("/Pages/tintuc/danhsach.aspx?catID=5")],
+        }
 
     def body_of(self, article: FarmArticle) -> str:
         return article.body
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, self.url(self.path_of(a)), a.title, self.body_of(a), a.published,
-                         self.has_time(a)) for a in self.articles]
+        return [
+            Expected(self.source_id, self.url(self.path_of(a)), a.title, self.body_of(a), a.published, self.has_time(a))
+            for a in self.articles
+        ]
 
     def route(self, path: str, query: dict[str, str], headers) -> Reply:
         if path == "/robots.txt":
@@ -587,36 +713,52 @@ class GovPortal(Site):
 
     def listing(self, number: int) -> Reply:
         pages = (len(self.articles) + self.PER_PAGE - 1) // self.PER_PAGE
-        chunk = self.articles[(number - 1) * self.PER_PAGE: number * self.PER_PAGE]
+        chunk = self.articles[(number - 1) * self.PER_PAGE : number * self.PER_PAGE]
         if not chunk:
             return Reply(404, page("Không tìm thấy", "", "<h1>404</h1>"))
-        rows = "".join(f'<tr><td class="td-title"><a id="hl{a.key}" href="chitiet.aspx?tintucID={3000 + a.key}">'
-                       f'{escape(a.title)}</a></td><td><a href="chitiet.aspx?tintucID={3000 + a.key}&amp;print=1">'
-                       f'In</a></td></tr>' for a in chunk)
-        nav = f'<a id="lnkNext" href="danhsach.aspx?catID=5&amp;page={number + 1}">Trang sau</a>' if number < pages else ""
-        body = (f'<form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" value="dDwtMTA4NjQ=">'
-                f'<div id="ctl00_menu"><a href="/">Trang chủ</a> <a href="/Pages/noibo/vanban.aspx">Văn bản nội bộ</a>'
-                f'</div><h1>Tin tức - Sự kiện</h1><table class="list">{rows}</table><div class="paging">{nav}</div>'
-                f'<div id="ctl00_footer">Cổng thông tin điện tử tỉnh. Bản quyền thuộc UBND tỉnh.</div></form>')
+        rows = "".join(
+            f'<tr><td class="td-title"><a id="hl{a.key}" href="chitiet.aspx?tintucID={3000 + a.key}">'
+            f'{escape(a.title)}</a></td><td><a href="chitiet.aspx?tintucID={3000 + a.key}&amp;print=1">'
+            f'In</a></td></tr>'
+            for a in chunk
+        )
+        nav = (
+            f'<a id="lnkNext" href="danhsach.aspx?catID=5&amp;page={number + 1}">Trang sau</a>'
+            if number < pages
+            else ""
+        )
+        body = (
+            f'<form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" value="dDwtMTA4NjQ=">'
+            f'<div id="ctl00_menu"><a href="/">Trang chủ</a> <a href="/Pages/noibo/vanban.aspx">Văn bản nội bộ</a>'
+            f'</div><h1>Tin tức - Sự kiện</h1><table class="list">{rows}</table><div class="paging">{nav}</div>'
+            f'<div id="ctl00_footer">Cổng thông tin điện tử tỉnh. Bản quyền thuộc UBND tỉnh.</div></form>'
+        )
         return Reply(200, page("Tin tức - Sự kiện", "", body))
 
     def article_page(self, article: FarmArticle, printing: bool) -> str:
         when = article.published
         date_line = f"Cập nhật: {when:%H:%M - %d/%m/%Y}" if self.has_time(article) else f"Ngày đăng: {when:%d/%m/%Y}"
         source_note = "<p><em>Nguồn: Báo Tỉnh</em></p>" if article is self.republished else ""
-        content = (f'<h1 id="ctl00_lblTitle" class="title">{escape(article.title)}</h1>'
-                   f'<div class="date">{date_line}</div><div class="sapo"><b>{escape(article.sapo)}</b></div>'
-                   f'<div id="ctl00_divContent" class="content">{paragraphs_html(article)}{source_note}</div>')
+        content = (
+            f'<h1 id="ctl00_lblTitle" class="title">{escape(article.title)}</h1>'
+            f'<div class="date">{date_line}</div><div class="sapo"><b>{escape(article.sapo)}</b></div>'
+            f'<div id="ctl00_divContent" class="content">{paragraphs_html(article)}{source_note}</div>'
+        )
         canonical = f'<link rel="canonical" href="{self.url(self.path_of(article))}">'
         if printing:
             return page(article.title, canonical, f'<div class="print">{content}</div><script>window.print()</script>')
-        body = (f'<form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" value="dDwtMTA4NjQ=">'
-                f'<div id="ctl00_menu"><a href="/">Trang chủ</a> <a href="danhsach.aspx?catID=5">Tin tức</a></div>'
-                f'<div class="article">{content}</div>'
-                f'<div class="other"><h3>Tin khác</h3><ul>' +
-                "".join(f'<li><a href="chitiet.aspx?tintucID={3000 + a.key}">{escape(a.title)}</a></li>'
-                        for a in self.articles[:4] if a is not article) +
-                f'</ul></div><div id="ctl00_footer">Cổng thông tin điện tử tỉnh.</div></form>')
+        body = (
+            f'<form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" value="dDwtMTA4NjQ=">'
+            f'<div id="ctl00_menu"><a href="/">Trang chủ</a> <a href="danhsach.aspx?catID=5">Tin tức</a></div>'
+            f'<div class="article">{content}</div>'
+            f'<div class="other"><h3>Tin khác</h3><ul>'
+            + "".join(
+                f'<li><a href="chitiet.aspx?tintucID={3000 + a.key}">{escape(a.title)}</a></li>'
+                for a in self.articles[:4]
+                if a is not article
+            )
+            + '</ul></div><div id="ctl00_footer">Cổng thông tin điện tử tỉnh.</div></form>'
+        )
         return page(article.title, canonical, body)
 
 
@@ -642,8 +784,10 @@ class WebFormsPortal(Site):
         return {"id": self.source_id, "name": self.name, "kind": self.kind, "listings": [self.url(self.LISTING)]}
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
-                for a in self.articles]
+        return [
+            Expected(self.source_id, self.url(self.path_of(a)), a.title, a.body, a.published, True)
+            for a in self.articles
+        ]
 
     @property
     def pages(self) -> int:
@@ -670,34 +814,48 @@ class WebFormsPortal(Site):
 
     def listing(self, number: int) -> Reply:
         shown = min(number, self.pages) if self.endless else number
-        chunk = self.articles[(shown - 1) * self.PER_PAGE: shown * self.PER_PAGE]
+        chunk = self.articles[(shown - 1) * self.PER_PAGE : shown * self.PER_PAGE]
         if not chunk:
             return Reply(500, "Index was out of range.", "text/plain")
-        rows = "".join(f'<li><a href="ChiTiet.aspx?ItemID={5000 + a.key}">{escape(a.title)}</a> '
-                       f'<span class="date">({a.published:%d/%m/%Y})</span></li>' for a in chunk)
-        pager = "".join(f"<span>{n}</span>" if n == number else
-                        f"<a href=\"javascript:__doPostBack('ctl00$main$gvTin','Page${n}')\">{n}</a>"
-                        for n in range(max(1, number - 2), min(self.pages, number + 2) + 1))
+        rows = "".join(
+            f'<li><a href="ChiTiet.aspx?ItemID={5000 + a.key}">{escape(a.title)}</a> '
+            f'<span class="date">({a.published:%d/%m/%Y})</span></li>'
+            for a in chunk
+        )
+        pager = "".join(
+            f"<span>{n}</span>"
+            if n == number
+            else f"<a href=\"javascript:__doPostBack('ctl00$main$gvTin','Page${n}')\">{n}</a>"
+            for n in range(max(1, number - 2), min(self.pages, number + 2) + 1)
+        )
         if number < self.pages or self.endless:
             pager += "<a href=\"javascript:__doPostBack('ctl00$main$lnkNext','')\">Trang sau &raquo;</a>"
-        body = (f'<form name="aspnetForm" method="post" action="./DanhSach.aspx" id="aspnetForm">'
-                f'<input type="hidden" name="__EVENTTARGET" id="__EVENTTARGET" value="">'
-                f'<input type="hidden" name="__EVENTARGUMENT" id="__EVENTARGUMENT" value="">'
-                f'<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUK-trang-{number}">'
-                f'<input type="hidden" name="ctl00$main$hdPage" value="{number}">'
-                f'<div id="ctl00_menu"><a href="/">Trang chủ</a></div><h1>Tin hoạt động</h1>'
-                f'<ul class="list-news">{rows}</ul><div class="pager">{pager}</div>'
-                f'<input type="submit" name="ctl00$search$btnTim" value="Tìm">'
-                f'<div id="ctl00_footer">Sở Lao động (farm).</div></form>')
+        body = (
+            f'<form name="aspnetForm" method="post" action="./DanhSach.aspx" id="aspnetForm">'
+            f'<input type="hidden" name="__EVENTTARGET" id="__EVENTTARGET" value="">'
+            f'<input type="hidden" name="__EVENTARGUMENT" id="__EVENTARGUMENT" value="">'
+            f'<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUK-trang-{number}">'
+            f'<input type="hidden" name="ctl00$main$hdPage" value="{number}">'
+            f'<div id="ctl00_menu"><a href="/">Trang chủ</a></div><h1>Tin hoạt động</h1>'
+            f'<ul class="list-news">{rows}</ul><div class="pager">{pager}</div>'
+            f'<input type="submit" name="ctl00$search$btnTim" value="Tìm">'
+            f'<div id="ctl00_footer">Sở Lao động (farm).</div></form>'
+        )
         return Reply(200, page("Tin hoạt động", "", body))
 
     def article_page(self, article: FarmArticle) -> str:
-        content = (f'<h1 class="title">{escape(article.title)}</h1>'
-                   f'<div class="date">Ngày đăng: {article.published:%H:%M - %d/%m/%Y}</div>'
-                   f'<div class="sapo"><b>{escape(article.sapo)}</b></div>'
-                   f'<div class="content">{paragraphs_html(article)}</div>')
-        return page(article.title, "", f'<form id="aspnetForm" method="post"><div class="article">{content}</div>'
-                                       f'<div id="ctl00_footer">Sở Lao động (farm).</div></form>')
+        content = (
+            f'<h1 class="title">{escape(article.title)}</h1>'
+            f'<div class="date">Ngày đăng: {article.published:%H:%M - %d/%m/%Y}</div>'
+            f'<div class="sapo"><b>{escape(article.sapo)}</b></div>'
+            f'<div class="content">{paragraphs_html(article)}</div>'
+        )
+        return page(
+            article.title,
+            "",
+            f'<form id="aspnetForm" method="post"><div class="article">{content}</div>'
+            f'<div id="ctl00_footer">Sở Lao động (farm).</div></form>',
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -708,12 +866,26 @@ class YouTubeFeed(Site):
     kind = "youtube"
 
     def source_entry(self) -> dict:
-        return {"id": self.source_id, "name": self.name, "kind": self.kind,
-                "feeds": [self.url("/feeds/videos.xml?channel_id=UCfarmchannel")]}
+        return {
+            "id": self.source_id,
+            "name": self.name,
+            "kind": self.kind,
+            "feeds": [self.url("/feeds/videos.xml?channel_id=UCfarmchannel")],
+        }
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, f"https://www.youtube.com/watch?v=farmvid{a.key}", a.title, a.sapo,
-                         a.published, True, "video") for a in self.articles]
+        return [
+            Expected(
+                self.source_id,
+                f"https://www.youtube.com/watch?v=farmvid{a.key}",
+                a.title,
+                a.sapo,
+                a.published,
+                True,
+                "video",
+            )
+            for a in self.articles
+        ]
 
     def route(self, path: str, query: dict[str, str], headers) -> Reply:
         if path == "/robots.txt":
@@ -726,10 +898,14 @@ class YouTubeFeed(Site):
             f'<link rel="alternate" href="https://www.youtube.com/watch?v=farmvid{a.key}"/>'
             f'<author><name>{escape(self.name)}</name></author><published>{a.published.isoformat()}</published>'
             f'<updated>{a.published.isoformat()}</updated><media:group><media:title>{escape(a.title)}</media:title>'
-            f'<media:description>{escape(a.sapo)}</media:description></media:group></entry>' for a in self.articles)
-        body = ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" '
-                'xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">'
-                f'<title>{escape(self.name)}</title>{entries}</feed>')
+            f'<media:description>{escape(a.sapo)}</media:description></media:group></entry>'
+            for a in self.articles
+        )
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?><feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" '
+            'xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">'
+            f'<title>{escape(self.name)}</title>{entries}</feed>'
+        )
         return Reply(200, body, "application/atom+xml; charset=utf-8")
 
 
@@ -752,23 +928,52 @@ class GraphApi(Site):
         return f"{article.title}\n{article.sapo}"
 
     def expected(self) -> list[Expected]:
-        return [Expected(self.source_id, f"https://www.facebook.com/{self.PAGE_ID}/posts/{900 + a.key}",
-                         a.title, self.message(a), a.published, True, "post") for a in self.articles]
+        return [
+            Expected(
+                self.source_id,
+                f"https://www.facebook.com/{self.PAGE_ID}/posts/{900 + a.key}",
+                a.title,
+                self.message(a),
+                a.published,
+                True,
+                "post",
+            )
+            for a in self.articles
+        ]
 
     def route(self, path: str, query: dict[str, str], headers) -> Reply:
         if path != f"/v19.0/{self.PAGE_ID}/posts":
             return Reply(404, json.dumps({"error": {"message": "Unknown path", "code": 803}}), "application/json")
         if headers.get("Authorization") != f"Bearer {self.TOKEN}":
-            return Reply(400, json.dumps({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException",
-                                                    "code": 190}}), "application/json")
+            return Reply(
+                400,
+                json.dumps(
+                    {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}
+                ),
+                "application/json",
+            )
         offset = int(query.get("after", "0") or 0)
-        chunk = self.articles[offset: offset + self.PER_PAGE]
-        data = [{"id": self.post_id(a), "message": self.message(a),
-                 "created_time": a.published.astimezone(TZ).strftime("%Y-%m-%dT%H:%M:%S%z"),
-                 "permalink_url": f"https://www.facebook.com/{self.PAGE_ID}/posts/{900 + a.key}"} for a in chunk]
-        paging = {"cursors": {"before": str(offset), "after": str(offset + self.PER_PAGE)}}
+        chunk = self.articles[offset : offset + self.PER_PAGE]
+        data = [
+            {
+                "id": self.post_id(a),
+                "message": self.message(a),
+                "created_time": a.published.astimezone(TZ).strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "permalink_url": f"https://www.facebook.com/{self.PAGE_ID}/posts/{900 + a.key}",
+            }
+            for a in chunk
+        ]
+        paging: dict[str, object] = {"cursors": {"before": str(offset), "after": str(offset + self.PER_PAGE)}}
         if offset + self.PER_PAGE < len(self.articles):
-            paging["next"] = self.url(f"/v19.0/{self.PAGE_ID}/posts?" + urlencode(
-                {"access_token": self.TOKEN, "fields": "id,message,created_time,permalink_url", "limit":
-                 self.PER_PAGE, "after": offset + self.PER_PAGE}))
+            paging["next"] = self.url(
+                f"/v19.0/{self.PAGE_ID}/posts?"
+                + urlencode(
+                    {
+                        "access_token": self.TOKEN,
+                        "fields": "id,message,created_time,permalink_url",
+                        "limit": self.PER_PAGE,
+                        "after": offset + self.PER_PAGE,
+                    }
+                )
+            )
         return Reply(200, json.dumps({"data": data, "paging": paging}, ensure_ascii=False), "application/json")

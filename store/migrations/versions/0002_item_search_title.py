@@ -4,8 +4,9 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23 15:10:00
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from gdnn_monitor.core.textnorm import search_index
 
@@ -28,17 +29,20 @@ def upgrade() -> None:
 
 def _fill_search_titles() -> None:
     connection = op.get_bind()
-    item = sa.table('item', sa.column('id', sa.Integer), sa.column('title', sa.Text),
-                    sa.column('search_title', sa.Text))
+    item = sa.table(
+        'item', sa.column('id', sa.Integer), sa.column('title', sa.Text), sa.column('search_title', sa.Text)
+    )
     last_id = 0
     while True:
-        rows = connection.execute(sa.select(item.c.id, item.c.title).where(item.c.id > last_id)
-                                  .order_by(item.c.id).limit(BATCH)).all()
+        rows = connection.execute(
+            sa.select(item.c.id, item.c.title).where(item.c.id > last_id).order_by(item.c.id).limit(BATCH)
+        ).all()
         if not rows:
             break
-        connection.execute(item.update().where(item.c.id == sa.bindparam('row_id'))
-                           .values(search_title=sa.bindparam('folded')),
-                           [{'row_id': row.id, 'folded': search_index(row.title)} for row in rows])
+        connection.execute(
+            item.update().where(item.c.id == sa.bindparam('row_id')).values(search_title=sa.bindparam('folded')),
+            [{'row_id': row.id, 'folded': search_index(row.title)} for row in rows],
+        )
         last_id = rows[-1].id
 
 

@@ -4,9 +4,10 @@ Revision ID: 0006
 Revises: 0002
 Create Date: 2026-11-30 17:00:00
 """
-from alembic import op
+
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 revision = '0006'
 down_revision = '0002'

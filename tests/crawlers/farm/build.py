@@ -8,10 +8,19 @@ from pathlib import Path
 
 import yaml
 
-from tests.crawlers.farm.corpus import load_articles
 from gdnn_monitor.demo.farm.server import SiteServer
-from gdnn_monitor.demo.farm.sites import (Expected, GovPortal, GraphApi, OldStylePaper, ProvincialPaper, Site,
-                                       TvStation, WordPressCollege, YouTubeFeed)
+from gdnn_monitor.demo.farm.sites import (
+    Expected,
+    GovPortal,
+    GraphApi,
+    OldStylePaper,
+    ProvincialPaper,
+    Site,
+    TvStation,
+    WordPressCollege,
+    YouTubeFeed,
+)
+from tests.crawlers.farm.corpus import load_articles
 
 DOWN_IP = "127.0.0.7"
 SIZES = {"provincial": 30, "oldstyle": 24, "tv": 16, "wordpress": 20, "gov": 16, "youtube": 5, "facebook": 7}
@@ -37,8 +46,13 @@ class Farm:
         return [e for site in self.sites for e in site.expected() if source_ids is None or e.source_id in source_ids]
 
     def down_entry(self) -> dict:
-        return {"id": "farm-mat-ket-noi", "name": "Báo mất kết nối (farm)", "kind": "newspaper",
-                "homepage": self.down_url, "listings": [self.down_url]}
+        return {
+            "id": "farm-mat-ket-noi",
+            "name": "Báo mất kết nối (farm)",
+            "kind": "newspaper",
+            "homepage": self.down_url,
+            "listings": [self.down_url],
+        }
 
     def write_sources(self, path: Path, with_down: bool = True) -> Path:
         entries = [site.source_entry() for site in self.sites] + ([self.down_entry()] if with_down else [])
@@ -61,12 +75,18 @@ def build_sites(scale: int = 1) -> list[Site]:
     chunks: dict[str, list] = {}
     offset = 0
     for name, count in sizes.items():
-        chunks[name] = articles[offset: offset + count]
+        chunks[name] = articles[offset : offset + count]
         offset += count
     provincial = ProvincialPaper(chunks["provincial"])
-    return [provincial, OldStylePaper(chunks["oldstyle"]), TvStation(chunks["tv"]),
-            WordPressCollege(chunks["wordpress"]), GovPortal(chunks["gov"], republished=chunks["provincial"][4]),
-            YouTubeFeed(chunks["youtube"]), GraphApi(chunks["facebook"])]
+    return [
+        provincial,
+        OldStylePaper(chunks["oldstyle"]),
+        TvStation(chunks["tv"]),
+        WordPressCollege(chunks["wordpress"]),
+        GovPortal(chunks["gov"], republished=chunks["provincial"][4]),
+        YouTubeFeed(chunks["youtube"]),
+        GraphApi(chunks["facebook"]),
+    ]
 
 
 def start_farm(sites: list[Site] | None = None) -> Farm:

@@ -9,11 +9,12 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from gdnn_monitor.demo.farm.article import TZ, FarmArticle, slugify  # noqa: F401  (re-exported for the tests)
 from gdnn_monitor.core.textnorm import normalize_inline, normalize_text
+from gdnn_monitor.demo.farm.article import TZ, FarmArticle, slugify  # noqa: F401  (re-exported for the tests)
 
-SHARED_CORPUS = Path(__file__).resolve().parents[4] / "shared" / "data" / "raw" / "baomoi_vn_news_magizbox" / \
-    "baomoi_subset.jsonl"
+SHARED_CORPUS = (
+    Path(__file__).resolve().parents[4] / "shared" / "data" / "raw" / "baomoi_vn_news_magizbox" / "baomoi_subset.jsonl"
+)
 FIXTURE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "farm" / "articles.jsonl"
 # GDNN_TEST_FARM_FIXTURES=1 runs the farm on the fixtures even where the shared corpus exists (to test that path).
 USE_SHARED = SHARED_CORPUS.exists() and not os.environ.get("GDNN_TEST_FARM_FIXTURES")
@@ -75,10 +76,15 @@ def _fixture_records(limit: int) -> list[dict]:
         if series == 0:
             records.append(record)
             continue
-        paragraphs = record["paragraphs"][series % 3:] + record["paragraphs"][: series % 3]
+        paragraphs = record["paragraphs"][series % 3 :] + record["paragraphs"][: series % 3]
         borrowed = base[(index + series) % len(base)]["paragraphs"][series % 3]
-        records.append({"title": f"Bài {series + 1}: {record['title']}", "sapo": record["sapo"],
-                        "paragraphs": paragraphs + [borrowed]})
+        records.append(
+            {
+                "title": f"Bài {series + 1}: {record['title']}",
+                "sapo": record["sapo"],
+                "paragraphs": paragraphs + [borrowed],
+            }
+        )
     return records
 
 
@@ -89,12 +95,16 @@ def load_articles(count: int, max_chars: int = 1400, start: datetime | None = No
     articles = []
     for index, record in enumerate(records):
         paragraphs = tuple(record["paragraphs"]) if "paragraphs" in record else _paragraphs(record["text"], max_chars)
-        articles.append(FarmArticle(
-            key=index, title=normalize_inline(record["title"]), sapo=normalize_text(record.get("sapo") or ""),
-            paragraphs=tuple(normalize_text(p) for p in paragraphs),
-            published=start - timedelta(hours=7 * index, minutes=13 * index),
-            author=AUTHORS[index % len(AUTHORS)],
-        ))
+        articles.append(
+            FarmArticle(
+                key=index,
+                title=normalize_inline(record["title"]),
+                sapo=normalize_text(record.get("sapo") or ""),
+                paragraphs=tuple(normalize_text(p) for p in paragraphs),
+                published=start - timedelta(hours=7 * index, minutes=13 * index),
+                author=AUTHORS[index % len(AUTHORS)],
+            )
+        )
     if len(articles) < count:
         raise RuntimeError(f"the farm corpus {SHARED_CORPUS} has only {len(articles)} usable articles, {count} needed")
     return articles
