@@ -8,6 +8,7 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -74,8 +75,8 @@ class Thresholds:
 class GdnnModel:
     """A fitted relevance pipeline, a theme pipeline, the thresholds and the numbers measured when it was trained."""
 
-    relevance: object
-    theme_model: object | None
+    relevance: Any  # a fitted scikit-learn Pipeline (features + calibrated SVM)
+    theme_model: Any | None
     thresholds: Thresholds
     version: str
     explain_weights: np.ndarray
@@ -257,8 +258,9 @@ def default_model_path() -> Path:
     """GDNN_MODEL_PATH if set; else a model trained here (e.g. with reviews) if present; else the shipped one."""
     from gdnn_monitor.core.settings import get_settings
 
-    if get_settings().model_path:
-        return Path(get_settings().model_path).expanduser()
+    configured = get_settings().model_path
+    if configured:
+        return Path(configured).expanduser()
     local = trained_model_path()
     return local if local.is_file() else SHIPPED_MODEL
 

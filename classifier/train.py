@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,7 +131,7 @@ def _is_hard_negative(example: Example) -> bool:
 def gather_data(
     dev_path: Path = DEFAULT_DEV,
     raw_dir: Path | None = DEFAULT_RAW,
-    reviews: list[Example] = (),
+    reviews: Sequence[Example] = (),
     negatives_per_corpus: int = NEGATIVES_PER_CORPUS,
     seed: int = 13,
     guide_checked: Path | None = GUIDE_CHECKED,
@@ -185,7 +186,7 @@ def sample_weight(example: Example) -> float:
 
 def _arrays(examples: list[Example]) -> tuple[list[str], np.ndarray, np.ndarray]:
     documents = [join_item(e.title, e.text) for e in examples]
-    labels = np.array([int(e.gdnn) for e in examples], dtype=int)
+    labels = np.array([1 if e.gdnn else 0 for e in examples], dtype=np.int64)
     weights = np.array([sample_weight(e) for e in examples])
     return documents, labels, weights
 
@@ -298,7 +299,7 @@ def _reject_cuts(
     plain = min(float(positives[budget]), ceiling)
     if cues is None:
         return plain, None
-    best = (int((scores < plain).sum()), plain, None)
+    best: tuple[int, float, float | None] = (int((scores < plain).sum()), plain, None)
     for without_cue in np.unique(scores[(~cues) & (scores < ceiling)]):
         rejected_without_cue = (~cues) & (scores < without_cue)
         lost_there = int((rejected_without_cue & (labels == 1)).sum())
@@ -335,7 +336,10 @@ def zone_report(
     report: dict = {}
     for zone in ("accept", "review", "reject"):
         mask = zones == zone
-        entry = {"items": int(mask.sum()), "share": round(float(mask.mean()), 4) if len(mask) else 0.0}
+        entry: dict[str, float | int | None] = {
+            "items": int(mask.sum()),
+            "share": round(float(mask.mean()), 4) if len(mask) else 0.0,
+        }
         if labels is not None:
             entry["positives"] = int(labels[mask].sum())
             entry["precision"] = round(float(labels[mask].mean()), 4) if mask.any() else None
@@ -438,7 +442,7 @@ def train_model(data: TrainingData, run_cv: bool = True, folds: int = CV_FOLDS, 
     """Fit the shipped model on everything; with run_cv, thresholds and metrics come from cross-validation."""
     metrics: dict = {"trained_at": datetime.now(UTC).isoformat(timespec="seconds")}
     everything = data.labelled + data.extra
-    if run_cv and sum(e.gdnn for e in data.labelled) >= folds:
+    if run_cv and sum(1 for e in data.labelled if e.gdnn) >= folds:
         log.info("cross-validation: %d folds x %d repeats on %d labelled items", folds, repeats, len(data.labelled))
         thresholds, summary = summarise_cv(data, cross_validate(data, folds=folds, repeats=repeats))
         metrics.update(summary)
