@@ -62,7 +62,9 @@ PROXY_PER_CORPUS = 500
 UNSURE_WEIGHT = 0.25  # items the dev labeller marked unsure: a third are GDNN, so they teach the boundary weakly
 GUIDE_CHECKED_WEIGHT = 1.0
 THEME_HAND_WEIGHT = 2.0  # in the theme model, the dev labeller's and officers' themes against guide-checked ones (1)
-REVIEW_WEIGHT = 1.0  # an officer's decision on an item of the province's own stream, against a dev.jsonl item
+REVIEW_WEIGHT = (
+    3.0  # an officer's decision on the province's own stream, against a dev.jsonl item (replay bench: 3 beat 1)
+)
 SVM_C = 10.0
 LEXICON_WEIGHT = 0.1  # scale of the guide-term block against TF-IDF; 0.1 beat 0.3 on six CV shuffles (MODEL.md)
 RULING_WEIGHT = (
@@ -334,7 +336,7 @@ def zone_report(
     report: dict = {}
     for zone in ("accept", "review", "reject"):
         mask = zones == zone
-        entry: dict[str, float | None] = {
+        entry: dict[str, float | int | None] = {
             "items": int(mask.sum()),
             "share": round(float(mask.mean()), 4) if len(mask) else 0.0,
         }
