@@ -260,7 +260,7 @@ def test_the_queue_says_which_filter_it_ignored(client, web_env):
 def test_the_history_describes_an_undo_in_words(client, web_env):
     with session_scope() as session:
         decide(session, web_env["auto"], "reviewer1", Decision("rejected"))
-        undo_last(session, web_env["auto"], "admin1")
+        undo_last(session, web_env["auto"], "admin1", is_admin=True)
     login(client, "viewer")
     history = client.get(f"/items/{web_env['auto']}").text.split("Lịch sử duyệt", 1)[1]
     assert "bỏ quyết định “Đã từ chối” của reviewer1" in history and "#" not in history.split("</ol>", 1)[0]

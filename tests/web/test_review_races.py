@@ -55,9 +55,9 @@ def replay(item_id: int, initial: dict) -> dict:
             state = {name: json.loads(by_id[row.undoes_id].corrected)["before"][name] for name in FIELDS}
         else:
             state.update(recorded["changes"])
-            state["reviewed_by"] = row.user
-            if row.decision != "corrected":
+            if row.decision != "corrected":  # a correction alone makes nobody the reviewer
                 state["review"] = row.decision
+                state["reviewed_by"] = row.user
     undone = [row.undoes_id for row in rows if row.undoes_id]
     assert len(undone) == len(set(undone)), "one decision was undone twice"
     return state
@@ -76,7 +76,7 @@ def test_simultaneous_undos_undo_one_decision_once(web_db_env):
         with session_scope() as session:
             decide(session, item_id, "reviewer1", Decision("rejected"))
         with session_scope() as session:
-            decide(session, item_id, "reviewer1", Decision("confirmed"))
+            decide(session, item_id, "reviewer1", Decision("confirmed", theme="tuyen_sinh"))
 
     def undo(item_id: int):
         def work() -> None:
@@ -134,7 +134,7 @@ def test_concurrent_writers_leave_a_trail_that_replays_to_the_items_state(web_db
 def test_a_reviewer_undoes_only_their_own_decision_and_an_admin_any(web_db_env):
     item_id = web_db_env["uncertain"]
     with session_scope() as session:
-        decide(session, item_id, "admin1", Decision("confirmed"))
+        decide(session, item_id, "admin1", Decision("confirmed", theme="tuyen_sinh"))
     with pytest.raises(UndoNotAllowed), session_scope() as session:
         undo_last(session, item_id, "reviewer1")
     assert _state(item_id)["review"] == "confirmed"
@@ -156,6 +156,7 @@ def test_a_manual_entrys_confirmation_is_undone_only_by_its_author_or_an_admin(c
             "day": "2024-05-01",
             "channel": "bao",
             "genre": "print",
+            "theme": "tuyen_sinh",
             "quantity": "1",
             "csrf_token": token,
         },

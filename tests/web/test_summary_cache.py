@@ -76,9 +76,12 @@ def test_the_dashboard_shows_a_confirmation_at_once(client, web_env):
 
     token = login(client, "reviewer")
     first = client.get("/?year=2024").text
-    client.post(f"/items/{web_env['uncertain']}/decision", data={"decision": "confirmed", "csrf_token": token})
+    client.post(
+        f"/items/{web_env['uncertain']}/decision",
+        data={"decision": "confirmed", "theme": "tuyen_sinh", "csrf_token": token},
+    )
     with session_scope() as session:
-        expected = _fresh(session).total.placements
+        expected = _fresh(session).by_metric["tin_bai"].placements
     again = client.get("/?year=2024").text
-    assert f"{expected} lượt đăng được tính" in again and first != again
+    assert f"Tin/bài {expected} lượt đăng" in again and first != again
     assert csrf_of(again)

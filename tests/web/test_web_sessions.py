@@ -127,6 +127,7 @@ def test_a_huge_title_never_makes_a_session_cookie_browsers_drop(web_env):
                 "day": "2024-05-01",
                 "channel": "bao",
                 "genre": "print",
+                "theme": "tuyen_sinh",
                 "quantity": "1",
                 "csrf_token": token,
             },
