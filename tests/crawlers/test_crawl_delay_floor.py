@@ -14,7 +14,8 @@ from gdnn_monitor.pipeline.crawl import run_crawl
 from tests.crawlers.realweb import realweb_env, recent_articles, serving
 
 CRAWL_DELAY = 0.35
-CLOCK_SLACK = 0.05  # arrival times at the farm (a thread per connection, on a loaded machine) against send times
+CLOCK_SLACK = 0.1  # arrival times are stamped by a thread per connection: on a loaded 2-core machine one stamp
+# came 0.06 s late against its send time (a full-suite run), so a late stamp must not read as a short gap
 
 
 @pytest.fixture
