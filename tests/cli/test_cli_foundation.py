@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,21 +11,10 @@ import pytest
 
 from store.db import session_scope
 from store.models import Item, Source
+from tests.cli_runner import run_cli
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
-
-
-def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run the installed console entry point in a child process, as a user or a script would."""
-    return subprocess.run(
-        [sys.executable, "-m", "gdnn_monitor.cli", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=os.environ.copy(),
-        timeout=120,
-    )
 
 
 def all_command_paths() -> list[list[str]]:

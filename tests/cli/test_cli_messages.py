@@ -4,28 +4,17 @@ database URLs, output paths, piped passwords, training data, and exit codes that
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from tests.cli_runner import run_cli
+
 README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gdnn_monitor.cli", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=os.environ.copy(),
-        timeout=180,
-    )
 
 
 def assert_clean(result: subprocess.CompletedProcess, code: int) -> str:

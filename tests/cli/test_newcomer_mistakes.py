@@ -8,22 +8,11 @@ that answers nothing and no internet at all (tests/crawlers/test_crawl_cli.py), 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 
-
-def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gdnn_monitor.cli", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=os.environ.copy(),
-        timeout=180,
-    )
+from tests.cli_runner import run_cli
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess, code: int, *fragments: str) -> None:

@@ -3,23 +3,9 @@ by the documented way, and a piped confirmation line must match (issue 16 point 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from store.db import session_scope
 from store.users import get_user, verify_login
-
-
-def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gdnn_monitor.cli", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=os.environ.copy(),
-        timeout=120,
-    )
+from tests.cli_runner import run_cli
 
 
 def test_help_documents_the_prompt_not_a_password_option(settings_env):

@@ -15,17 +15,7 @@ from gdnn_monitor.cli import cli
 from store.db import session_scope
 from store.models import KpiTarget, User
 from store.users import verify_login
-
-
-def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gdnn_monitor.cli", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=os.environ.copy(),
-        timeout=120,
-    )
+from tests.cli_runner import run_cli
 
 
 def test_users_add_with_a_password_creates_a_working_account(settings_env):

@@ -14,6 +14,7 @@ from web_helpers import login_http, served
 
 from store.db import session_scope
 from store.models import Item, Review
+from tests.cli_runner import run_cli
 
 
 def _cookie(browser: httpx.Client) -> str:
@@ -44,17 +45,6 @@ def test_a_cookie_saved_before_logout_neither_reads_nor_decides_afterwards(web_e
     with session_scope() as session:
         assert session.exec(select(Review)).all() == []
         assert session.get(Item, web_env["uncertain"]).review is None
-
-
-def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "gdnn_monitor.cli", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=os.environ.copy(),
-        timeout=120,
-    )
 
 
 def test_a_password_change_ends_every_earlier_session(web_env):
