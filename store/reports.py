@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
-from sqlalchemy import and_, case, func, literal, or_, type_coerce, union_all
+from sqlalchemy import and_, case, func, literal, or_, text, type_coerce, union_all
 from sqlmodel import Session, select
 
 from gdnn_monitor.core.errors import EXIT_USAGE, UserError
@@ -164,7 +164,12 @@ def counted_rows(
         ]
     rows: list[CountedRow] = []
     seen: set[tuple] = set()
-    for values in session.connection().execute(_counted_query(columns, start, end, sources)):
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Compiling this query to machine code (JIT) costs PostgreSQL more than running it (0.3 s at 5M items).
+        connection.execute(text("SET LOCAL jit = off"))
+    # fetched at once: row by row the driver's per-row calls cost as much as the query at 50,000 rows
+    for values in connection.execute(_counted_query(columns, start, end, sources)).all():
         kind, name = names.get(values[2], ("", values[2]))
         story = values[1] or f"item-{values[0]}"
         key = _unit_key(values[0], story, values[2], rule)

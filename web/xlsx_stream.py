@@ -24,6 +24,7 @@ ROWS_PER_CHUNK = 2_000  # rows joined before each write into the zip stream
 
 # Cell styles, by their index in STYLES_XML's cellXfs.
 PLAIN, DATE, PERCENT, NUMBER, HEADER, LINK = range(6)
+STYLE_ATTRIBUTE = ["", *(f' s="{style}"' for style in range(1, 6))]
 
 NAMESPACE = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -116,33 +117,33 @@ class Sheet:
         column whose text is also a hyperlink, `share` the column whose fraction is shown as a percentage."""
         self.number += 1
         row = str(self.number)
-        letters = self.letters
         cells = []
+        previous = -1
         for index, value in enumerate(values):
             if value is None or value == "":
                 continue
-            reference = letters[index] + row
+            # A cell right after the previous one needs no reference (readers count on); one after a gap does.
+            place = "" if index == previous + 1 else f' r="{self.letters[index]}{row}"'
+            previous = index
             if isinstance(value, str):
                 text = _text(value) if NEEDS_ESCAPING.search(value) else value
                 cell_style = style
                 if index == link:
-                    self.links.append((reference, value))
+                    self.links.append((self.letters[index] + row, value))
                     cell_style = LINK
-                styled = f' s="{cell_style}"' if cell_style else ""
-                cells.append(
-                    f'<c r="{reference}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-                )
+                styled = STYLE_ATTRIBUTE[cell_style]
+                cells.append(f'<c{place}{styled} t="inlineStr"><is>{INLINE_TEXT}{text}</t></is></c>')
             elif isinstance(value, bool):
-                cells.append(f'<c r="{reference}" t="b"><v>{int(value)}</v></c>')
+                cells.append(f'<c{place} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, date):
-                cells.append(f'<c r="{reference}" s="{DATE}"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>')
+                cells.append(f'<c{place}{STYLE_ATTRIBUTE[DATE]}><v>{value.toordinal() - EXCEL_EPOCH}</v></c>')
             elif isinstance(value, int):
-                styled = f' s="{NUMBER}"' if abs(value) >= 1000 else ""  # small numbers need no digit grouping
-                cells.append(f'<c r="{reference}"{styled}><v>{value}</v></c>')
+                styled = STYLE_ATTRIBUTE[NUMBER] if abs(value) >= 1000 else ""  # small numbers need no digit groups
+                cells.append(f'<c{place}{styled}><v>{value}</v></c>')
             elif index == share and isinstance(value, float):
-                cells.append(f'<c r="{reference}" s="{PERCENT}"><v>{value!r}</v></c>')
+                cells.append(f'<c{place}{STYLE_ATTRIBUTE[PERCENT]}><v>{value!r}</v></c>')
             else:
-                cells.append(f'<c r="{reference}"><v>{value!r}</v></c>')
+                cells.append(f'<c{place}><v>{value!r}</v></c>')
         self.pending.append(f'<row r="{row}">{"".join(cells)}</row>' if cells else f'<row r="{row}"/>')
         if len(self.pending) >= ROWS_PER_CHUNK:
             self.flush()
