@@ -22,7 +22,7 @@ NEEDS_ESCAPING = re.compile(r"[\000-\010\013\014\016-\037\ufffe\uffff&<>]")  # o
 INLINE_TEXT = '<t xml:space="preserve">'  # keeps a cell's leading and trailing spaces
 ROWS_PER_CHUNK = 2_000  # rows joined before each write into the zip stream
 
-# Cell styles, by their index in STYLES_XML's cellXfs.
+# Cell styles, by their index in _styles_xml's cellXfs.
 PLAIN, DATE, PERCENT, NUMBER, HEADER, LINK = range(6)
 STYLE_ATTRIBUTE = ["", *(f' s="{style}"' for style in range(1, 6))]
 
@@ -89,7 +89,7 @@ class Sheet:
 
     def __init__(self, stream: IO[bytes], widths: list[int], freeze_header: bool) -> None:
         self.stream = stream
-        self.letters = [column_letter(index) for index in range(max(len(widths), 1) + 32)]
+        self.letters = [column_letter(index) for index in range(max(len(widths), 1))]
         self.number = 0  # the last row written, 1-based
         self.links: list[tuple[str, str]] = []  # (cell reference, target)
         self.pending: list[str] = []
@@ -109,6 +109,10 @@ class Sheet:
             f"{f'<cols>{columns}</cols>' if columns else ''}<sheetData>"
         )
 
+    def _reference(self, index: int, row: str) -> str:
+        letter = self.letters[index] if index < len(self.letters) else column_letter(index)
+        return letter + row
+
     def _write(self, text: str) -> None:
         self.stream.write(text.encode("utf-8"))
 
@@ -123,13 +127,13 @@ class Sheet:
             if value is None or value == "":
                 continue
             # A cell right after the previous one needs no reference (readers count on); one after a gap does.
-            place = "" if index == previous + 1 else f' r="{self.letters[index]}{row}"'
+            place = "" if index == previous + 1 else f' r="{self._reference(index, row)}"'
             previous = index
             if isinstance(value, str):
                 text = _text(value) if NEEDS_ESCAPING.search(value) else value
                 cell_style = style
                 if index == link:
-                    self.links.append((self.letters[index] + row, value))
+                    self.links.append((self._reference(index, row), value))
                     cell_style = LINK
                 styled = STYLE_ATTRIBUTE[cell_style]
                 cells.append(f'<c{place}{styled} t="inlineStr"><is>{INLINE_TEXT}{text}</t></is></c>')
