@@ -311,8 +311,6 @@ def _first_dashboard_ms(client) -> float:
 
 def _export(period, label: str) -> None:
     """One report as XLSX, the database part and the spreadsheet part timed apart."""
-    import openpyxl  # noqa: F401  (a running server imported it at its first download; not part of an export)
-
     from gdnn_monitor.core.settings import get_settings
     from store.db import session_scope
     from web.report_files import build_report, render_report
