@@ -12,6 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from gdnn_monitor.core.textnorm import normalize_inline
 from gdnn_monitor.core.vocabulary import CRAWL_KINDS, ROBOTS_POLICIES, SOCIAL_KINDS
 
+
+def _one_of(value: str, choices) -> str:
+    """A value from a fixed vocabulary, or the Vietnamese message naming every choice."""
+    if value not in choices:
+        raise ValueError(f"phải là một trong {', '.join(choices)}; đang là {value!r}")
+    return value
+
+
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 _URL = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 
@@ -48,16 +56,12 @@ class SourceConfig(BaseModel):
     @field_validator("kind")
     @classmethod
     def known_kind(cls, value: str) -> str:
-        if value not in CRAWL_KINDS:
-            raise ValueError(f"phải là một trong {', '.join(CRAWL_KINDS)}; đang là {value!r}")
-        return value
+        return _one_of(value, CRAWL_KINDS)
 
     @field_validator("robots")
     @classmethod
     def known_robots_policy(cls, value: str) -> str:
-        if value not in ROBOTS_POLICIES:
-            raise ValueError(f"phải là một trong {', '.join(ROBOTS_POLICIES)}; đang là {value!r}")
-        return value
+        return _one_of(value, ROBOTS_POLICIES)
 
     @field_validator("id")
     @classmethod

@@ -16,6 +16,7 @@ from sqlmodel import func, select
 from store.db import session_scope
 from store.models import Item
 from tests.crawlers.conftest import isolated_env
+from tests.processes import children_of
 
 SITES = ["farm-bao-cu", "farm-cao-dang"]
 
@@ -24,19 +25,6 @@ SITES = ["farm-bao-cu", "farm-cao-dang"]
 def env(farm, tmp_path, monkeypatch):
     farm.clear_hits()
     return isolated_env(monkeypatch, tmp_path, farm, GDNN_DOWNLOAD_DELAY="0.2")
-
-
-def _children_of(pid: int) -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                children.append(int(entry.name))
-    return children
 
 
 def _alive(pid: int) -> bool:
@@ -75,7 +63,7 @@ def test_killing_the_crawl_command_kills_its_crawler_and_the_next_crawl_classifi
         while _stored() < 5:
             assert time.monotonic() < deadline and parent.poll() is None, "the crawl stored nothing"
             time.sleep(0.2)
-        children = [pid for pid in _children_of(parent.pid) if _alive(pid)]
+        children = [pid for pid in children_of(parent.pid) if _alive(pid)]
         assert children, "the crawl runs Scrapy in a child process"
         parent.send_signal(signal.SIGKILL)
         parent.wait(10)
@@ -86,7 +74,7 @@ def test_killing_the_crawl_command_kills_its_crawler_and_the_next_crawl_classifi
     finally:
         if parent.poll() is None:
             parent.kill()
-        for pid in _children_of(parent.pid):
+        for pid in children_of(parent.pid):
             os.kill(pid, signal.SIGKILL)
     left = _unclassified()
     assert left > 0  # the killed run never classified what it stored

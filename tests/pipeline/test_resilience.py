@@ -21,25 +21,13 @@ from store.db import get_engine, session_scope
 from store.locks import current_holder
 from store.models import CrawlRun
 from tests.pipeline.conftest import stored_urls, wait_until
-
-
-def _children_of(pid: int) -> list[int]:
-    children = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                children.append(int(entry.name))
-    return children
+from tests.processes import children_of
 
 
 def _crawl_children_of(pid: int) -> list[int]:
     """The spawned crawler processes (not multiprocessing's resource tracker)."""
     found = []
-    for child in _children_of(pid):
+    for child in children_of(pid):
         try:
             command = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
@@ -104,7 +92,7 @@ def test_sigterm_stops_the_scheduler_and_its_crawl_cleanly(slow_farm_env, tmp_pa
     output = (tmp_path / "scheduler.log").read_text()
     assert "stop requested" in output and "scheduler stopped" in output
     assert not any(_alive(pid) for pid in crawl_children), "no orphan crawler left behind"
-    assert wait_until(lambda: not _children_of(process.pid), timeout=10)
+    assert wait_until(lambda: not children_of(process.pid), timeout=10)
     with session_scope() as session:
         [run] = session.exec(select(CrawlRun)).all()
     assert run.status == "failed" and "SIGTERM" in run.error and run.finished_at is not None
@@ -205,7 +193,7 @@ def test_restarting_the_scheduler_while_the_web_app_is_used_keeps_sqlite_healthy
             env=os.environ.copy(),
         )
         assert wait_until(lambda: len(stored_urls()) >= 10, timeout=60)
-        for pid in [first.pid, *_children_of(first.pid)]:
+        for pid in [first.pid, *children_of(first.pid)]:
             os.kill(pid, signal.SIGKILL)  # a crash or `systemctl kill`: the hardest stop
         first.wait(30)
         again = subprocess.run(
